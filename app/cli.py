@@ -1,0 +1,196 @@
+"""``ctadesk-cli``: the headless command line (see DESIGN.md, "Command line contract").
+
+Every subcommand takes ``--json`` and then prints exactly one JSON object on stdout.
+Errors exit with status 2 and one ``error: ...`` line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import sys
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+from app import __version__
+from app.logs import setup_logging
+from app.paths import app_paths, configure_numba_cache
+from engine.annualisation import RULE_OF_16_DAYS
+from engine.vix import ZONE_NAMES, ZoneThresholds, rule_of_16, zone_index
+
+log = logging.getLogger("ctadesk.cli")
+
+EXIT_ERROR = 2
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one ``error:`` line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one ``error:`` line and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CliError(f"{self.prog}: {message}")
+
+
+def _finite(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+    return value
+
+
+def _thresholds(text: str) -> ZoneThresholds:
+    try:
+        return ZoneThresholds.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+# -- subcommands ---------------------------------------------------------------------------
+def cmd_rule16(args: argparse.Namespace) -> dict[str, Any]:
+    res = rule_of_16(args.vix, args.level, args.days)
+    return {
+        "vix": res.vix,
+        "days": res.days,
+        "daily_move_pct": res.daily_move_pct,
+        "daily_move_pct_252": res.daily_move_pct_252,
+        "level": res.level,
+        "points_1sigma": res.points_1sigma,
+        "points_2sigma": res.points_2sigma,
+        "range_1sigma": res.range(1),
+        "range_2sigma": res.range(2),
+    }
+
+
+def cmd_regime(args: argparse.Namespace) -> dict[str, Any]:
+    thresholds: ZoneThresholds = args.thresholds
+    index = zone_index(args.vix, thresholds)
+    zones = thresholds.zones()
+    return {
+        "vix": float(args.vix),
+        "zone": ZONE_NAMES[index],
+        "zone_index": index,
+        "reading": zones[index].reading,
+        "thresholds": list(thresholds.bounds),
+        "zones": [
+            {"name": z.name, "lower": z.lower, "upper": z.upper, "reading": z.reading}
+            for z in zones
+        ],
+        "daily_move_pct": rule_of_16(args.vix).daily_move_pct,
+    }
+
+
+def cmd_paths(_args: argparse.Namespace) -> dict[str, Any]:
+    return app_paths().as_dict()
+
+
+# -- output --------------------------------------------------------------------------------
+def _format_value(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.4f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.1f}"
+    if isinstance(value, list | tuple) and all(isinstance(v, int | float) for v in value):
+        return (
+            " .. ".join(_format_value(v) for v in value)
+            if len(value) == 2
+            else ", ".join(_format_value(v) for v in value)
+        )
+    return str(value)
+
+
+def render_table(result: dict[str, Any]) -> str:
+    """A readable two-column table; lists of objects become indented sub-tables."""
+    scalars = {k: v for k, v in result.items() if not _is_records(v)}
+    width = max((len(k) for k in scalars), default=0)
+    lines = [f"{key:<{width}}  {_format_value(value)}" for key, value in scalars.items()]
+    for key, records in result.items():
+        if _is_records(records):
+            lines.append(f"\n{key}:")
+            columns = list(records[0])
+            rows = [[_format_value(r.get(c)) for c in columns] for r in records]
+            widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(columns)]
+            lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+            lines.extend(
+                "  " + "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True))
+                for row in rows
+            )
+    return "\n".join(lines)
+
+
+def _is_records(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+# -- parser --------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ctadesk-cli", description="CTA Desk headless command line.")
+    parser.add_argument("--version", action="version", version=f"ctadesk-cli {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    def add(name: str, handler: Callable[[argparse.Namespace], dict[str, Any]], help_text: str):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--json", action="store_true", help="print one JSON object")
+        p.set_defaults(handler=handler)
+        return p
+
+    p = add("rule16", cmd_rule16, "Expected daily move implied by a VIX reading (rule of 16).")
+    p.add_argument("--vix", type=_finite, required=True, help="VIX level, e.g. 20.6")
+    p.add_argument("--level", type=_finite, help="index level for the point ranges")
+    p.add_argument("--days", type=int, default=RULE_OF_16_DAYS, help="days per year (default 256)")
+
+    p = add("regime", cmd_regime, "VIX zone of a reading.")
+    p.add_argument("--vix", type=_finite, required=True, help="VIX level")
+    p.add_argument(
+        "--thresholds",
+        type=_thresholds,
+        default=ZoneThresholds(),
+        help="four ascending zone thresholds (default 15,20,25,30)",
+    )
+
+    add("paths", cmd_paths, "Where CTA Desk keeps data, logs, cache and settings.")
+    return parser
+
+
+def run(argv: list[str] | None = None) -> tuple[int, str, str]:
+    """Parse and run; return (exit status, stdout text, stderr text). Never raises."""
+    try:
+        args = build_parser().parse_args(argv)
+        result = args.handler(args)
+    except CliError as exc:
+        return EXIT_ERROR, "", f"error: {exc}"
+    except (ValueError, OSError) as exc:
+        return EXIT_ERROR, "", f"error: {exc}"
+    except Exception as exc:
+        log.exception("internal error in ctadesk-cli %s", argv)
+        return EXIT_ERROR, "", f"error: internal error ({type(exc).__name__}: {exc}); see the log"
+    out = json.dumps(result) if args.json else render_table(result)
+    return 0, out, ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console-script entry point."""
+    paths = app_paths()
+    configure_numba_cache(paths)
+    try:
+        setup_logging(paths, level=logging.INFO)
+    except OSError as exc:  # an unwritable log dir must not stop a headless run
+        print(f"warning: no log file ({exc})", file=sys.stderr)
+    status, out, err = run(argv)
+    if out:
+        print(out)
+    if err:
+        print(err, file=sys.stderr)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

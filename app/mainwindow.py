@@ -1,0 +1,264 @@
+"""The main window: docks built from app/panels.py, menus, status-bar job progress."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QWidget,
+)
+
+from app import __version__
+from app.errors import ErrorReporter
+from app.panels import PANELS, PanelSpec
+from app.paths import app_paths
+from app.settings import (
+    LAYOUT_VERSION,
+    open_settings,
+    restore_geometry,
+    restore_state,
+    save_layout,
+)
+from app.workers import JobManager, Worker
+from engine.jobs import Job
+from widgets.activity_log import ActivityLog
+from widgets.job_status import JobStatus
+from widgets.regime_panel import RegimePanel
+from widgets.rule16_panel import Rule16Panel
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SIZE = (1500, 950)
+
+
+class MainWindow(QMainWindow):
+    """CTA Desk's main window. ``settings=None`` opens the user's settings file."""
+
+    def __init__(self, settings: QSettings | None = None, restore: bool = True) -> None:
+        """Build the window; the saved layout (if ``restore``) is applied on first show."""
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(f"CTA Desk {__version__}")
+        self.settings = settings if settings is not None else open_settings()
+        self.save_on_close = True
+        self.errors = ErrorReporter(self)
+        self.jobs = JobManager(self)
+        self.activity = ActivityLog(self)
+        self.setCentralWidget(self.activity)
+        self.setDockNestingEnabled(True)
+        for corner, area in (  # side columns run full height; top/bottom docks sit between them
+            (Qt.Corner.TopLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea),
+            (Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea),
+            (Qt.Corner.TopRightCorner, Qt.DockWidgetArea.RightDockWidgetArea),
+            (Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea),
+        ):
+            self.setCorner(corner, area)
+
+        self.docks: dict[str, QDockWidget] = {}
+        self.panels: dict[str, QWidget] = {}
+        self._build_docks()
+        self._connect_panels()
+        self.job_status = JobStatus(self)
+        self.statusBar().addPermanentWidget(self.job_status)
+        self._current_job: Worker | None = None
+        self.jobs.job_started.connect(self._on_job_started)
+        self.jobs.job_finished.connect(self._on_job_finished)
+        self.job_status.cancel_requested.connect(self.cancel_current_job)
+        self._build_menus()
+
+        self.resize(*DEFAULT_SIZE)
+        self._restore = restore
+        self.default_state: QByteArray | None = None
+        self.layout_restored = False
+        if restore:
+            restore_geometry(self, self.settings)
+        self.statusBar().showMessage("Ready", 3000)
+
+    # -- construction -------------------------------------------------------------------
+    def _build_docks(self) -> None:
+        for spec in PANELS:
+            dock = self._make_dock(spec)
+            if spec.tab_with is None:
+                self.addDockWidget(spec.area, dock)
+            else:
+                self.tabifyDockWidget(self.docks[spec.tab_with], dock)
+        for spec in PANELS:  # the first dock of each tab group is the one in front
+            if spec.tab_with is None:
+                self.docks[spec.object_name].raise_()
+
+    def _make_dock(self, spec: PanelSpec) -> QDockWidget:
+        dock = QDockWidget(spec.title.replace("&", "&&"), self)  # "&" is not a mnemonic
+        dock.setObjectName(spec.object_name)
+        dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
+        panel = spec.factory()
+        scroller = QScrollArea(dock)  # small screens scroll a panel rather than grow the window
+        scroller.setObjectName(f"{spec.object_name}Scroll")
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setWidget(panel)
+        dock.setWidget(scroller)
+        self.docks[spec.object_name] = dock
+        self.panels[spec.object_name] = panel
+        return dock
+
+    def _apply_default_sizes(self) -> None:
+        docks = self.docks
+        self.resizeDocks(
+            [docks["dockVixRegime"], docks["dockStrategy"]], [350, 360], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks(
+            [docks["dockVixRegime"], docks["dockRule16"], docks["dockStrategy"]],
+            [540, 360, 520],
+            Qt.Orientation.Vertical,
+        )
+        self.resizeDocks(
+            [docks["dockEquity"], docks["dockTriggersFlows"]], [470, 200], Qt.Orientation.Vertical
+        )
+
+    def _connect_panels(self) -> None:
+        regime = self.regime_panel
+        rule16 = self.rule16_panel
+        regime.vix_changed.connect(rule16.set_vix)
+        rule16.vix_changed.connect(regime.set_vix)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        self.view_menu = self.menuBar().addMenu("&View")
+        for dock in self.docks.values():
+            self.view_menu.addAction(dock.toggleViewAction())
+        self.view_menu.addSeparator()
+        self.reset_layout_action = QAction("&Reset layout", self)
+        self.reset_layout_action.triggered.connect(self.reset_layout)
+        self.view_menu.addAction(self.reset_layout_action)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        logs_action = QAction("Open &log folder", self)
+        logs_action.triggered.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(app_paths().logs)))
+        )
+        help_menu.addAction(logs_action)
+        about_action = QAction("&About CTA Desk", self)
+        about_action.triggered.connect(self._about)
+        help_menu.addAction(about_action)
+
+    # -- panels ---------------------------------------------------------------------------
+    @property
+    def regime_panel(self) -> RegimePanel:
+        panel = self.panels["dockVixRegime"]
+        assert isinstance(panel, RegimePanel)
+        return panel
+
+    @property
+    def rule16_panel(self) -> Rule16Panel:
+        panel = self.panels["dockRule16"]
+        assert isinstance(panel, Rule16Panel)
+        return panel
+
+    def dock_titles(self) -> list[str]:
+        return [spec.title for spec in PANELS]
+
+    # -- layout ---------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        """On first show: size the default layout, keep it for Reset, then restore the saved one."""
+        super().showEvent(event)
+        if self.default_state is not None:
+            return
+        self._apply_default_sizes()
+        self.default_state = self.saveState(LAYOUT_VERSION)
+        if self._restore:
+            self.layout_restored = restore_state(self, self.settings)
+            if not self.layout_restored:
+                self.reset_layout()
+        log.info("main window ready (layout %s)", "restored" if self.layout_restored else "default")
+
+    def reset_layout(self) -> None:
+        """Back to the default dock arrangement, every dock visible."""
+        if self.default_state is None:
+            return
+        self.restoreState(self.default_state, LAYOUT_VERSION)
+        for dock in self.docks.values():
+            dock.setFloating(False)
+            dock.show()
+        log.info("layout reset to default")
+
+    def save_layout(self) -> None:
+        save_layout(self, self.settings)
+
+    # -- jobs -----------------------------------------------------------------------------
+    def run_job(
+        self,
+        name: str,
+        job_factory: Callable[[], Job[Any]],
+        on_result: Callable[[Any], Any] | None = None,
+        on_progress: Callable[[float, str], Any] | None = None,
+    ) -> Worker:
+        """Run a job in a worker with status-bar progress; errors open a dialog."""
+        return self.jobs.start(
+            name,
+            job_factory,
+            on_result=on_result,
+            on_error=lambda exc, tb: self.errors.show_exception(f"{name} failed", exc, tb),
+            on_progress=on_progress,
+        )
+
+    def _on_job_started(self, worker: Worker) -> None:
+        worker.progress.connect(lambda pct, text: self._on_progress(worker, pct, text))
+        self._show_job(worker)
+
+    def _show_job(self, worker: Worker) -> None:
+        self._current_job = worker
+        self.job_status.begin(worker.name)
+        if worker.is_cancel_requested:
+            self.job_status.cancelling()
+
+    def _on_progress(self, worker: Worker, percent: float, text: str) -> None:
+        if worker is self._current_job:
+            self.job_status.set_progress(percent, text)
+
+    def _on_job_finished(self, worker: Worker) -> None:
+        if worker.outcome == "cancelled":
+            self.statusBar().showMessage(f"{worker.name}: cancelled", 5000)
+        elif worker.outcome == "result":
+            self.statusBar().showMessage(f"{worker.name}: done", 5000)
+        running = self.jobs.running
+        if running:
+            self._show_job(running[-1])
+        else:
+            self._current_job = None
+            self.job_status.end()
+
+    def cancel_current_job(self) -> None:
+        if self._current_job is not None:
+            self._current_job.cancel()
+            self.job_status.cancelling()
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About CTA Desk",
+            f"<b>CTA Desk {__version__}</b><p>CTA trend-following strategies and the VIX.</p>"
+            f"<p>Data: {app_paths().data}<br>Logs: {app_paths().logs}</p>",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.save_on_close and self.default_state is not None:
+            self.save_layout()
+        if not self.jobs.shutdown(timeout_ms=3000):
+            log.warning("some jobs were still running at exit")
+        self.activity.detach()
+        super().closeEvent(event)

@@ -1,0 +1,108 @@
+"""The docks of the main window, declared once: title, object name, area and factory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from widgets.placeholder import PlaceholderPanel
+from widgets.regime_panel import RegimePanel
+from widgets.rule16_panel import Rule16Panel
+
+Area = Qt.DockWidgetArea
+
+
+@dataclass(frozen=True)
+class PanelSpec:
+    """One dock: ``object_name`` keys the saved layout, so never rename it lightly."""
+
+    title: str
+    object_name: str
+    area: Area
+    factory: Callable[[], QWidget]
+    tab_with: str | None = None  # object_name of the dock this one is tabbed behind by default
+
+
+def _placeholder(title: str, description: str) -> Callable[[], QWidget]:
+    return partial(PlaceholderPanel, title, description)
+
+
+PANELS: tuple[PanelSpec, ...] = (
+    PanelSpec("VIX Regime", "dockVixRegime", Area.LeftDockWidgetArea, RegimePanel),
+    PanelSpec("Rule of 16", "dockRule16", Area.LeftDockWidgetArea, Rule16Panel),
+    PanelSpec(
+        "Strategy",
+        "dockStrategy",
+        Area.RightDockWidgetArea,
+        _placeholder(
+            "Strategy",
+            "Parameter forms generated from the presets of the four CTA families "
+            "(medium/long trend, fast, risk-offset, systematic macro), with run and sweep buttons.",
+        ),
+    ),
+    PanelSpec(
+        "Statistics",
+        "dockStatistics",
+        Area.RightDockWidgetArea,
+        _placeholder(
+            "Statistics",
+            "CAGR, volatility, Sharpe, Sortino, drawdown, Calmar, turnover, cost drag, "
+            "returns by VIX zone and crisis alpha for the latest run.",
+        ),
+    ),
+    PanelSpec(
+        "Equity",
+        "dockEquity",
+        Area.TopDockWidgetArea,
+        _placeholder(
+            "Equity",
+            "Equity, drawdown and position charts with crosshair readout, "
+            "smooth with a million points.",
+        ),
+    ),
+    PanelSpec(
+        "Sweep",
+        "dockSweep",
+        Area.TopDockWidgetArea,
+        _placeholder(
+            "Sweep",
+            "Parameter-sweep heatmaps (lookback x vol span) of Sharpe, return and drawdown.",
+        ),
+        tab_with="dockEquity",
+    ),
+    PanelSpec(
+        "Event Replay",
+        "dockEventReplay",
+        Area.TopDockWidgetArea,
+        _placeholder(
+            "Event Replay",
+            "Replays of stress events: 5 Aug 2024, Mar 2020, Feb 2018 and 2008.",
+        ),
+        tab_with="dockEquity",
+    ),
+    PanelSpec(
+        "Triggers & Flows",
+        "dockTriggersFlows",
+        Area.BottomDockWidgetArea,
+        _placeholder(
+            "Triggers & Flows",
+            "Tomorrow's signal flip prices per instrument and estimated CTA flows "
+            "for flat, up and down scenarios.",
+        ),
+    ),
+    PanelSpec(
+        "Data",
+        "dockData",
+        Area.BottomDockWidgetArea,
+        _placeholder(
+            "Data",
+            "The local market-data store: series table, CSV import (drag and drop), "
+            "online fetch, preview chart.",
+        ),
+        tab_with="dockTriggersFlows",
+    ),
+)

@@ -1,0 +1,163 @@
+"""``ctadesk --self-test``: open the window off screen, run jobs through the real worker path,
+measure start-up time and the longest UI-thread stall, and report pass/fail."""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QGuiApplication
+
+from app import __version__
+from app.mainwindow import MainWindow
+from app.paths import app_paths
+from engine.jobs import Job, Progress
+from engine.vix import DEFAULT_ZONES, ZONE_NAMES, zone_census
+
+HEARTBEAT_MS = 10
+STALL_BUDGET_MS = 50.0
+JOB_TIMEOUT_S = 120.0
+CANCEL_AT_PERCENT = 25.0
+
+
+class Heartbeat:
+    """A UI-thread timer; the longest gap between two ticks, less the interval, is the stall."""
+
+    def __init__(self, interval_ms: int = HEARTBEAT_MS) -> None:
+        self.interval_ms = interval_ms
+        self.timer = QTimer()
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self._tick)
+        self.max_gap_ms = 0.0
+        self.ticks = 0
+        self._last = 0.0
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.max_gap_ms = max(self.max_gap_ms, (now - self._last) * 1000.0)
+        self._last = now
+        self.ticks += 1
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> float:
+        """Stop and return the longest stall in ms."""
+        self.timer.stop()
+        self._tick()
+        return max(0.0, self.max_gap_ms - self.interval_ms)
+
+
+def _wait(condition: Callable[[], bool], timeout_s: float) -> bool:
+    """Run the event loop until ``condition()`` holds or the timeout passes."""
+    if condition():
+        return True
+    deadline = time.monotonic() + timeout_s
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.setInterval(5)
+    poll.timeout.connect(lambda: (condition() or time.monotonic() > deadline) and loop.quit())
+    poll.start()
+    loop.exec()
+    poll.stop()
+    return condition()
+
+
+def synthetic_vix(n: int, seed: int = 7) -> np.ndarray:
+    """Seeded lognormal VIX-like readings, used only to give the self-test real work."""
+    return 18.0 * np.exp(0.4 * np.random.default_rng(seed).standard_normal(n))
+
+
+def _slow_job(steps: int = 200, pause_s: float = 0.01) -> Job[int]:
+    for i in range(steps):
+        time.sleep(pause_s)
+        yield Progress(100.0 * (i + 1) / steps, f"Self-test: step {i + 1} of {steps}")
+    return steps
+
+
+def run_self_test(window: MainWindow, t0: float, screenshot: Path | None = None) -> dict[str, Any]:
+    """Exercise the window and the worker path; return the report (``ok`` says pass/fail)."""
+    window.save_on_close = False
+    window.show()
+    _wait(window.isVisible, 5.0)
+    QGuiApplication.processEvents()
+    startup_ms = (time.perf_counter() - t0) * 1000.0
+
+    values = synthetic_vix(5_000_000)
+    bounds = np.asarray(DEFAULT_ZONES.bounds)
+    expected = dict(
+        zip(ZONE_NAMES, np.bincount(np.digitize(values, bounds), minlength=5).tolist(), strict=True)
+    )
+    seen: list[float] = []
+    results: list[Any] = []
+    heartbeat = Heartbeat()
+    heartbeat.start()
+    job_start = time.perf_counter()
+    worker = window.run_job(
+        "Self-test: VIX zone census",
+        partial(zone_census, values, DEFAULT_ZONES, 50_000),
+        on_result=results.append,
+        on_progress=lambda pct, _text: seen.append(pct),
+    )
+    status_shown = _wait(window.job_status.isVisible, 5.0)
+    finished = _wait(lambda: not window.jobs.is_running(worker), JOB_TIMEOUT_S)
+    job_ms = (time.perf_counter() - job_start) * 1000.0
+
+    slow_seen: list[float] = []
+    cancel_worker = window.run_job(
+        "Self-test: cancel",
+        _slow_job,
+        on_progress=lambda pct, _text: slow_seen.append(pct),
+    )
+    _wait(lambda: bool(slow_seen) and slow_seen[-1] >= CANCEL_AT_PERCENT, 30.0)
+    window.job_status.cancel_button.click()
+    cancelled = _wait(lambda: not window.jobs.is_running(cancel_worker), 10.0)
+    stall_ms = heartbeat.stop()
+    QGuiApplication.processEvents()
+
+    if screenshot is not None:
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        saved_shot = window.grab().save(str(screenshot))
+    checks = {
+        "window_visible": window.isVisible(),
+        "nine_docks": len(window.docks) == 9,
+        "job_finished": finished and worker.outcome == "result",
+        "job_result_correct": results == [expected],
+        "progress_reported": bool(seen) and seen[-1] == 100.0,
+        "status_bar_progress_shown": status_shown,
+        "status_bar_idle_after": not window.job_status.isVisible(),
+        "cancel_works": cancelled
+        and cancel_worker.outcome == "cancelled"
+        and slow_seen[-1] < 100.0,
+        "ui_stall_within_budget": stall_ms <= STALL_BUDGET_MS,
+        "no_error_dialog": window.errors.count == 0,
+    }
+    if screenshot is not None:
+        checks["screenshot_saved"] = saved_shot
+    window.close()
+    return {
+        "ok": all(checks.values()),
+        "startup_ms": round(startup_ms, 1),
+        "max_ui_stall_ms": round(stall_ms, 1),
+        "stall_budget_ms": STALL_BUDGET_MS,
+        "heartbeat_ms": HEARTBEAT_MS,
+        "heartbeats": heartbeat.ticks,
+        "job_ms": round(job_ms, 1),
+        "progress_reports": len(seen),
+        "docks": window.dock_titles(),
+        "checks": checks,
+        "screenshot": str(screenshot) if screenshot is not None else None,
+        "platform": QGuiApplication.platformName(),
+        "version": __version__,
+        "python": platform.python_version(),
+        "pyside6": pyside_version,
+        "log_file": str(app_paths().log_file),
+    }

@@ -1,0 +1,1 @@
+"""CTA Desk engine: the Qt-free model layer (analytics, data, backtests, sweeps)."""

@@ -1,0 +1,43 @@
+"""GUI fixtures: a configured QApplication and a main window on a private settings file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from app.bootstrap import configure_application
+from app.logs import setup_logging
+from app.mainwindow import MainWindow
+from app.settings import open_settings
+
+
+@pytest.fixture
+def desk_app(qapp):
+    """The QApplication configured as the app does it, logging to this test's CTADESK_HOME."""
+    setup_logging()
+    return configure_application(qapp)
+
+
+@pytest.fixture
+def make_window(desk_app, qtbot):
+    """Factory for main windows sharing this test's settings file; all closed at teardown."""
+    windows: list[MainWindow] = []
+
+    def make(show: bool = True) -> MainWindow:
+        window = MainWindow(settings=open_settings())
+        qtbot.addWidget(window)
+        if show:
+            window.show()
+            qtbot.waitExposed(window)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.jobs.shutdown(5000)
+
+
+@pytest.fixture
+def window(make_window) -> Iterator[MainWindow]:
+    return make_window()

@@ -1,0 +1,137 @@
+"""Rule of 16 and VIX Regime panels against hand-computed values."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from widgets.palette import ZONE_COLORS
+from widgets.regime_panel import RegimePanel
+from widgets.rule16_panel import Rule16Panel
+from widgets.vix_gauge import VixGauge
+
+
+def _text(panel: Rule16Panel, key: str) -> str:
+    return panel.outputs[key].text()
+
+
+def test_rule16_panel_values(desk_app, qtbot) -> None:
+    panel = Rule16Panel()
+    qtbot.addWidget(panel)
+    panel.vix_box.setValue(32.0)
+    panel.level_box.setValue(5000.0)
+    # 32 / 16 = 2%; 32 / sqrt(252) = 2.0158%; 1 sigma = 100 pts, 2 sigma = 200 pts
+    assert _text(panel, "daily_move_pct") == "±2.000%"
+    assert _text(panel, "daily_move_pct_252") == "±2.016%"
+    assert _text(panel, "points_1sigma") == "±100.0 pts"
+    assert _text(panel, "points_2sigma") == "±200.0 pts"
+    assert _text(panel, "range_1sigma") == "4,900.0 – 5,100.0"
+    assert _text(panel, "range_2sigma") == "4,800.0 – 5,200.0"
+
+
+def test_rule16_panel_typing_and_days(desk_app, qtbot) -> None:
+    panel = Rule16Panel()
+    qtbot.addWidget(panel)
+    panel.level_box.setValue(4000.0)
+    panel.vix_box.selectAll()
+    qtbot.keyClicks(panel.vix_box.lineEdit(), "48")
+    assert panel.vix_box.value() == 48.0
+    assert _text(panel, "daily_move_pct") == "±3.000%"
+    assert _text(panel, "points_1sigma") == "±120.0 pts"
+    panel.days_box.setValue(144)  # sqrt(144) = 12
+    assert _text(panel, "daily_move_pct") == "±4.000%"
+    assert _text(panel, "daily_move_pct_252") == "±3.024%"  # unchanged: always 252
+    assert "144 days" in panel.daily_title.text()
+
+
+def test_regime_panel_zone_and_gauge(desk_app, qtbot) -> None:
+    panel = RegimePanel()
+    qtbot.addWidget(panel)
+    assert panel.vix == pytest.approx(20.6)
+    assert panel.gauge.zone == "warning"
+    assert "Warning" in panel.zone_label.text()
+    for value, zone in [(14.99, "complacency"), (15.0, "normal"), (25.0, "fear"), (30.0, "panic")]:
+        panel.vix_box.setValue(value)
+        assert panel.gauge.zone == zone
+        assert zone.capitalize() in panel.zone_label.text()
+    panel.vix_box.setValue(32.0)
+    assert "±2.00%" in panel.move_label.text()
+
+
+def test_regime_thresholds_edit_and_reject(desk_app, qtbot) -> None:
+    panel = RegimePanel()
+    qtbot.addWidget(panel)
+    panel.vix_box.setValue(13.0)
+    assert panel.gauge.zone == "complacency"
+    with qtbot.waitSignal(panel.thresholds_changed):
+        panel.threshold_boxes[0].setValue(12.0)
+    assert panel.gauge.zone == "normal"
+    assert panel.table.item(0, 1).text() == "< 12"
+    panel.threshold_boxes[1].setValue(40.0)  # above the next threshold: refused
+    assert "ascending" in panel.error_label.text()
+    assert panel.thresholds.bounds == (12.0, 20.0, 25.0, 30.0)
+    panel.threshold_boxes[1].setValue(18.0)
+    assert panel.error_label.text() == ""
+    assert panel.thresholds.bounds == (12.0, 18.0, 25.0, 30.0)
+
+
+def test_panels_share_the_vix_reading(window) -> None:
+    window.regime_panel.vix_box.setValue(32.0)
+    assert window.rule16_panel.vix_box.value() == 32.0
+    assert _text(window.rule16_panel, "daily_move_pct") == "±2.000%"
+    window.rule16_panel.vix_box.setValue(16.0)
+    assert window.regime_panel.vix == 16.0
+    assert window.regime_panel.gauge.zone == "normal"
+
+
+def _count_near(image, colour: QColor, tol: int = 30) -> int:
+    hits = 0
+    for y in range(0, image.height(), 2):
+        for x in range(0, image.width(), 2):
+            c = image.pixelColor(x, y)
+            if (
+                abs(c.red() - colour.red()) < tol
+                and abs(c.green() - colour.green()) < tol
+                and abs(c.blue() - colour.blue()) < tol
+            ):
+                hits += 1
+    return hits
+
+
+def test_gauge_paints_every_zone_band_and_needle_moves(desk_app, qtbot) -> None:
+    gauge = VixGauge()
+    qtbot.addWidget(gauge)
+    gauge.resize(300, 240)
+    gauge.set_value(10.0)
+    image = gauge.grab().toImage()
+    for name, colour in ZONE_COLORS.items():
+        assert _count_near(image, colour) > 20, name
+    assert gauge.angle_for(0) == 210.0
+    assert gauge.angle_for(50) == -30.0
+    assert gauge.angle_for(25) == 90.0  # straight up at mid-scale
+    assert gauge.angle_for(80) == gauge.angle_for(50)  # pegged above scale
+    low = gauge.grab().toImage()
+    gauge.set_value(45.0)
+    high = gauge.grab().toImage()
+    assert low != high
+
+
+def test_gauge_without_reading(desk_app, qtbot) -> None:
+    gauge = VixGauge()
+    qtbot.addWidget(gauge)
+    gauge.set_value(None)
+    assert gauge.zone is None
+    assert not gauge.grab().isNull()
+
+
+def test_rule16_panel_keyboard_only(desk_app, qtbot) -> None:
+    panel = Rule16Panel()
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.level_box.setFocus()
+    panel.level_box.selectAll()
+    qtbot.keyClicks(panel.level_box.lineEdit(), "1600")
+    qtbot.keyClick(panel.level_box.lineEdit(), Qt.Key.Key_Return)
+    panel.vix_box.setValue(16.0)
+    assert _text(panel, "points_1sigma") == "±16.0 pts"

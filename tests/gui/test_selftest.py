@@ -1,0 +1,56 @@
+"""`ctadesk --self-test --json` end to end, as a user or a script runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from tests.gui.test_layout import NINE_DOCKS
+
+
+def test_self_test_reports_ok_with_nine_docks_and_screenshot(
+    tmp_path: Path, ctadesk_home: Path
+) -> None:
+    shot = tmp_path / "desk.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "app.main", "--self-test", "--json", "--screenshot", str(shot)],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=180,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["ok"] is True, report["checks"]
+    assert sorted(report["docks"]) == sorted(NINE_DOCKS)
+    assert report["startup_ms"] > 0
+    assert 0 <= report["max_ui_stall_ms"] <= report["stall_budget_ms"]
+    assert report["heartbeats"] > 10
+    image = QImage(str(shot))
+    assert image.width() >= 800 and image.height() >= 600
+    # the self-test logs to the user log dir under CTADESK_HOME
+    assert '"ok": true' in (ctadesk_home / "logs" / "ctadesk.log").read_text(encoding="utf-8")
+
+
+def test_reset_flag_clears_saved_layout(tmp_path: Path, ctadesk_home: Path) -> None:
+    ini = ctadesk_home / "config" / "ctadesk.ini"
+    ini.parent.mkdir(parents=True)
+    ini.write_text("[window]\nlayout_version=1\nstate=@ByteArray(junk)\n", encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "app.main", "--reset", "--self-test", "--json"],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=180,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "junk" not in ini.read_text(encoding="utf-8")

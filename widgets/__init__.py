@@ -1,0 +1,1 @@
+"""CTA Desk panels: one module per dock. Widgets format and display; engine/ computes."""

@@ -1,0 +1,15 @@
+"""Colours shared by the panels (one place for the VIX zone colours)."""
+
+from PySide6.QtGui import QColor
+
+ZONE_COLORS: dict[str, QColor] = {
+    "complacency": QColor("#2e9d5b"),
+    "normal": QColor("#8cc63f"),
+    "warning": QColor("#f2c12e"),
+    "fear": QColor("#f07f22"),
+    "panic": QColor("#d93a3a"),
+}
+
+TEXT_MUTED = QColor("#9aa4b2")
+GAUGE_TRACK = QColor("#2a2f38")
+NEEDLE = QColor("#e8ecf1")
