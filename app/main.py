@@ -38,10 +38,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def display_problem() -> str | None:
+    """Why a window cannot open here (Linux with no display and no Qt platform chosen), or None."""
+    env = os.environ
+    if not sys.platform.startswith("linux") or env.get("QT_QPA_PLATFORM"):
+        return None
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no display found (DISPLAY and WAYLAND_DISPLAY are unset): start CTA Desk from a "
+        "desktop session, or run `ctadesk --self-test` / set QT_QPA_PLATFORM=offscreen"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.self_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    problem = display_problem()
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     paths = app_paths().ensure()
     configure_numba_cache(paths)
     setup_logging(paths)

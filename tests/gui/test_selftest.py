@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QImage
 
 from tests.gui.test_layout import NINE_DOCKS
@@ -54,3 +55,19 @@ def test_reset_flag_clears_saved_layout(tmp_path: Path, ctadesk_home: Path) -> N
     )
     assert proc.returncode == 0, proc.stderr
     assert "junk" not in ini.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11/Wayland check is Linux-only")
+def test_no_display_gives_a_clear_error_not_a_qt_abort(ctadesk_home: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "app.main"],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: no display found")
