@@ -15,9 +15,11 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 from app import __version__
+from app.cli_data import add_data_commands
 from app.logs import setup_logging
 from app.paths import app_paths, configure_numba_cache
 from engine.annualisation import RULE_OF_16_DAYS
+from engine.data.store import StoreError
 from engine.vix import ZONE_NAMES, ZoneThresholds, rule_of_16, zone_index
 
 log = logging.getLogger("ctadesk.cli")
@@ -107,22 +109,27 @@ def _format_value(value: Any) -> str:
 
 
 def render_table(result: dict[str, Any]) -> str:
-    """A readable two-column table; lists of objects become indented sub-tables."""
-    scalars = {k: v for k, v in result.items() if not _is_records(v)}
+    """A readable two-column table; lists of objects become sub-tables, lists of text lines."""
+    scalars = {k: v for k, v in result.items() if not _is_records(v) and not _is_lines(v)}
     width = max((len(k) for k in scalars), default=0)
     lines = [f"{key:<{width}}  {_format_value(value)}" for key, value in scalars.items()]
-    for key, records in result.items():
-        if _is_records(records):
+    for key, value in result.items():
+        if _is_lines(value):
             lines.append(f"\n{key}:")
-            columns = list(records[0])
-            rows = [[_format_value(r.get(c)) for c in columns] for r in records]
+            lines.extend(f"  {item}" for item in value)
+        elif _is_records(value):
+            lines.append(f"\n{key}:")
+            columns = list(value[0])
+            rows = [[_format_value(r.get(c)) for c in columns] for r in value]
             widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(columns)]
-            lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
-            lines.extend(
-                "  " + "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True))
-                for row in rows
-            )
+            for row in [columns, *rows]:
+                cells = "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True))
+                lines.append(f"  {cells}".rstrip())
     return "\n".join(lines)
+
+
+def _is_lines(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
 
 
 def _is_records(value: Any) -> bool:
@@ -130,24 +137,29 @@ def _is_records(value: Any) -> bool:
 
 
 # -- parser --------------------------------------------------------------------------------
+Handler = Callable[[argparse.Namespace], dict[str, Any]]
+
+
+def add(sub: Any, name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+    """A subcommand with the common ``--json`` flag."""
+    p = sub.add_parser(name, help=help_text, description=help_text)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=handler)
+    return p
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ctadesk-cli", description="CTA Desk headless command line.")
     parser.add_argument("--version", action="version", version=f"ctadesk-cli {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    def add(name: str, handler: Callable[[argparse.Namespace], dict[str, Any]], help_text: str):
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--json", action="store_true", help="print one JSON object")
-        p.set_defaults(handler=handler)
-        return p
-
-    p = add("rule16", cmd_rule16, "Expected daily move implied by a VIX reading (rule of 16).")
+    p = add(sub, "rule16", cmd_rule16, "Expected daily move implied by a VIX reading (rule of 16).")
     p.add_argument("--vix", type=_finite, required=True, help="VIX level, e.g. 20.6")
     p.add_argument("--level", type=_finite, help="index level for the point ranges")
     p.add_argument("--days", type=int, default=RULE_OF_16_DAYS, help="days per year (default 256)")
 
-    p = add("regime", cmd_regime, "VIX zone of a reading.")
+    p = add(sub, "regime", cmd_regime, "VIX zone of a reading.")
     p.add_argument("--vix", type=_finite, required=True, help="VIX level")
     p.add_argument(
         "--thresholds",
@@ -156,7 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="four ascending zone thresholds (default 15,20,25,30)",
     )
 
-    add("paths", cmd_paths, "Where CTA Desk keeps data, logs, cache and settings.")
+    add(sub, "paths", cmd_paths, "Where CTA Desk keeps data, logs, cache and settings.")
+    add_data_commands(sub, add)
     return parser
 
 
@@ -167,7 +180,7 @@ def run(argv: list[str] | None = None) -> tuple[int, str, str]:
         result = args.handler(args)
     except CliError as exc:
         return EXIT_ERROR, "", f"error: {exc}"
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, StoreError) as exc:
         return EXIT_ERROR, "", f"error: {exc}"
     except Exception as exc:
         log.exception("internal error in ctadesk-cli %s", argv)

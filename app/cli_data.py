@@ -1,0 +1,121 @@
+"""``ctadesk-cli data ...``: import, list, show, export and delete stored series."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from app.paths import app_paths
+from engine.data.importers import FORMATS, import_file
+from engine.data.store import KINDS, MarketStore
+
+
+def open_store() -> MarketStore:
+    """The user's store (CTADESK_HOME aware)."""
+    return MarketStore(app_paths().ensure().store)
+
+
+def _number(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
+
+
+def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
+    report = import_file(
+        open_store(), args.file, symbol=args.symbol, fmt=args.format, kind=args.kind
+    )
+    return report.as_dict()
+
+
+def cmd_list(_args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "series": [
+            {
+                "symbol": s.symbol,
+                "kind": s.kind,
+                "rows": s.rows,
+                "first": s.first,
+                "last": s.last,
+                "source": s.source,
+                "notes": s.notes,
+                "imported_at": s.imported_at,
+            }
+            for s in open_store().list_series()
+        ]
+    }
+
+
+def cmd_show(args: argparse.Namespace) -> dict[str, Any]:
+    store = open_store()
+    info = store.info(args.symbol)
+    frame = store.read(args.symbol).tail(args.tail)
+    columns = [c for c in frame.columns if frame[c].notna().any()]
+    bars = [
+        {"date": f"{day:%Y-%m-%d}", **{c: _number(row[c]) for c in columns}}
+        for day, row in frame.iterrows()
+    ]
+    return {**info.as_dict(), "bars": bars}
+
+
+_EXPORT_HEADERS = {
+    "open": "Open",
+    "high": "High",
+    "low": "Low",
+    "close": "Close",
+    "adj_close": "Adj Close",
+    "volume": "Volume",
+}
+
+
+def cmd_export(args: argparse.Namespace) -> dict[str, Any]:
+    frame = open_store().read(args.symbol)
+    frame = frame[[c for c in frame.columns if frame[c].notna().any()]]
+    frame = frame.rename(columns=_EXPORT_HEADERS)
+    frame.index = frame.index.strftime("%Y-%m-%d")
+    frame.index.name = "Date"
+    target = Path(args.file)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:  # write beside the target, then rename: never a half-written file
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            frame.to_csv(handle, lineterminator="\n", float_format="%.10g")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return {"symbol": args.symbol, "file": str(target), "rows": len(frame)}
+
+
+def cmd_delete(args: argparse.Namespace) -> dict[str, Any]:
+    return {"deleted": args.symbol, "rows": open_store().delete(args.symbol)}
+
+
+def add_data_commands(sub: Any, add: Any) -> None:
+    """Register ``data`` and its subcommands on the top-level subparsers ``sub``."""
+    data = sub.add_parser("data", help="The local market-data store.")
+    inner = data.add_subparsers(
+        dest="data_command", metavar="DATA_COMMAND", parser_class=type(data)
+    )
+    inner.required = True
+
+    p = add(inner, "import", cmd_import, "Import a CSV file (CBOE, Yahoo, single series, wide).")
+    p.add_argument("file", type=Path)
+    p.add_argument("--symbol", help="symbol for a single series (default: from the file name)")
+    p.add_argument("--format", choices=FORMATS, help="override format auto-detection")
+    p.add_argument("--kind", choices=KINDS, help="override the inferred series kind")
+
+    add(inner, "list", cmd_list, "List stored series with rows and date ranges.")
+
+    p = add(inner, "show", cmd_show, "Show the last bars of a series.")
+    p.add_argument("symbol")
+    p.add_argument("--tail", type=int, default=10, help="how many bars (default 10)")
+
+    p = add(inner, "export", cmd_export, "Write a series to a CSV file.")
+    p.add_argument("symbol")
+    p.add_argument("file", type=Path)
+
+    p = add(inner, "delete", cmd_delete, "Delete a series and its bars.")
+    p.add_argument("symbol")

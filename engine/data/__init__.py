@@ -1,0 +1,1 @@
+"""Market data: the SQLite store, CSV importers, online fetchers and the demo universe."""

@@ -1,0 +1,303 @@
+"""The local market-data store: one SQLite database (WAL) with series metadata and daily bars.
+
+Every write is one transaction: an import that fails (or a process killed half-way) leaves
+the store exactly as it was. Reads return pandas DataFrames indexed by date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+KINDS: tuple[str, ...] = ("vix", "index", "future", "spot", "macro")
+BAR_COLUMNS: tuple[str, ...] = ("open", "high", "low", "close", "adj_close", "volume")
+_EPOCH = np.datetime64("1970-01-01", "D")
+
+_MIGRATIONS: tuple[str, ...] = (
+    # version 1
+    f"""
+    CREATE TABLE series (
+        symbol      TEXT PRIMARY KEY,
+        kind        TEXT NOT NULL CHECK (kind IN {KINDS!r}),
+        source      TEXT NOT NULL,
+        currency    TEXT,
+        notes       TEXT,
+        imported_at TEXT NOT NULL,
+        file_sha256 TEXT,
+        file_name   TEXT
+    );
+    CREATE TABLE bars (
+        symbol    TEXT NOT NULL REFERENCES series(symbol) ON DELETE CASCADE,
+        day       INTEGER NOT NULL,
+        open      REAL,
+        high      REAL,
+        low       REAL,
+        close     REAL NOT NULL,
+        adj_close REAL,
+        volume    REAL,
+        PRIMARY KEY (symbol, day)
+    ) WITHOUT ROWID;
+    """,
+)
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+
+class StoreError(Exception):
+    """The store cannot be opened or a request cannot be served (unknown symbol, ...)."""
+
+
+@dataclass(frozen=True)
+class SeriesMeta:
+    """Metadata of one series as written by an import."""
+
+    symbol: str
+    kind: str
+    source: str
+    currency: str | None = None
+    notes: str | None = None
+    file_sha256: str | None = None
+    file_name: str | None = None
+
+
+@dataclass(frozen=True)
+class SeriesInfo:
+    """A stored series with its row count and date range."""
+
+    symbol: str
+    kind: str
+    source: str
+    currency: str | None
+    notes: str | None
+    imported_at: str
+    file_sha256: str | None
+    file_name: str | None
+    rows: int
+    first: str | None
+    last: str | None
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class WriteStats:
+    """What writing one series did: new dates, dates whose values changed, dates unchanged."""
+
+    symbol: str
+    added: int
+    changed: int
+    unchanged: int
+
+
+def to_days(index: pd.DatetimeIndex) -> np.ndarray:
+    """Dates to integer days since 1970-01-01 (the stored form)."""
+    return (index.values.astype("datetime64[D]") - _EPOCH).astype(np.int64)
+
+
+def from_days(days: np.ndarray) -> pd.DatetimeIndex:
+    return pd.DatetimeIndex(_EPOCH + np.asarray(days, dtype="timedelta64[D]"), name="date")
+
+
+class MarketStore:
+    """The SQLite store at ``path`` (created and migrated on first use)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as conn:
+            self._migrate(conn)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        try:
+            conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the data store {self.path}: {exc}") from exc
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            yield conn
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"data store {self.path}: {exc}") from exc
+        finally:
+            conn.close()
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"data store {self.path} has schema version {version}, newer than this "
+                f"CTA Desk understands ({SCHEMA_VERSION}); upgrade CTA Desk"
+            )
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _MIGRATIONS[target - 1].split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {target}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    @property
+    def schema_version(self) -> int:
+        with self._connect() as conn:
+            return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+    # -- writes ----------------------------------------------------------------------------
+    def write(self, items: Sequence[tuple[SeriesMeta, pd.DataFrame]]) -> list[WriteStats]:
+        """Upsert several series in one transaction; all are written or none is.
+
+        Each frame is indexed by date with any of BAR_COLUMNS (close required).
+        """
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        stats: list[WriteStats] = []
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for meta, frame in items:
+                    stats.append(self._write_one(conn, meta, frame, stamp))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return stats
+
+    def _write_one(
+        self, conn: sqlite3.Connection, meta: SeriesMeta, frame: pd.DataFrame, stamp: str
+    ) -> WriteStats:
+        if meta.kind not in KINDS:
+            raise StoreError(f"unknown kind {meta.kind!r} (one of {', '.join(KINDS)})")
+        conn.execute(
+            """INSERT INTO series(symbol, kind, source, currency, notes, imported_at,
+                                  file_sha256, file_name)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(symbol) DO UPDATE SET kind=excluded.kind, source=excluded.source,
+                   currency=excluded.currency, notes=excluded.notes,
+                   imported_at=excluded.imported_at, file_sha256=excluded.file_sha256,
+                   file_name=excluded.file_name""",
+            (
+                meta.symbol,
+                meta.kind,
+                meta.source,
+                meta.currency,
+                meta.notes,
+                stamp,
+                meta.file_sha256,
+                meta.file_name,
+            ),
+        )
+        new = frame.reindex(columns=list(BAR_COLUMNS)).astype(np.float64)
+        new.index = pd.Index(to_days(pd.DatetimeIndex(frame.index)), name="day")
+        old = self._read_days(conn, meta.symbol)
+        common = new.index.intersection(old.index)
+        added_mask = ~new.index.isin(old.index)
+        a, b = new.loc[common].to_numpy(), old.loc[common].to_numpy()
+        differs = ~((a == b) | (np.isnan(a) & np.isnan(b))).all(axis=1)
+        to_write = pd.concat([new[added_mask], new.loc[common[differs]]])
+        rows = to_write.astype(object).where(to_write.notna(), None)
+        conn.executemany(
+            """INSERT INTO bars(symbol, day, open, high, low, close, adj_close, volume)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(symbol, day) DO UPDATE SET open=excluded.open, high=excluded.high,
+                   low=excluded.low, close=excluded.close, adj_close=excluded.adj_close,
+                   volume=excluded.volume""",
+            (
+                (meta.symbol, int(day), *values)
+                for day, values in zip(rows.index, rows.itertuples(index=False), strict=True)
+            ),
+        )
+        return WriteStats(
+            meta.symbol, int(added_mask.sum()), int(differs.sum()), int((~differs).sum())
+        )
+
+    def delete(self, symbol: str) -> int:
+        """Remove a series and its bars; returns the number of bars removed."""
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if not conn.execute("SELECT 1 FROM series WHERE symbol=?", (symbol,)).fetchone():
+                    raise StoreError(f"no series {symbol!r} in the store")
+                n = conn.execute("DELETE FROM bars WHERE symbol=?", (symbol,)).rowcount
+                conn.execute("DELETE FROM series WHERE symbol=?", (symbol,))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return n
+
+    # -- reads -----------------------------------------------------------------------------
+    @staticmethod
+    def _read_days(conn: sqlite3.Connection, symbol: str) -> pd.DataFrame:
+        cursor = conn.execute(
+            f"SELECT day, {', '.join(BAR_COLUMNS)} FROM bars WHERE symbol=? ORDER BY day",
+            (symbol,),
+        )
+        data = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, len(BAR_COLUMNS) + 1)
+        return pd.DataFrame(
+            data[:, 1:],
+            index=pd.Index(data[:, 0].astype(np.int64), name="day"),
+            columns=list(BAR_COLUMNS),
+        )
+
+    def read(self, symbol: str) -> pd.DataFrame:
+        """All bars of ``symbol`` indexed by date (float columns; NaN where absent)."""
+        with self._connect() as conn:
+            if not conn.execute("SELECT 1 FROM series WHERE symbol=?", (symbol,)).fetchone():
+                raise StoreError(f"no series {symbol!r} in the store")
+            frame = self._read_days(conn, symbol)
+        frame.index = from_days(frame.index.to_numpy())
+        return frame
+
+    def read_closes(self, symbols: Sequence[str]) -> pd.DataFrame:
+        """Close prices of several series, outer-joined on date (NaN where a series has none)."""
+        return pd.concat({s: self.read(s)["close"] for s in symbols}, axis=1).sort_index()
+
+    def info(self, symbol: str) -> SeriesInfo:
+        matches = [s for s in self.list_series() if s.symbol == symbol]
+        if not matches:
+            raise StoreError(f"no series {symbol!r} in the store")
+        return matches[0]
+
+    def list_series(self) -> list[SeriesInfo]:
+        """Every series with its row count and first/last date (ISO), by symbol."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                """SELECT s.symbol, s.kind, s.source, s.currency, s.notes, s.imported_at,
+                          s.file_sha256, s.file_name, COUNT(b.day), MIN(b.day), MAX(b.day)
+                   FROM series s LEFT JOIN bars b ON b.symbol = s.symbol
+                   GROUP BY s.symbol ORDER BY s.symbol"""
+            ).fetchall()
+        return [
+            SeriesInfo(*row[:8], rows=row[8], first=_iso(row[9]), last=_iso(row[10]))
+            for row in rows
+        ]
+
+    def is_empty(self) -> bool:
+        with self._connect() as conn:
+            return conn.execute("SELECT COUNT(*) FROM series").fetchone()[0] == 0
+
+    def content_hash(self) -> str:
+        """sha256 over every series and bar, in a fixed order (for integrity checks)."""
+        digest = hashlib.sha256()
+        with self._connect() as conn:
+            for row in conn.execute("SELECT * FROM series ORDER BY symbol"):
+                digest.update(repr(row).encode())
+            for row in conn.execute("SELECT * FROM bars ORDER BY symbol, day"):
+                digest.update(repr(row).encode())
+        return digest.hexdigest()
+
+
+def _iso(day: int | None) -> str | None:
+    return None if day is None else str(_EPOCH + np.timedelta64(int(day), "D"))

@@ -1,0 +1,166 @@
+"""Acceptance: every CSV in ../shared/data imports, with counts, ranges and values from its
+PROVENANCE.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from engine.data.csvcheck import DataImportError
+from engine.data.importers import import_file, parse_file
+from engine.data.store import MarketStore
+from tests.conftest import SHARED_DATA
+
+pytestmark = pytest.mark.skipif(
+    not SHARED_DATA.is_dir(), reason=f"real data folder {SHARED_DATA} is absent"
+)
+
+# file -> (format, {symbol: (rows, first, last)}) from PROVENANCE.md
+SINGLE = {
+    "vix_daily.csv": ("single", "VIX_DAILY", 9235, "1990-01-02", "2026-07-23"),
+    "sp500_index_close_1990_2022.csv": (
+        "single",
+        "SP500_INDEX_CLOSE_1990_2022",
+        8313,
+        "1990-01-02",
+        "2022-12-28",
+    ),
+    "sp500_index_ohlcv_1999_2018.csv": (
+        "yahoo",
+        "SP500_INDEX_OHLCV_1999_2018",
+        5031,
+        "1999-01-04",
+        "2018-12-31",
+    ),
+    "nasdaq_index_ohlcv_1999_2018.csv": (
+        "yahoo",
+        "NASDAQ_INDEX_OHLCV_1999_2018",
+        5031,
+        "1999-01-04",
+        "2018-12-31",
+    ),
+    "brent_crude_spot_daily.csv": (
+        "single",
+        "BRENT_CRUDE_SPOT_DAILY",
+        9958,
+        "1987-05-20",
+        "2026-08-18",
+    ),
+    # one empty Close (2018-01-05) in the source: 7437 rows, 7436 prices
+    "henry_hub_natgas_spot_daily.csv": (
+        "single",
+        "HENRY_HUB_NATGAS_SPOT_DAILY",
+        7436,
+        "1997-01-07",
+        "2026-08-18",
+    ),
+    "us10y_yield_monthly.csv": ("single", "US10Y_YIELD_MONTHLY", 879, "1953-04-01", "2026-06-01"),
+}
+FUTURES_CELLS = {
+    "SP500": (5147, "1997-09-10"), "NASDAQ": (4696, "1999-06-23"), "EUROSTX": (1199, "2013-03-19"),
+    "US10": (8964, "1982-05-04"), "US5": (7328, "1988-06-13"), "BUND": (1155, "2013-04-15"),
+    "GOLD": (10744, "1975-01-02"), "CRUDE_W": (7521, "1987-11-25"), "GAS_US": (6903, "1990-04-04"),
+    "COPPER": (6153, "1993-05-05"), "CORN": (9124, "1981-09-25"), "SOYBEAN": (4520, "2000-01-04"),
+    "EUR": (4777, "1999-01-05"), "JPY": (10404, "1976-08-03"), "GBP": (10776, "1975-02-14"),
+    "VIX": (2648, "2007-06-21"),
+}  # fmt: skip
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> MarketStore:
+    return MarketStore(tmp_path / "store.sqlite")
+
+
+@pytest.mark.parametrize("name", sorted(SINGLE))
+def test_single_series_files(store: MarketStore, name: str) -> None:
+    fmt, symbol, rows, first, last = SINGLE[name]
+    report = import_file(store, SHARED_DATA / name)
+    assert report.format == fmt
+    info = store.info(symbol)
+    assert (info.rows, info.first, info.last) == (rows, first, last)
+    assert report.series[0]["added"] == rows
+
+
+def test_vix_known_values_and_warnings(store: MarketStore) -> None:
+    report = import_file(store, SHARED_DATA / "vix_daily.csv", symbol="VIX")
+    assert store.info("VIX").kind == "vix"
+    assert store.info("VIX").file_sha256 == (
+        "450e2d9f00d506f5f2fba9990057fa86e937dccbac65346466a83c5e5ff7b4f5"
+    )
+    vix = store.read("VIX")
+    assert vix.loc["2020-03-16", "close"] == 82.69
+    assert vix["close"].max() == 82.69
+    assert tuple(vix.loc["2024-08-05", ["open", "high", "low", "close"]]) == (
+        23.39, 65.73, 23.39, 38.57,
+    )  # fmt: skip
+    assert vix.loc["2008-10-24", "high"] == 89.53
+    assert any("47 rows with Open or Close outside High-Low" in w for w in report.warnings)
+
+
+def test_sp500_values(store: MarketStore) -> None:
+    import_file(store, SHARED_DATA / "sp500_index_close_1990_2022.csv", symbol="SPX")
+    spx = store.read("SPX")["close"]
+    assert spx["2008-10-10"] == 899.22 and spx["2020-03-23"] == 2237.40
+    import_file(store, SHARED_DATA / "sp500_index_ohlcv_1999_2018.csv", symbol="SPX_OHLCV")
+    ohlcv = store.read("SPX_OHLCV")
+    assert ohlcv["adj_close"].notna().all() and ohlcv["volume"].notna().all()
+
+
+def test_wti_negative_price_refused_as_index_accepted_as_spot(store: MarketStore) -> None:
+    path = SHARED_DATA / "wti_crude_spot_daily.csv"
+    before = store.content_hash()
+    with pytest.raises(DataImportError) as err:
+        import_file(store, path, symbol="WTI")
+    assert "2020-04-20" in str(err.value) and "--kind" in str(err.value)
+    assert err.value.line == 8645
+    assert store.content_hash() == before
+    report = import_file(store, path, symbol="WTI", kind="spot")
+    assert any("2020-04-20" in w for w in report.warnings)
+    wti = store.read("WTI")["close"]
+    assert len(wti) == 10226
+    assert wti["2020-04-20"] == -36.98 and wti["2008-07-03"] == 145.31
+
+
+def test_futures_panel_cells_per_instrument(store: MarketStore) -> None:
+    report = import_file(store, SHARED_DATA / "futures_panel_adjusted_daily.csv")
+    assert report.format == "wide"
+    infos = {s.symbol: s for s in store.list_series()}
+    for symbol, (cells, first) in FUTURES_CELLS.items():
+        assert (infos[symbol].rows, infos[symbol].first, infos[symbol].last) == (
+            cells, first, "2017-12-21",
+        ), symbol  # fmt: skip
+        assert infos[symbol].kind == "future"
+    us10 = store.read("US10")["close"]
+    assert (us10 < 0).sum() == 1335 and us10.min() == pytest.approx(-43.29, abs=0.01)
+    assert (store.read("SOYBEAN")["close"] < 0).sum() == 1412
+    assert any(w.startswith("BUND: 2 gaps") for w in report.warnings)
+
+
+def test_wide_equity_panels(store: MarketStore) -> None:
+    import_file(store, SHARED_DATA / "us_stocks20_adjclose_1990_2022.csv", kind="index")
+    import_file(store, SHARED_DATA / "factor_etfs_adjclose_2014_2022.csv", kind="index")
+    infos = {s.symbol: s for s in store.list_series()}
+    assert len(infos) == 25
+    assert infos["AAPL"].rows == 8313 and infos["MTUM"].rows == 2264
+    assert store.read("AAPL")["close"].iloc[0] == pytest.approx(0.264, abs=5e-4)
+
+
+def test_us10y_monthly_has_no_gap_warnings_and_known_values(store: MarketStore) -> None:
+    report = import_file(
+        store, SHARED_DATA / "us10y_yield_monthly.csv", symbol="US10Y", kind="macro"
+    )
+    assert not any("gaps" in w for w in report.warnings)
+    y = store.read("US10Y")["close"]
+    assert y["2022-12-01"] == 3.62 and y["2021-12-01"] == 1.47
+
+
+def test_every_file_imports_and_matches_pandas(store: MarketStore) -> None:
+    for path in sorted(SHARED_DATA.glob("*.csv")):
+        kind = "spot" if path.name.startswith("wti") else None
+        parsed = parse_file(path, kind=kind)
+        reference = pd.read_csv(path, index_col=0, parse_dates=True)
+        for series in parsed.series:
+            col = reference[series.column].dropna()
+            assert series.frame["close"].tolist() == col.tolist(), (path.name, series.symbol)

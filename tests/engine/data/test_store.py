@@ -1,0 +1,108 @@
+"""The SQLite store: round trip, upsert counts, all-or-nothing writes, schema versioning."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.data.store import SCHEMA_VERSION, MarketStore, SeriesMeta, StoreError
+
+
+def _frame(dates: list[str], closes: list[float], **extra: list[float]) -> pd.DataFrame:
+    return pd.DataFrame({"close": closes, **extra}, index=pd.DatetimeIndex(dates, name="date"))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> MarketStore:
+    return MarketStore(tmp_path / "store.sqlite")
+
+
+def test_round_trip_keeps_values_dates_and_nans(store: MarketStore) -> None:
+    frame = _frame(
+        ["2020-01-02", "2020-01-03", "2020-01-06"],
+        [10.5, -3.25, 0.0],
+        high=[11.0, np.nan, 1.0],
+        volume=[1e6, 2e6, np.nan],
+    )
+    store.write([(SeriesMeta("CL", "future", "test"), frame)])
+    back = store.read("CL")
+    assert list(back.index.strftime("%Y-%m-%d")) == ["2020-01-02", "2020-01-03", "2020-01-06"]
+    assert back["close"].tolist() == [10.5, -3.25, 0.0]
+    assert back["high"].iloc[0] == 11.0 and np.isnan(back["high"].iloc[1])
+    assert back["open"].isna().all()
+    info = store.info("CL")
+    assert (info.rows, info.first, info.last, info.kind) == (
+        3,
+        "2020-01-02",
+        "2020-01-06",
+        "future",
+    )
+
+
+def test_reimport_counts_added_changed_unchanged(store: MarketStore) -> None:
+    meta = SeriesMeta("SPX", "index", "test")
+    store.write([(meta, _frame(["2020-01-02", "2020-01-03"], [100.0, 101.0]))])
+    (stats,) = store.write(
+        [(meta, _frame(["2020-01-02", "2020-01-03", "2020-01-06"], [100.0, 102.0, 103.0]))]
+    )
+    assert (stats.added, stats.changed, stats.unchanged) == (1, 1, 1)
+    assert store.read("SPX")["close"].tolist() == [100.0, 102.0, 103.0]
+
+
+def test_failed_write_leaves_store_unchanged(store: MarketStore) -> None:
+    store.write([(SeriesMeta("A", "index", "t"), _frame(["2020-01-02"], [1.0]))])
+    before = store.content_hash()
+    good = (SeriesMeta("B", "index", "t"), _frame(["2020-01-02"], [2.0]))
+    bad = (SeriesMeta("C", "nonsense-kind", "t"), _frame(["2020-01-02"], [3.0]))
+    with pytest.raises(StoreError):
+        store.write([good, bad])
+    assert store.content_hash() == before
+    assert [s.symbol for s in store.list_series()] == ["A"]
+
+
+def test_delete_and_unknown_symbol(store: MarketStore) -> None:
+    store.write([(SeriesMeta("A", "index", "t"), _frame(["2020-01-02", "2020-01-03"], [1, 2]))])
+    assert store.delete("A") == 2
+    assert store.is_empty()
+    with pytest.raises(StoreError, match="no series 'A'"):
+        store.read("A")
+    with pytest.raises(StoreError):
+        store.delete("A")
+
+
+def test_schema_version_and_wal(store: MarketStore) -> None:
+    assert store.schema_version == SCHEMA_VERSION
+    with sqlite3.connect(store.path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_newer_schema_is_refused_clearly(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite"
+    MarketStore(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    with pytest.raises(StoreError, match="newer than this CTA Desk"):
+        MarketStore(path)
+
+
+def test_garbage_database_file_gives_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "junk.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError):
+        MarketStore(path)
+
+
+def test_read_closes_aligns_on_dates(store: MarketStore) -> None:
+    store.write(
+        [
+            (SeriesMeta("A", "future", "t"), _frame(["2020-01-02", "2020-01-03"], [1.0, 2.0])),
+            (SeriesMeta("B", "future", "t"), _frame(["2020-01-03", "2020-01-06"], [5.0, 6.0])),
+        ]
+    )
+    closes = store.read_closes(["A", "B"])
+    assert closes.shape == (3, 2)
+    assert np.isnan(closes.loc["2020-01-02", "B"]) and closes.loc["2020-01-06", "B"] == 6.0
