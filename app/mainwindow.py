@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -18,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
+from app.data_actions import DataController
 from app.errors import ErrorReporter
 from app.panels import PANELS, PanelSpec
 from app.paths import app_paths
@@ -31,6 +41,7 @@ from app.settings import (
 from app.workers import JobManager, Worker
 from engine.jobs import Job
 from widgets.activity_log import ActivityLog
+from widgets.data_panel import DataPanel
 from widgets.job_status import JobStatus
 from widgets.regime_panel import RegimePanel
 from widgets.rule16_panel import Rule16Panel
@@ -43,8 +54,16 @@ DEFAULT_SIZE = (1500, 950)
 class MainWindow(QMainWindow):
     """CTA Desk's main window. ``settings=None`` opens the user's settings file."""
 
-    def __init__(self, settings: QSettings | None = None, restore: bool = True) -> None:
-        """Build the window; the saved layout (if ``restore``) is applied on first show."""
+    def __init__(
+        self,
+        settings: QSettings | None = None,
+        restore: bool = True,
+        auto_demo: bool = True,
+        store_path: Path | None = None,
+    ) -> None:
+        """Build the window; the saved layout (if ``restore``) is applied on first show, then
+        the data store is read (and the demo universe loaded into an empty one if
+        ``auto_demo``)."""
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(f"CTA Desk {__version__}")
@@ -67,6 +86,10 @@ class MainWindow(QMainWindow):
         self.panels: dict[str, QWidget] = {}
         self._build_docks()
         self._connect_panels()
+        self._auto_demo = auto_demo
+        self.data = DataController(self, self.data_panel, store_path)
+        self.data.series_changed.connect(self._on_series_changed)
+        self.setAcceptDrops(True)
         self.job_status = JobStatus(self)
         self.statusBar().addPermanentWidget(self.job_status)
         self._current_job: Worker | None = None
@@ -168,6 +191,38 @@ class MainWindow(QMainWindow):
         assert isinstance(panel, Rule16Panel)
         return panel
 
+    @property
+    def data_panel(self) -> DataPanel:
+        panel = self.panels["dockData"]
+        assert isinstance(panel, DataPanel)
+        return panel
+
+    def _on_series_changed(self, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            text = "no data: import a CSV (drag it onto the window) or fetch one"
+        elif self.data.is_demo:
+            text = f"dataset <b>DEMO (synthetic)</b>, {len(rows)} series"
+        else:
+            text = f"{len(rows)} series in the store"
+        self.activity.banner.setText(f"<b>CTA Desk</b> — {text}")
+
+    # -- drag and drop ----------------------------------------------------------------------
+    @staticmethod
+    def _dropped_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        return [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_files(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = self._dropped_files(event)
+        for path in files:
+            self.data.import_file(path)
+        if files:
+            event.acceptProposedAction()
+
     def dock_titles(self) -> list[str]:
         return [spec.title for spec in PANELS]
 
@@ -184,6 +239,7 @@ class MainWindow(QMainWindow):
             if not self.layout_restored:
                 self.reset_layout()
         log.info("main window ready (layout %s)", "restored" if self.layout_restored else "default")
+        QTimer.singleShot(0, lambda: self.data.start(load_demo=self._auto_demo))
 
     def reset_layout(self) -> None:
         """Back to the default dock arrangement, every dock visible."""
@@ -205,14 +261,17 @@ class MainWindow(QMainWindow):
         job_factory: Callable[[], Job[Any]],
         on_result: Callable[[Any], Any] | None = None,
         on_progress: Callable[[float, str], Any] | None = None,
+        quiet: bool = False,
     ) -> Worker:
-        """Run a job in a worker with status-bar progress; errors open a dialog."""
+        """Run a job in a worker with status-bar progress; errors open a dialog. A ``quiet``
+        job leaves no "done" message behind."""
         return self.jobs.start(
             name,
             job_factory,
             on_result=on_result,
             on_error=lambda exc, tb: self.errors.show_exception(f"{name} failed", exc, tb),
             on_progress=on_progress,
+            quiet=quiet,
         )
 
     def _on_job_started(self, worker: Worker) -> None:
@@ -222,6 +281,8 @@ class MainWindow(QMainWindow):
     def _show_job(self, worker: Worker) -> None:
         self._current_job = worker
         self.job_status.begin(worker.name)
+        if worker.last_progress is not None:
+            self.job_status.set_progress(*worker.last_progress)
         if worker.is_cancel_requested:
             self.job_status.cancelling()
 
@@ -232,7 +293,7 @@ class MainWindow(QMainWindow):
     def _on_job_finished(self, worker: Worker) -> None:
         if worker.outcome == "cancelled":
             self.statusBar().showMessage(f"{worker.name}: cancelled", 5000)
-        elif worker.outcome == "result":
+        elif worker.outcome == "result" and not worker.quiet:
             self.statusBar().showMessage(f"{worker.name}: done", 5000)
         running = self.jobs.running
         if running:

@@ -9,6 +9,7 @@ from functools import partial
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+from widgets.data_panel import DataPanel
 from widgets.placeholder import PlaceholderPanel
 from widgets.regime_panel import RegimePanel
 from widgets.rule16_panel import Rule16Panel
@@ -95,14 +96,6 @@ PANELS: tuple[PanelSpec, ...] = (
         ),
     ),
     PanelSpec(
-        "Data",
-        "dockData",
-        Area.BottomDockWidgetArea,
-        _placeholder(
-            "Data",
-            "The local market-data store: series table, CSV import (drag and drop), "
-            "online fetch, preview chart.",
-        ),
-        tab_with="dockTriggersFlows",
+        "Data", "dockData", Area.BottomDockWidgetArea, DataPanel, tab_with="dockTriggersFlows"
     ),
 )

@@ -35,12 +35,14 @@ class Worker(QObject):
     cancelled = Signal()
     finished = Signal()
 
-    def __init__(self, name: str, job_factory: Callable[[], Job[Any]]) -> None:
+    def __init__(self, name: str, job_factory: Callable[[], Job[Any]], quiet: bool = False) -> None:
         super().__init__()
         self.name = name
+        self.quiet = quiet  # no generic "done" message: housekeeping, or the caller reports
         self._factory = job_factory
         self._cancel = threading.Event()
         self._last_emit = 0.0
+        self.last_progress: tuple[float, str] | None = None  # latest report sent to the UI
         self.outcome: str | None = None  # "result", "error" or "cancelled" once done
 
     def cancel(self) -> None:
@@ -55,6 +57,7 @@ class Worker(QObject):
         now = time.monotonic()
         if report.percent >= 100.0 or now - self._last_emit >= PROGRESS_INTERVAL_S:
             self._last_emit = now
+            self.last_progress = (float(report.percent), report.text)
             self.progress.emit(float(report.percent), report.text)
 
     def run(self) -> None:
@@ -111,9 +114,10 @@ class JobManager(QObject):
         on_result: Callable[[Any], Any] | None = None,
         on_error: Callable[[BaseException, str], Any] | None = None,
         on_progress: Callable[[float, str], Any] | None = None,
+        quiet: bool = False,
     ) -> Worker:
         """Run ``job_factory()`` in the pool; callbacks run on the UI thread."""
-        worker = Worker(name, job_factory)
+        worker = Worker(name, job_factory, quiet)
         if on_progress is not None:
             worker.progress.connect(on_progress)
         if on_result is not None:

@@ -186,17 +186,22 @@ def _parse_dates(path: Path, raw: pd.Series) -> pd.DatetimeIndex:
 
 
 def _numeric(path: Path, raw: pd.Series, column: str) -> pd.Series:
-    text = raw.str.strip().str.replace(",", "", regex=False)
-    values = pd.to_numeric(text, errors="coerce")
-    bad = values.isna() & (text != "")
-    if bad.any():
-        row = int(raw.index[bad][0])
-        raise DataImportError(path, f"column {column}: {raw[row]!r} is not a number", row + 2)
-    inf = np.isinf(values.to_numpy(dtype=float, na_value=np.nan))
+    """Numbers from text; blanks are NaN; anything else unparsable is an error."""
+    values = pd.to_numeric(raw, errors="coerce")
+    unparsed = values.isna() & (raw != "")
+    if unparsed.any():  # slow path only for cells like " 1,234.5 "
+        text = raw[unparsed].str.strip().str.replace(",", "", regex=False)
+        values[unparsed] = pd.to_numeric(text, errors="coerce")
+        bad = values.isna() & unparsed & (text.reindex(raw.index, fill_value="x") != "")
+        if bad.any():
+            row = int(raw.index[bad][0])
+            raise DataImportError(path, f"column {column}: {raw[row]!r} is not a number", row + 2)
+    values = values.astype(np.float64)
+    inf = np.isinf(values.to_numpy())
     if inf.any():
         row = int(raw.index[inf][0])
         raise DataImportError(path, f"column {column}: {raw[row]!r} is not finite", row + 2)
-    return values.astype(np.float64)
+    return values
 
 
 def detect_format(header: Sequence[str]) -> str:

@@ -7,6 +7,7 @@ the store exactly as it was. Reads return pandas DataFrames indexed by date.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -205,18 +206,20 @@ class MarketStore:
         added_mask = ~new.index.isin(old.index)
         a, b = new.loc[common].to_numpy(), old.loc[common].to_numpy()
         differs = ~((a == b) | (np.isnan(a) & np.isnan(b))).all(axis=1)
-        to_write = pd.concat([new[added_mask], new.loc[common[differs]]])
-        rows = to_write.astype(object).where(to_write.notna(), None)
+        columns = [c for c in BAR_COLUMNS if new[c].notna().any() or c == "close"]
+        names = ", ".join(columns)
+        marks = ", ".join("?" * (len(columns) + 2))
+        conn.executemany(  # new dates: plain inserts (NaN binds as NULL in SQLite)
+            f"INSERT INTO bars(symbol, day, {names}) VALUES ({marks})",
+            _rows(meta.symbol, new[added_mask], columns),
+        )
+        updates = ", ".join(f"{c}=excluded.{c}" for c in BAR_COLUMNS)
+        changed = new.loc[common[differs]]
         conn.executemany(
-            """INSERT INTO bars(symbol, day, open, high, low, close, adj_close, volume)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT(symbol, day) DO UPDATE SET open=excluded.open, high=excluded.high,
-                   low=excluded.low, close=excluded.close, adj_close=excluded.adj_close,
-                   volume=excluded.volume""",
-            (
-                (meta.symbol, int(day), *values)
-                for day, values in zip(rows.index, rows.itertuples(index=False), strict=True)
-            ),
+            f"""INSERT INTO bars(symbol, day, {", ".join(BAR_COLUMNS)})
+                VALUES ({", ".join("?" * (len(BAR_COLUMNS) + 2))})
+                ON CONFLICT(symbol, day) DO UPDATE SET {updates}""",
+            _rows(meta.symbol, changed, list(BAR_COLUMNS)),
         )
         return WriteStats(
             meta.symbol, int(added_mask.sum()), int(differs.sum()), int((~differs).sum())
@@ -297,6 +300,12 @@ class MarketStore:
             for row in conn.execute("SELECT * FROM bars ORDER BY symbol, day"):
                 digest.update(repr(row).encode())
         return digest.hexdigest()
+
+
+def _rows(symbol: str, frame: pd.DataFrame, columns: list[str]) -> Iterator[tuple]:
+    """(symbol, day, *values) tuples, built column-wise for speed."""
+    values = [frame[c].to_numpy().tolist() for c in columns]
+    return zip(itertools.repeat(symbol), frame.index.tolist(), *values, strict=False)
 
 
 def _iso(day: int | None) -> str | None:

@@ -24,8 +24,8 @@ def make_window(desk_app, qtbot):
     """Factory for main windows sharing this test's settings file; all closed at teardown."""
     windows: list[MainWindow] = []
 
-    def make(show: bool = True) -> MainWindow:
-        window = MainWindow(settings=open_settings())
+    def make(show: bool = True, auto_demo: bool = False) -> MainWindow:
+        window = MainWindow(settings=open_settings(), auto_demo=auto_demo)
         qtbot.addWidget(window)
         if show:
             window.show()

@@ -1,0 +1,154 @@
+"""Wires the Data dock to the store: every store access runs in a worker job.
+
+pandas and the store are imported inside the jobs, on the worker thread, so the window
+opens without waiting for them.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from app.paths import app_paths
+from engine.jobs import Job, Progress
+from widgets.data_panel import DataPanel
+
+if TYPE_CHECKING:
+    from app.mainwindow import MainWindow
+    from engine.data.importers import ImportReport
+
+log = logging.getLogger(__name__)
+
+DEMO_SOURCE = "DEMO (synthetic)"  # engine.data.demo.DEMO_SOURCE, checked by a test
+
+
+def _open(path: Path):
+    from engine.data.store import MarketStore
+
+    return MarketStore(path)
+
+
+def _startup_job(path: Path, load_demo: bool) -> Job[list[dict[str, Any]]]:
+    yield Progress(0.0, "Opening the data store")
+    store = _open(path)
+    if load_demo and store.is_empty():
+        from engine.data.demo import load_demo_job
+
+        log.info("the data store is empty: loading the demo universe (DEMO, synthetic)")
+        symbols = yield from load_demo_job(store)
+        log.info("demo universe loaded: %d synthetic series", len(symbols))
+    return [s.as_dict() for s in store.list_series()]
+
+
+def _list_job(path: Path) -> Job[list[dict[str, Any]]]:
+    yield Progress(0.0, "Reading the data store")
+    return [s.as_dict() for s in _open(path).list_series()]
+
+
+def _import_job(path: Path, file: Path) -> Job[ImportReport]:
+    from engine.data.importers import import_job
+
+    return (yield from import_job(_open(path), file))
+
+
+def _delete_job(path: Path, symbol: str) -> Job[int]:
+    yield Progress(0.0, f"Deleting {symbol}")
+    return _open(path).delete(symbol)
+
+
+def _preview_job(path: Path, symbol: str) -> Job[tuple[str, str, np.ndarray, np.ndarray]]:
+    yield Progress(0.0, f"Loading {symbol}")
+    store = _open(path)
+    info = store.info(symbol)
+    closes = store.read(symbol)["close"]
+    seconds = closes.index.values.astype("datetime64[s]").astype(np.float64)
+    label = (
+        f"{symbol} — {info.kind} — {info.source} — {info.rows:,} bars, {info.first} .. {info.last}"
+    )
+    return symbol, label, seconds, closes.to_numpy()
+
+
+class DataController(QObject):
+    """Runs the first-start demo load, imports, deletes and previews for the Data dock."""
+
+    series_changed = Signal(list)  # rows of the series table (dicts as in `data list`)
+    ready = Signal()  # the store has been read once (demo loaded first if it was empty)
+
+    def __init__(self, window: MainWindow, panel: DataPanel, store_path: Path | None = None):
+        super().__init__(window)
+        self.window = window
+        self.panel = panel
+        self.store_path = store_path or app_paths().store
+        self.rows: list[dict[str, Any]] = []
+        self.is_ready = False
+        panel.import_requested.connect(self.import_file)
+        panel.delete_requested.connect(self.delete)
+        panel.preview_requested.connect(self.preview)
+        self.series_changed.connect(panel.set_series)
+
+    @property
+    def is_demo(self) -> bool:
+        return bool(self.rows) and all(r["source"] == DEMO_SOURCE for r in self.rows)
+
+    def start(self, load_demo: bool = True) -> None:
+        """Read the store in a worker; load the demo universe first if it is empty."""
+        self.window.run_job(
+            "Opening the data store",
+            lambda: _startup_job(self.store_path, load_demo),
+            self._first_rows,
+            quiet=True,
+        )
+
+    def _first_rows(self, rows: list[dict[str, Any]]) -> None:
+        self._set_rows(rows)
+        self.is_ready = True
+        self.ready.emit()
+
+    def _set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+        self.series_changed.emit(rows)
+
+    def refresh(self) -> None:
+        self.window.run_job(
+            "Reading the data store", lambda: _list_job(self.store_path), self._set_rows, quiet=True
+        )
+
+    def import_file(self, file: Path) -> None:
+        self.window.run_job(
+            f"Import {Path(file).name}",
+            lambda: _import_job(self.store_path, Path(file)),
+            self._imported,
+            quiet=True,  # _imported reports the outcome itself
+        )
+
+    def _imported(self, report: ImportReport) -> None:
+        for warning in report.warnings:
+            log.warning("%s: %s", report.path.name, warning)
+        added = sum(int(s["added"]) for s in report.series)
+        changed = sum(int(s["changed"]) for s in report.series)
+        text = (
+            f"Imported {len(report.series)} series from {report.path.name} "
+            f"({added:,} bars added, {changed:,} changed, {len(report.warnings)} warnings)"
+        )
+        log.info(text)
+        self.window.statusBar().showMessage(text, 10_000)
+        self.refresh()
+
+    def delete(self, symbol: str) -> None:
+        def done(count: int) -> None:
+            log.info("deleted %s (%d bars)", symbol, count)
+            self.refresh()
+
+        self.window.run_job(f"Delete {symbol}", lambda: _delete_job(self.store_path, symbol), done)
+
+    def preview(self, symbol: str) -> None:
+        self.window.run_job(
+            f"Preview {symbol}",
+            lambda: _preview_job(self.store_path, symbol),
+            lambda result: self.panel.show_preview(*result),
+            quiet=True,
+        )

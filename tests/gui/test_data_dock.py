@@ -1,0 +1,97 @@
+"""Data dock end to end: first-start demo, import (button path, drop), errors, delete, preview."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from engine.data.store import MarketStore
+from tests.conftest import SHARED_DATA
+
+
+def _ready(window, qtbot) -> None:
+    qtbot.waitUntil(lambda: window.data.is_ready and not window.jobs.running, timeout=30_000)
+
+
+def test_first_start_loads_demo_labelled(make_window, qtbot) -> None:
+    window = make_window(auto_demo=True)
+    _ready(window, qtbot)
+    panel = window.data_panel
+    assert len(panel.symbols()) == 22
+    assert "DEMO (synthetic)" in panel.summary.text()
+    assert "DEMO (synthetic)" in window.activity.banner.text()
+    sources = {panel.model.item(r, 5).text() for r in range(panel.model.rowCount())}
+    assert sources == {"DEMO (synthetic)"}
+
+
+def test_second_start_does_not_reload_demo(make_window, qtbot) -> None:
+    first = make_window(auto_demo=True)
+    _ready(first, qtbot)
+    first.close()
+    store = MarketStore(first.data.store_path)
+    stamp = {s.symbol: s.imported_at for s in store.list_series()}
+    second = make_window(auto_demo=True)
+    _ready(second, qtbot)
+    assert {s.symbol: s.imported_at for s in store.list_series()} == stamp
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_import_then_preview_then_delete(window, qtbot, tmp_path: Path) -> None:
+    _ready(window, qtbot)
+    assert window.data_panel.symbols() == []
+    csv = _write(tmp_path, "spx.csv", "Date,Close\n2020-01-02,3257.85\n2020-01-03,3234.85\n")
+    window.data_panel.import_requested.emit(csv)
+    qtbot.waitUntil(lambda: window.data_panel.symbols() == ["SPX"], timeout=10_000)
+    assert "Imported 1 series from spx.csv" in window.statusBar().currentMessage()
+    assert any("Imported 1 series" in line for line in window.activity.lines())
+
+    assert window.data_panel.select("SPX")
+    qtbot.waitUntil(lambda: window.data_panel.curve is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: len(window.data_panel.curve.getData()[1]) == 2, timeout=5000)
+    assert list(window.data_panel.curve.getData()[1]) == [3257.85, 3234.85]
+    assert "SPX — index" in window.data_panel.preview_title.text()
+
+    window.data.delete("SPX")
+    qtbot.waitUntil(lambda: window.data_panel.symbols() == [], timeout=10_000)
+
+
+def test_bad_file_shows_dialog_and_writes_nothing(window, qtbot, tmp_path: Path) -> None:
+    _ready(window, qtbot)
+    bad = _write(tmp_path, "broken.csv", "Date,Close\n2020-01-02,1\n2020-01-03,oops\n")
+    window.data.import_file(bad)
+    qtbot.waitUntil(lambda: window.errors.dialog is not None, timeout=10_000)
+    text = window.errors.dialog.text()
+    assert "broken.csv, line 3" in text and "'oops' is not a number" in text
+    assert MarketStore(window.data.store_path).is_empty()
+    window.errors.dialog.accept()
+
+
+def test_drop_csv_onto_window_imports_it(window, qtbot, tmp_path: Path) -> None:
+    _ready(window, qtbot)
+    csv = _write(tmp_path, "VIXCLS.csv", "Date,Close\n2024-08-02,23.39\n2024-08-05,38.57\n")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(csv))])
+    event = QDropEvent(
+        QPointF(QPoint(50, 50)), Qt.DropAction.CopyAction, mime,
+        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    window.dropEvent(event)
+    qtbot.waitUntil(lambda: window.data_panel.symbols() == ["VIXCLS"], timeout=10_000)
+    assert MarketStore(window.data.store_path).info("VIXCLS").kind == "vix"
+
+
+@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="shared data absent")
+def test_import_real_futures_panel_in_worker(window, qtbot) -> None:
+    _ready(window, qtbot)
+    window.data.import_file(SHARED_DATA / "futures_panel_adjusted_daily.csv")
+    qtbot.waitUntil(lambda: len(window.data_panel.symbols()) == 16, timeout=30_000)
+    qtbot.waitUntil(lambda: not window.jobs.running, timeout=10_000)
+    assert any("US10: 1335 zero or negative prices" in line for line in window.activity.lines())

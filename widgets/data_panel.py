@@ -1,0 +1,193 @@
+"""Data dock: the stored series, import / fetch / delete buttons and a preview chart.
+
+A view only: it emits requests (import, fetch, delete, preview) and the main window runs
+them in workers against the store, then calls back ``set_series`` / ``show_preview``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+COLUMNS = ("Symbol", "Kind", "Rows", "First", "Last", "Source")
+CSV_FILTER = "CSV files (*.csv *.txt);;All files (*)"
+
+
+class DataPanel(QWidget):
+    """Series table + actions + preview. Rows are dicts with the keys of ``data list``."""
+
+    import_requested = Signal(object)  # Path
+    fetch_requested = Signal(str)  # source name
+    delete_requested = Signal(str)  # symbol
+    preview_requested = Signal(str)  # symbol
+
+    def __init__(self, parent: QWidget | None = None, fetch_sources: Sequence[str] = ()) -> None:
+        super().__init__(parent)
+        self.setObjectName("dataPanel")
+        self.fetch_sources = list(fetch_sources)
+        self.model = QStandardItemModel(0, len(COLUMNS), self)
+        self.model.setHorizontalHeaderLabels(list(COLUMNS))
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
+        self.table = QTableView(self)
+        self.table.setObjectName("seriesTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(
+            len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch
+        )
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+
+        self.import_button = QPushButton("Import CSV…", self)
+        self.fetch_button = QPushButton("Fetch online…", self)
+        self.fetch_button.setEnabled(bool(self.fetch_sources))
+        self.delete_button = QPushButton("Delete", self)
+        self.delete_button.setEnabled(False)
+        self.import_button.clicked.connect(self._choose_file)
+        self.fetch_button.clicked.connect(self._choose_source)
+        self.delete_button.clicked.connect(self._confirm_delete)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("dataSummary")
+
+        buttons = QHBoxLayout()
+        for button in (self.import_button, self.fetch_button, self.delete_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.summary)
+
+        self.preview_host = QWidget(self)
+        self.preview_layout = QVBoxLayout(self.preview_host)
+        self.preview_layout.setContentsMargins(0, 0, 0, 0)
+        self.preview_title = QLabel("Select a series to preview it", self.preview_host)
+        self.preview_layout.addWidget(self.preview_title)
+        self.plot = None  # created on first preview (keeps pyqtgraph out of start-up)
+        self.curve = None
+
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(self.table)
+        split.addWidget(self.preview_host)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(split, 1)
+
+    # -- table ----------------------------------------------------------------------------
+    def set_series(self, rows: Sequence[dict[str, object]]) -> None:
+        """Replace the table contents, keeping the selected symbol if it is still there."""
+        keep = self.selected_symbol()
+        self.model.removeRows(0, self.model.rowCount())
+        for row in rows:
+            values = (
+                row["symbol"],
+                row["kind"],
+                row["rows"],
+                row["first"],
+                row["last"],
+                row["source"],
+            )
+            items = []
+            for value in values:
+                item = QStandardItem(
+                    "" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
+                )
+                item.setData(value if value is not None else "", Qt.ItemDataRole.UserRole)
+                items.append(item)
+            self.model.appendRow(items)
+        demo = sum(1 for r in rows if str(r["source"]).startswith("DEMO"))
+        text = f"{len(rows)} series"
+        self.summary.setText(text + (f" ({demo} DEMO (synthetic))" if demo else ""))
+        self.table.resizeColumnsToContents()
+        if keep:
+            self.select(keep)
+
+    def symbols(self) -> list[str]:
+        return [self.model.item(r, 0).text() for r in range(self.model.rowCount())]
+
+    def select(self, symbol: str) -> bool:
+        for row in range(self.proxy.rowCount()):
+            if self.proxy.index(row, 0).data() == symbol:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def selected_symbol(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data() if rows else None
+
+    def _on_selection(self) -> None:
+        symbol = self.selected_symbol()
+        self.delete_button.setEnabled(symbol is not None)
+        if symbol:
+            self.preview_requested.emit(symbol)
+
+    # -- actions --------------------------------------------------------------------------
+    def _choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import a CSV file", "", CSV_FILTER)
+        if path:
+            self.import_requested.emit(Path(path))
+
+    def _choose_source(self) -> None:
+        source, ok = QInputDialog.getItem(
+            self, "Fetch online", "Source:", self.fetch_sources, 0, False
+        )
+        if ok and source:
+            self.fetch_requested.emit(source)
+
+    def _confirm_delete(self) -> None:
+        symbol = self.selected_symbol()
+        if symbol is None:
+            return
+        answer = QMessageBox.question(
+            self, "Delete series", f"Delete {symbol} and all its bars from the store?"
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.delete_requested.emit(symbol)
+
+    # -- preview --------------------------------------------------------------------------
+    def _ensure_plot(self) -> None:
+        if self.plot is not None:
+            return
+        import pyqtgraph as pg
+
+        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()}, background="#161a21")
+        self.plot.setObjectName("previewPlot")
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.curve = self.plot.plot(pen=pg.mkPen("#3d9be9", width=1))
+        self.curve.setDownsampling(auto=True, method="peak")
+        self.curve.setClipToView(True)
+        self.preview_layout.addWidget(self.plot, 1)
+
+    def show_preview(
+        self, symbol: str, label: str, seconds: np.ndarray, closes: np.ndarray
+    ) -> None:
+        """Plot closes against POSIX seconds (UI thread only)."""
+        self._ensure_plot()
+        assert self.curve is not None and self.plot is not None
+        self.preview_title.setText(label)
+        self.curve.setData(seconds, closes, connect="finite")
+        self.plot.enableAutoRange()
+        self.preview_symbol = symbol
