@@ -19,6 +19,7 @@ from app.cli_data import add_data_commands
 from app.logs import setup_logging
 from app.paths import app_paths, configure_numba_cache
 from engine.annualisation import RULE_OF_16_DAYS
+from engine.data.sources import FetchError
 from engine.data.store import StoreError
 from engine.vix import ZONE_NAMES, ZoneThresholds, rule_of_16, zone_index
 
@@ -180,7 +181,7 @@ def run(argv: list[str] | None = None) -> tuple[int, str, str]:
         result = args.handler(args)
     except CliError as exc:
         return EXIT_ERROR, "", f"error: {exc}"
-    except (ValueError, OSError, StoreError) as exc:
+    except (ValueError, OSError, StoreError, FetchError) as exc:
         return EXIT_ERROR, "", f"error: {exc}"
     except Exception as exc:
         log.exception("internal error in ctadesk-cli %s", argv)

@@ -30,6 +30,31 @@ def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
     return report.as_dict()
 
 
+def cmd_fetch(args: argparse.Namespace) -> dict[str, Any]:
+    from engine.data.fetch import fetch_job
+    from engine.jobs import run_job
+
+    report = run_job(
+        fetch_job(
+            open_store(),
+            args.source,
+            base_url=args.base_url,
+            timeout=args.timeout,
+            retries=args.retries,
+            tmp_dir=app_paths().ensure().cache,
+        )
+    )
+    return report.as_dict()
+
+
+def cmd_demo(_args: argparse.Namespace) -> dict[str, Any]:
+    from engine.data.demo import DEMO_SOURCE, load_demo_job
+    from engine.jobs import run_job
+
+    symbols = run_job(load_demo_job(open_store()))
+    return {"loaded": symbols, "source": DEMO_SOURCE}
+
+
 def cmd_list(_args: argparse.Namespace) -> dict[str, Any]:
     return {
         "series": [
@@ -106,6 +131,19 @@ def add_data_commands(sub: Any, add: Any) -> None:
     p.add_argument("--symbol", help="symbol for a single series (default: from the file name)")
     p.add_argument("--format", choices=FORMATS, help="override format auto-detection")
     p.add_argument("--kind", choices=KINDS, help="override the inferred series kind")
+
+    p = add(
+        inner,
+        "fetch",
+        cmd_fetch,
+        "Download a series (cboe-vix, cboe-vix9d, cboe-vix3m, stooq:TICKER).",
+    )
+    p.add_argument("source", help="source name, e.g. cboe-vix or stooq:^spx")
+    p.add_argument("--base-url", help="use this server instead of the source's own (mirror)")
+    p.add_argument("--timeout", type=float, help="seconds per attempt (default 15)")
+    p.add_argument("--retries", type=int, help="retries after a failure (default 3)")
+
+    add(inner, "demo", cmd_demo, "Load the embedded demo universe (DEMO, synthetic).")
 
     add(inner, "list", cmd_list, "List stored series with rows and date ranges.")
 

@@ -55,6 +55,12 @@ def _import_job(path: Path, file: Path) -> Job[ImportReport]:
     return (yield from import_job(_open(path), file))
 
 
+def _fetch_job(path: Path, source: str, cache: Path) -> Job[ImportReport]:
+    from engine.data.fetch import fetch_job
+
+    return (yield from fetch_job(_open(path), source, tmp_dir=cache))
+
+
 def _delete_job(path: Path, symbol: str) -> Job[int]:
     yield Progress(0.0, f"Deleting {symbol}")
     return _open(path).delete(symbol)
@@ -87,6 +93,7 @@ class DataController(QObject):
         self.is_ready = False
         panel.import_requested.connect(self.import_file)
         panel.delete_requested.connect(self.delete)
+        panel.fetch_requested.connect(self.fetch)
         panel.preview_requested.connect(self.preview)
         self.series_changed.connect(panel.set_series)
 
@@ -127,16 +134,26 @@ class DataController(QObject):
 
     def _imported(self, report: ImportReport) -> None:
         for warning in report.warnings:
-            log.warning("%s: %s", report.path.name, warning)
+            log.warning("%s: %s", report.name, warning)
         added = sum(int(s["added"]) for s in report.series)
         changed = sum(int(s["changed"]) for s in report.series)
         text = (
-            f"Imported {len(report.series)} series from {report.path.name} "
+            f"Imported {len(report.series)} series from {report.name} "
             f"({added:,} bars added, {changed:,} changed, {len(report.warnings)} warnings)"
         )
         log.info(text)
         self.window.statusBar().showMessage(text, 10_000)
         self.refresh()
+
+    def fetch(self, source: str) -> None:
+        """Download ``source`` (see engine/data/sources.py) and import it, in a worker."""
+        cache = app_paths().ensure().cache
+        self.window.run_job(
+            f"Fetch {source}",
+            lambda: _fetch_job(self.store_path, source, cache),
+            self._imported,
+            quiet=True,
+        )
 
     def delete(self, symbol: str) -> None:
         def done(count: int) -> None:

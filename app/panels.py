@@ -9,6 +9,7 @@ from functools import partial
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+from engine.data.sources import source_names
 from widgets.data_panel import DataPanel
 from widgets.placeholder import PlaceholderPanel
 from widgets.regime_panel import RegimePanel
@@ -96,6 +97,10 @@ PANELS: tuple[PanelSpec, ...] = (
         ),
     ),
     PanelSpec(
-        "Data", "dockData", Area.BottomDockWidgetArea, DataPanel, tab_with="dockTriggersFlows"
+        "Data",
+        "dockData",
+        Area.BottomDockWidgetArea,
+        partial(DataPanel, fetch_sources=source_names()),
+        tab_with="dockTriggersFlows",
     ),
 )

@@ -80,10 +80,16 @@ class ImportReport:
     format: str
     series: list[dict[str, object]]
     warnings: list[str]
+    origin: str | None = None  # where the file came from when it was downloaded (a URL)
+
+    @property
+    def name(self) -> str:
+        """Short name for messages: the file name, or the URL it was fetched from."""
+        return self.origin or self.path.name
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "file": str(self.path),
+            "file": self.origin or str(self.path),
             "format": self.format,
             "series": self.series,
             "warnings": self.warnings,

@@ -10,6 +10,7 @@ import pytest
 
 from app.cli import run
 from tests.conftest import SHARED_DATA
+from tests.fetch_server import serve
 
 
 def _ok(argv: list[str]) -> dict:
@@ -75,3 +76,23 @@ def test_data_errors_exit_2(tmp_path: Path) -> None:
     err = _fails(["data", "import", str(bad), "--json"])
     assert "bad.csv, line 2" in err and "duplicate date" in err
     assert "invalid choice" in _fails(["data", "import", str(bad), "--kind", "crypto"])
+
+
+def test_fetch_from_local_server_and_offline_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    with serve() as (base, _routes):
+        report = _ok(["data", "fetch", "cboe-vix", "--base-url", base])
+        assert report["series"][0]["symbol"] == "VIX" and report["format"] == "cboe"
+        monkeypatch.setenv("CTADESK_FETCH_BASE_URL", base)  # the env override works too
+        assert _ok(["data", "fetch", "stooq:^spx"])["series"][0]["rows"] == 2
+    listed = {s["symbol"] for s in _ok(["data", "list"])["series"]}
+    assert listed == {"VIX", "^SPX"}
+    err = _fails(
+        ["data", "fetch", "cboe-vix3m", "--base-url", "http://127.0.0.1:9/", "--retries", "0"]
+    )
+    assert "offline" in err
+
+
+def test_demo_command_loads_labelled_universe() -> None:
+    loaded = _ok(["data", "demo"])
+    assert len(loaded["loaded"]) == 22 and loaded["source"] == "DEMO (synthetic)"
+    assert {s["source"] for s in _ok(["data", "list"])["series"]} == {"DEMO (synthetic)"}

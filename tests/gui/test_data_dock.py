@@ -10,6 +10,7 @@ from PySide6.QtGui import QDropEvent
 
 from engine.data.store import MarketStore
 from tests.conftest import SHARED_DATA
+from tests.fetch_server import serve
 
 
 def _ready(window, qtbot) -> None:
@@ -95,3 +96,23 @@ def test_import_real_futures_panel_in_worker(window, qtbot) -> None:
     qtbot.waitUntil(lambda: len(window.data_panel.symbols()) == 16, timeout=30_000)
     qtbot.waitUntil(lambda: not window.jobs.running, timeout=10_000)
     assert any("US10: 1335 zero or negative prices" in line for line in window.activity.lines())
+
+
+def test_fetch_button_path_against_local_server(window, qtbot, monkeypatch) -> None:
+    _ready(window, qtbot)
+    assert "cboe-vix" in window.data_panel.fetch_sources
+    with serve() as (base, _routes):
+        monkeypatch.setenv("CTADESK_FETCH_BASE_URL", base)
+        window.data_panel.fetch_requested.emit("cboe-vix")
+        qtbot.waitUntil(lambda: window.data_panel.symbols() == ["VIX"], timeout=30_000)
+    assert "Imported 1 series from " in window.statusBar().currentMessage()
+
+
+def test_fetch_offline_reaches_error_dialog(window, qtbot, monkeypatch) -> None:
+    _ready(window, qtbot)
+    monkeypatch.setenv("CTADESK_FETCH_BASE_URL", "http://127.0.0.1:9/")
+    monkeypatch.setattr("engine.data.fetch.BACKOFF_S", 0.01)
+    window.data.fetch("stooq:^spx")
+    qtbot.waitUntil(lambda: window.errors.dialog is not None, timeout=30_000)
+    assert "offline" in window.errors.dialog.text()
+    window.errors.dialog.accept()
