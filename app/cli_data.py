@@ -48,7 +48,8 @@ def cmd_fetch(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_demo(_args: argparse.Namespace) -> dict[str, Any]:
-    from engine.data.demo import DEMO_SOURCE, load_demo_job
+    from engine.data import DEMO_SOURCE
+    from engine.data.demo import load_demo_job
     from engine.jobs import run_job
 
     symbols = run_job(load_demo_job(open_store()))

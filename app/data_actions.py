@@ -14,6 +14,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from app.paths import app_paths
+from engine.data import DEMO_SOURCE
 from engine.jobs import Job, Progress
 from widgets.data_panel import DataPanel
 
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
     from engine.data.importers import ImportReport
 
 log = logging.getLogger(__name__)
-
-DEMO_SOURCE = "DEMO (synthetic)"  # engine.data.demo.DEMO_SOURCE, checked by a test
 
 
 def _open(path: Path):
@@ -70,7 +69,7 @@ def _preview_job(path: Path, symbol: str) -> Job[tuple[str, str, np.ndarray, np.
     yield Progress(0.0, f"Loading {symbol}")
     store = _open(path)
     info = store.info(symbol)
-    closes = store.read(symbol)["close"]
+    closes = store.read(symbol, ["close"])["close"]
     seconds = closes.index.values.astype("datetime64[s]").astype(np.float64)
     label = (
         f"{symbol} — {info.kind} — {info.source} — {info.rows:,} bars, {info.first} .. {info.last}"

@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 
 from engine.annualisation import TRADING_DAYS
+from engine.data import DEMO_SOURCE
 from engine.data.store import MarketStore, SeriesMeta
 from engine.jobs import Job, Progress
 
-DEMO_SOURCE = "DEMO (synthetic)"
 DEMO_SEED = 20240805
 DEMO_START = "1993-01-04"
 DEMO_END = "2025-12-31"

@@ -242,30 +242,36 @@ class MarketStore:
 
     # -- reads -----------------------------------------------------------------------------
     @staticmethod
-    def _read_days(conn: sqlite3.Connection, symbol: str) -> pd.DataFrame:
+    def _read_days(
+        conn: sqlite3.Connection, symbol: str, columns: Sequence[str] = BAR_COLUMNS
+    ) -> pd.DataFrame:
+        unknown = set(columns) - set(BAR_COLUMNS)
+        if unknown:
+            raise StoreError(f"unknown bar columns {sorted(unknown)} (one of {BAR_COLUMNS})")
         cursor = conn.execute(
-            f"SELECT day, {', '.join(BAR_COLUMNS)} FROM bars WHERE symbol=? ORDER BY day",
-            (symbol,),
+            f"SELECT day, {', '.join(columns)} FROM bars WHERE symbol=? ORDER BY day", (symbol,)
         )
-        data = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, len(BAR_COLUMNS) + 1)
+        data = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, len(columns) + 1)
         return pd.DataFrame(
             data[:, 1:],
             index=pd.Index(data[:, 0].astype(np.int64), name="day"),
-            columns=list(BAR_COLUMNS),
+            columns=list(columns),
         )
 
-    def read(self, symbol: str) -> pd.DataFrame:
-        """All bars of ``symbol`` indexed by date (float columns; NaN where absent)."""
+    def read(self, symbol: str, columns: Sequence[str] = BAR_COLUMNS) -> pd.DataFrame:
+        """Bars of ``symbol`` indexed by date (float columns; NaN where absent)."""
         with self._connect() as conn:
             if not conn.execute("SELECT 1 FROM series WHERE symbol=?", (symbol,)).fetchone():
                 raise StoreError(f"no series {symbol!r} in the store")
-            frame = self._read_days(conn, symbol)
+            frame = self._read_days(conn, symbol, columns)
         frame.index = from_days(frame.index.to_numpy())
         return frame
 
     def read_closes(self, symbols: Sequence[str]) -> pd.DataFrame:
         """Close prices of several series, outer-joined on date (NaN where a series has none)."""
-        return pd.concat({s: self.read(s)["close"] for s in symbols}, axis=1).sort_index()
+        return pd.concat(
+            {s: self.read(s, ["close"])["close"] for s in symbols}, axis=1
+        ).sort_index()
 
     def info(self, symbol: str) -> SeriesInfo:
         matches = [s for s in self.list_series() if s.symbol == symbol]

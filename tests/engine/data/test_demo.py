@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from app.data_actions import DEMO_SOURCE as APP_DEMO_SOURCE
 from engine.data.demo import DEMO_SOURCE, INDEX_SYMBOL, VIX_SYMBOL, demo_universe, load_demo_job
 from engine.data.store import MarketStore
 from engine.jobs import run_job
@@ -59,5 +58,5 @@ def test_load_demo_job_labels_everything(tmp_path: Path) -> None:
     symbols = run_job(load_demo_job(store))
     infos = store.list_series()
     assert sorted(symbols) == [s.symbol for s in infos]
-    assert all(s.source == DEMO_SOURCE == APP_DEMO_SOURCE for s in infos)
+    assert all(s.source == DEMO_SOURCE for s in infos)
     assert all(s.rows > 7500 for s in infos)

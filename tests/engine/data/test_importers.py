@@ -184,3 +184,11 @@ def test_bom_blank_lines_and_quoted_numbers(store: MarketStore, tmp_path: Path) 
     report = import_file(store, _csv(tmp_path, text), symbol="Q")
     assert report.series[0]["rows"] == 2
     assert store.read("Q")["close"].tolist() == [1234.5, 1240.0]
+
+
+def test_two_gigabyte_file_is_refused_by_size_without_reading(tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as handle:  # sparse: takes no disk space
+        handle.truncate(2 * 1024**3)
+    with pytest.raises(DataImportError, match=r"2\.0 GB, over the 512\.0 MB import limit"):
+        parse_file(path)
