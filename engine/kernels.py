@@ -1,0 +1,212 @@
+"""numba kernels: pure functions over numpy arrays, no Python objects, no Qt.
+
+Every kernel is ``@njit(cache=True, nogil=True)`` (parallel ones add ``parallel=True`` and
+use prange). Python wrappers elsewhere validate inputs and allocate outputs. Prices and
+returns are 2-D ``[day, instrument]`` float64 arrays; NaN marks "no data".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from engine.annualisation import TRADING_DAYS  # a compile-time constant inside the kernels
+
+
+@njit(cache=True, nogil=True)
+def ewm_var_1d(r: np.ndarray, alpha: float) -> np.ndarray:
+    """EWMA variance (pandas ewm(adjust=False).var(bias=True)) of r, restarting at the first
+    finite value; NaN before it and carried through NaN gaps (the estimate is held)."""
+    n = r.shape[0]
+    out = np.full(n, np.nan)
+    started = False
+    m = 0.0
+    v = 0.0
+    for t in range(n):
+        x = r[t]
+        if not np.isfinite(x):
+            if started:
+                out[t] = v
+            continue
+        if not started:
+            m = x
+            v = 0.0
+            started = True
+        else:
+            d = x - m
+            m += alpha * d
+            v = (1.0 - alpha) * (v + alpha * d * d)
+        out[t] = v
+    return out
+
+
+@njit(cache=True, nogil=True)
+def ewm_mean_1d(x: np.ndarray, alpha: float) -> np.ndarray:
+    """EWMA (pandas ewm(adjust=False).mean()) starting at the first finite value, held over NaN."""
+    n = x.shape[0]
+    out = np.full(n, np.nan)
+    started = False
+    m = 0.0
+    for t in range(n):
+        v = x[t]
+        if not np.isfinite(v):
+            if started:
+                out[t] = m
+            continue
+        if not started:
+            m = v
+            started = True
+        else:
+            m += alpha * (v - m)
+        out[t] = m
+    return out
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def ewm_var_2d(r: np.ndarray, alpha: float) -> np.ndarray:
+    """ewm_var_1d for every column of r."""
+    out = np.empty_like(r)
+    for j in prange(r.shape[1]):
+        out[:, j] = ewm_var_1d(r[:, j], alpha)
+    return out
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def ewm_mean_2d(x: np.ndarray, alpha: float) -> np.ndarray:
+    """ewm_mean_1d for every column of x."""
+    out = np.empty_like(x)
+    for j in prange(x.shape[1]):
+        out[:, j] = ewm_mean_1d(x[:, j], alpha)
+    return out
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def rolling_extremes(x: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Highest and lowest finite value over the last ``window`` days (inclusive), per column;
+    NaN until the window holds ``window`` finite values."""
+    t_n, k = x.shape
+    hi = np.full((t_n, k), np.nan)
+    lo = np.full((t_n, k), np.nan)
+    for j in prange(k):
+        for t in range(t_n):
+            if t + 1 < window:
+                continue
+            best_hi = -np.inf
+            best_lo = np.inf
+            count = 0
+            for u in range(t + 1 - window, t + 1):
+                v = x[u, j]
+                if np.isfinite(v):
+                    count += 1
+                    best_hi = max(best_hi, v)
+                    best_lo = min(best_lo, v)
+            if count == window:
+                hi[t, j] = best_hi
+                lo[t, j] = best_lo
+    return hi, lo
+
+
+@njit(cache=True, nogil=True)
+def portfolio_pnl(
+    positions: np.ndarray, returns: np.ndarray, cost: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Daily portfolio return, gross P&L and cost from positions decided at each close.
+
+    Day t earns positions[t-1] * returns[t] and pays cost * |positions[t] - positions[t-1]|
+    (cost as a fraction of traded notional), summed over instruments. NaN returns earn 0.
+    Returns (net, gross, costs), each of length T with day 0 = 0.
+    """
+    t_n, k = positions.shape
+    net = np.zeros(t_n)
+    gross = np.zeros(t_n)
+    costs = np.zeros(t_n)
+    for t in range(1, t_n):
+        g = 0.0
+        c = 0.0
+        for j in range(k):
+            prev = positions[t - 1, j]
+            r = returns[t, j]
+            if np.isfinite(r):
+                g += prev * r
+            c += cost * abs(positions[t, j] - prev)
+        gross[t] = g
+        costs[t] = c
+        net[t] = g - c
+    return net, gross, costs
+
+
+@njit(cache=True, nogil=True)
+def return_stats(ret: np.ndarray, start: int) -> tuple[float, float, float, float]:
+    """(mean, std with ddof=1, max drawdown of the compounded equity, final equity) of
+    ret[start:] in one pass (Welford)."""
+    count = 0
+    mean = 0.0
+    m2 = 0.0
+    equity = 1.0
+    peak = 1.0
+    max_dd = 0.0
+    for t in range(start, ret.shape[0]):
+        x = ret[t]
+        count += 1
+        d = x - mean
+        mean += d / count
+        m2 += d * (x - mean)
+        equity *= 1.0 + x
+        peak = max(peak, equity)
+        max_dd = min(max_dd, equity / peak - 1.0)
+    std = np.sqrt(m2 / (count - 1)) if count > 1 else np.nan
+    return mean, std, max_dd, equity
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def reference_sweep(
+    prices: np.ndarray,
+    lookbacks: np.ndarray,
+    spans: np.ndarray,
+    target: float,
+    cap: float,
+    cost: float,
+) -> np.ndarray:
+    """The reference sweep of DESIGN.md for every (lookback, span) pair.
+
+    Returns stats[c] = (sharpe, ann_return, ann_vol, max_dd) for combination
+    c = i_lookback * len(spans) + i_span. The EWMA variance of each (span, instrument) is
+    computed once and shared by every lookback; memory is O(days x instruments x spans).
+    """
+    t_n, k = prices.shape
+    n_l = lookbacks.shape[0]
+    n_s = spans.shape[0]
+    r = np.full((t_n, k), np.nan)
+    for t in range(1, t_n):
+        for j in range(k):
+            r[t, j] = prices[t, j] / prices[t - 1, j] - 1.0
+    var = np.empty((n_s, t_n, k))
+    for i in prange(n_s * k):
+        s = i // k
+        j = i % k
+        var[s, :, j] = ewm_var_1d(r[:, j], 2.0 / (spans[s] + 1.0))
+    stats = np.empty((n_l * n_s, 4))
+    ann = np.sqrt(TRADING_DAYS)
+    for c in prange(n_l * n_s):
+        lb = lookbacks[c // n_s]
+        s = c % n_s
+        port = np.zeros(t_n)
+        for j in range(k):
+            prev = 0.0
+            for t in range(1, t_n):
+                v = var[s, t, j]
+                pos = 0.0
+                if t >= lb and v > 0.0:
+                    diff = prices[t, j] - prices[t - lb, j]
+                    sign = 1.0 if diff > 0 else (-1.0 if diff < 0 else 0.0)
+                    pos = min(max(sign * target / np.sqrt(TRADING_DAYS * v), -cap), cap)
+                port[t] += prev * r[t, j] - cost * abs(pos - prev)
+                prev = pos
+        for t in range(1, t_n):
+            port[t] /= k
+        mean, std, max_dd, _equity = return_stats(port, 1)
+        stats[c, 0] = mean / std * ann if std > 0 else np.nan
+        stats[c, 1] = mean * TRADING_DAYS
+        stats[c, 2] = std * ann
+        stats[c, 3] = max_dd
+    return stats
