@@ -33,6 +33,9 @@ selftest: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/ctadesk --self-test
 
 bench: install
+	$(BIN)/ctadesk-cli bench --json
+	$(BIN)/python benchmarks/sweep_bench.py
+	$(BIN)/python benchmarks/data_import.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/startup.py
 
 clean:

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from app import __version__
 from app.cli_data import add_data_commands
+from app.cli_engine import add_engine_commands
 from app.logs import setup_logging
 from app.paths import app_paths, configure_numba_cache
 from engine.annualisation import RULE_OF_16_DAYS
@@ -171,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add(sub, "paths", cmd_paths, "Where CTA Desk keeps data, logs, cache and settings.")
     add_data_commands(sub, add)
+    add_engine_commands(sub, add)
     return parser
 
 
