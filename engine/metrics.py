@@ -1,0 +1,180 @@
+"""Performance metrics of a daily return series (DOMAIN.md section 10).
+
+Plain numpy/pandas: these run once per backtest. Sweeps use kernels.return_stats instead.
+Conventions: returns are simple daily returns on capital; annualisation uses ``days``
+(252 unless told otherwise); max drawdown is a negative fraction of the compounded equity.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from engine.annualisation import TRADING_DAYS
+from engine.vix import DEFAULT_ZONES, ZONE_NAMES, ZoneThresholds, zone_indices
+
+
+def _clean(returns: pd.Series) -> pd.Series:
+    return pd.Series(returns, dtype=float).dropna()
+
+
+def drawdown(returns: pd.Series) -> pd.Series:
+    """Drawdown of the compounded equity (starting at 1) after each day."""
+    equity = (1.0 + _clean(returns)).cumprod()
+    peak = np.maximum.accumulate(np.r_[1.0, equity.to_numpy()])[1:]
+    return equity / peak - 1.0
+
+
+def max_drawdown_duration(returns: pd.Series) -> int:
+    """Longest run of days spent below a previous equity peak."""
+    under = (drawdown(returns) < 0).to_numpy()
+    longest = run = 0
+    for flag in under:
+        run = run + 1 if flag else 0
+        longest = max(longest, run)
+    return longest
+
+
+def performance(
+    returns: pd.Series,
+    positions: pd.DataFrame | None = None,
+    costs: pd.Series | None = None,
+    days: int = TRADING_DAYS,
+) -> dict[str, float]:
+    """The standard metrics. ``positions`` adds turnover, ``costs`` adds cost drag."""
+    r = _clean(returns)
+    n = len(r)
+    if n < 2:
+        raise ValueError("need at least two daily returns for statistics")
+    mean, std = float(r.mean()), float(r.std(ddof=1))
+    ann_vol = std * math.sqrt(days)
+    ann_return = mean * days
+    downside = float(np.sqrt(np.mean(np.minimum(r.to_numpy(), 0.0) ** 2)))
+    equity_end = float((1.0 + r).prod())
+    years = n / days
+    cagr = equity_end ** (1.0 / years) - 1.0 if equity_end > 0 else -1.0
+    max_dd = float(min(0.0, drawdown(r).min()))
+    out = {
+        "cagr": cagr,
+        "ann_return": ann_return,
+        "ann_vol": ann_vol,
+        "sharpe": ann_return / ann_vol if ann_vol > 0 else float("nan"),
+        "sortino": ann_return / (downside * math.sqrt(days)) if downside > 0 else float("nan"),
+        "max_drawdown": max_dd,
+        "max_drawdown_days": float(max_drawdown_duration(r)),
+        "calmar": cagr / -max_dd if max_dd < 0 else float("nan"),
+        "skew": float(r.skew()),
+        "hit_rate": float((r > 0).sum() / max((r != 0).sum(), 1)),
+        "days": float(n),
+        "annualisation_days": float(days),
+    }
+    if positions is not None:
+        traded = positions.fillna(0.0).diff().abs().sum(axis=1).iloc[1:]
+        out["turnover"] = float(traded.mean() * days)  # notional traded per year / capital
+    if costs is not None:
+        cost_ann = float(_clean(costs).mean() * days)
+        out["cost_drag"] = cost_ann / ann_vol if ann_vol > 0 else float("nan")  # Sharpe units
+        out["cost_per_year"] = cost_ann
+    return out
+
+
+def by_vix_zone(
+    returns: pd.Series,
+    vix: pd.Series,
+    thresholds: ZoneThresholds = DEFAULT_ZONES,
+    days: int = TRADING_DAYS,
+) -> dict[str, dict[str, float]]:
+    """Return, vol, Sharpe and share of days per VIX zone, the VIX taken at the previous
+    close (the zone known when the day's position was held). Days without a VIX are left out."""
+    r = _clean(returns)
+    zone_vix = pd.Series(vix, dtype=float).reindex(r.index, method="ffill").shift(1)
+    codes = zone_indices(zone_vix.to_numpy(), thresholds)
+    known = codes >= 0
+    out: dict[str, dict[str, float]] = {}
+    for i, name in enumerate(ZONE_NAMES):
+        part = r[codes == i]
+        count = len(part)
+        vol = float(part.std(ddof=1) * math.sqrt(days)) if count > 1 else float("nan")
+        ret = float(part.mean() * days) if count else float("nan")
+        out[name] = {
+            "days": count,
+            "share": count / int(known.sum()) if known.any() else float("nan"),
+            "ann_return": ret,
+            "ann_vol": vol,
+            "sharpe": ret / vol if count > 1 and vol > 0 else float("nan"),
+        }
+    return out
+
+
+def crisis_alpha(
+    returns: pd.Series, equity_index: pd.Series, worst: float = 0.10
+) -> dict[str, float]:
+    """Strategy return in the worst ``worst`` share of equity-index months, vs the index."""
+    r = _clean(returns)
+    idx = pd.Series(equity_index, dtype=float).dropna()
+    idx_m = idx.resample("ME").last().pct_change().dropna()
+    strat_m = (1.0 + r).resample("ME").prod() - 1.0
+    both = pd.concat([strat_m, idx_m], axis=1, keys=["strategy", "index"]).dropna()
+    if both.empty:
+        raise ValueError("the strategy and the equity index share no months")
+    cut = both["index"].quantile(worst)
+    bad = both[both["index"] <= cut]
+    return {
+        "months": float(len(bad)),
+        "strategy_mean_monthly": float(bad["strategy"].mean()),
+        "index_mean_monthly": float(bad["index"].mean()),
+        "strategy_hit_rate": float((bad["strategy"] > 0).mean()),
+        "threshold_index_monthly": float(cut),
+    }
+
+
+def regime_correlation(
+    returns: pd.Series,
+    equity_index: pd.Series,
+    vix: pd.Series,
+    calm: float = 20.0,
+    stress: float = 30.0,
+) -> dict[str, float]:
+    """Correlation of daily strategy and index returns on calm (VIX < calm) and stressed
+    (VIX > stress) days, the VIX at the previous close."""
+    r = _clean(returns)
+    idx_r = pd.Series(equity_index, dtype=float).pct_change().reindex(r.index)
+    v = pd.Series(vix, dtype=float).reindex(r.index, method="ffill").shift(1)
+    out = {}
+    for name, mask in (("calm", v < calm), ("stressed", v > stress), ("all", v.notna())):
+        pair = pd.concat([r[mask], idx_r[mask]], axis=1).dropna()
+        out[f"corr_{name}"] = float(pair.corr().iloc[0, 1]) if len(pair) > 2 else float("nan")
+        out[f"days_{name}"] = float(len(pair))
+    return out
+
+
+def allocation_mixer(
+    cta: pd.Series,
+    equity: pd.Series,
+    bonds: pd.Series | None = None,
+    sleeves: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5),
+    days: int = TRADING_DAYS,
+) -> list[dict[str, float]]:
+    """Sharpe, vol and max drawdown of a 60/40 (or equity-only without ``bonds``) portfolio
+    with an X% CTA sleeve, rebalanced daily, for each X in ``sleeves``."""
+    parts = {"cta": _clean(cta), "equity": pd.Series(equity, dtype=float)}
+    if bonds is not None:
+        parts["bonds"] = pd.Series(bonds, dtype=float)
+    frame = pd.concat(parts, axis=1).dropna()
+    base = 0.6 * frame["equity"] + 0.4 * frame["bonds"] if bonds is not None else frame["equity"]
+    rows = []
+    for x in sleeves:
+        mix = (1.0 - x) * base + x * frame["cta"]
+        stats = performance(mix, days=days)
+        rows.append(
+            {
+                "cta_share": x,
+                "sharpe": stats["sharpe"],
+                "ann_vol": stats["ann_vol"],
+                "max_drawdown": stats["max_drawdown"],
+                "ann_return": stats["ann_return"],
+            }
+        )
+    return rows

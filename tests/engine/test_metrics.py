@@ -1,0 +1,123 @@
+"""Metrics against hand computations, plain numpy and empyrical-reloaded."""
+
+from __future__ import annotations
+
+import math
+
+import empyrical
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.metrics import (
+    allocation_mixer,
+    by_vix_zone,
+    crisis_alpha,
+    drawdown,
+    max_drawdown_duration,
+    performance,
+    regime_correlation,
+)
+
+
+@pytest.fixture
+def returns() -> pd.Series:
+    rng = np.random.default_rng(12)
+    r = pd.Series(rng.normal(0.0004, 0.01, 1500), index=pd.bdate_range("2010-01-04", periods=1500))
+    r.iloc[0] = 0.003  # start with a gain so every drawdown convention agrees
+    return r
+
+
+def test_against_empyrical(returns: pd.Series) -> None:
+    m = performance(returns)
+    assert m["sharpe"] == pytest.approx(
+        empyrical.sharpe_ratio(returns, annualization=252), rel=1e-10
+    )
+    assert m["sortino"] == pytest.approx(
+        empyrical.sortino_ratio(returns, annualization=252), rel=1e-10
+    )
+    assert m["ann_vol"] == pytest.approx(
+        empyrical.annual_volatility(returns, annualization=252), rel=1e-10
+    )
+    assert m["max_drawdown"] == pytest.approx(empyrical.max_drawdown(returns), rel=1e-10)
+    assert m["cagr"] == pytest.approx(empyrical.cagr(returns, annualization=252), rel=1e-10)
+    assert m["calmar"] == pytest.approx(
+        empyrical.calmar_ratio(returns, annualization=252), rel=1e-10
+    )
+
+
+def test_against_plain_numpy(returns: pd.Series) -> None:
+    m = performance(returns, days=256)
+    x = returns.to_numpy()
+    assert m["ann_return"] == pytest.approx(x.mean() * 256, rel=1e-12)
+    assert m["sharpe"] == pytest.approx(x.mean() / x.std(ddof=1) * 16, rel=1e-12)
+    n = len(x)
+    skew = n / ((n - 1) * (n - 2)) * np.sum(((x - x.mean()) / x.std(ddof=1)) ** 3)
+    assert m["skew"] == pytest.approx(skew, rel=1e-10)
+    assert m["hit_rate"] == pytest.approx((x > 0).sum() / (x != 0).sum())
+
+
+def test_hand_computed_drawdown_and_duration() -> None:
+    r = pd.Series([0.10, -0.50, 0.20, 0.50, 0.10], index=pd.bdate_range("2020-01-01", periods=5))
+    # equity 1.1, 0.55, 0.66, 0.99, 1.089: peak 1.1 never regained -> 4 days under water
+    np.testing.assert_allclose(drawdown(r), [0.0, -0.5, -0.4, -0.1, -0.01], atol=1e-12)
+    assert max_drawdown_duration(r) == 4
+    assert performance(r)["max_drawdown"] == pytest.approx(-0.5)
+
+
+def test_turnover_and_cost_drag() -> None:
+    idx = pd.bdate_range("2020-01-01", periods=4)
+    r = pd.Series([0.0, 0.01, -0.005, 0.002], index=idx)
+    pos = pd.DataFrame({"A": [0.0, 1.0, 1.0, -1.0], "B": [0.0, 0.5, 0.0, 0.0]}, index=idx)
+    costs = pd.Series([0.0, 0.00015, 0.00005, 0.0002], index=idx)
+    m = performance(r, pos, costs)
+    # traded on days 1..3: 1.5, 0.5, 2.0 -> mean 4/3 per day
+    assert m["turnover"] == pytest.approx(4 / 3 * 252)
+    assert m["cost_drag"] == pytest.approx(costs.mean() * 252 / (r.std(ddof=1) * math.sqrt(252)))
+
+
+def test_by_vix_zone_uses_previous_close(returns: pd.Series) -> None:
+    vix = pd.Series(np.where(np.arange(len(returns)) % 2 == 0, 12.0, 35.0), index=returns.index)
+    zones = by_vix_zone(returns, vix)
+    # VIX of the previous close: odd days follow a 12 (complacency), even days a 35 (panic)
+    comp = returns.iloc[1::2]
+    panic = returns.iloc[2::2]
+    assert zones["complacency"]["days"] == len(comp) and zones["panic"]["days"] == len(panic)
+    assert zones["normal"]["days"] == 0 and math.isnan(zones["normal"]["sharpe"])
+    assert zones["panic"]["ann_return"] == pytest.approx(panic.mean() * 252)
+    assert zones["complacency"]["share"] + zones["panic"]["share"] == pytest.approx(1.0)
+
+
+def test_crisis_alpha_and_regime_correlation(returns: pd.Series) -> None:
+    idx = pd.Series(
+        100 * (1 + returns.sample(frac=1, random_state=1).to_numpy()).cumprod(), index=returns.index
+    )
+    hedge = -idx.pct_change().fillna(0.0)  # a perfect short of the index
+    ca = crisis_alpha(hedge, idx, worst=0.10)
+    assert ca["strategy_mean_monthly"] > 0 > ca["index_mean_monthly"]
+    assert ca["strategy_hit_rate"] == 1.0
+    vix = pd.Series(np.linspace(10, 40, len(idx)), index=idx.index)
+    corr = regime_correlation(hedge, idx, vix)
+    assert corr["corr_calm"] == pytest.approx(-1.0) and corr["corr_stressed"] == pytest.approx(-1.0)
+    assert corr["days_calm"] > 0 and corr["days_stressed"] > 0
+
+
+def test_allocation_mixer(returns: pd.Series) -> None:
+    equity = returns
+    cta = -returns * 0.5 + 0.0002
+    rows = allocation_mixer(cta, equity)
+    assert [r["cta_share"] for r in rows] == [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
+    assert rows[0]["sharpe"] == pytest.approx(performance(equity)["sharpe"])
+    mix = 0.7 * equity + 0.3 * cta
+    assert rows[3]["ann_vol"] == pytest.approx(performance(mix)["ann_vol"])
+    assert rows[3]["ann_vol"] < rows[0]["ann_vol"]  # a negatively correlated sleeve cuts vol
+    bonds = pd.Series(0.0001, index=returns.index)
+    sixty_forty = allocation_mixer(cta, equity, bonds)[0]
+    assert sixty_forty["ann_return"] == pytest.approx(
+        performance(0.6 * equity + 0.4 * bonds)["ann_return"]
+    )
+
+
+def test_too_short_is_an_error() -> None:
+    with pytest.raises(ValueError, match="at least two"):
+        performance(pd.Series([0.01]))
