@@ -210,3 +210,42 @@ def reference_sweep(
         stats[c, 2] = std * ann
         stats[c, 3] = max_dd
     return stats
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def buffered_positions(target: np.ndarray, buffer: float) -> np.ndarray:
+    """Trade to the target only when the held position is more than ``buffer`` x |target|
+    away from it; NaN targets mean flat. Path-dependent, so one pass per instrument."""
+    t_n, k = target.shape
+    out = np.zeros((t_n, k))
+    for j in prange(k):
+        held = 0.0
+        for t in range(t_n):
+            goal = target[t, j]
+            if not np.isfinite(goal):
+                goal = 0.0
+            if abs(goal - held) > buffer * abs(goal):
+                held = goal
+            out[t, j] = held
+    return out
+
+
+@njit(cache=True, nogil=True)
+def pnl_with_costs(
+    positions: np.ndarray, moves: np.ndarray, cost_rate: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-instrument daily P&L (gross) and costs: day t earns positions[t-1] * moves[t] and
+    pays cost_rate[t] * |positions[t] - positions[t-1]|. NaN moves earn nothing."""
+    t_n, k = positions.shape
+    gross = np.zeros((t_n, k))
+    costs = np.zeros((t_n, k))
+    for t in range(1, t_n):
+        for j in range(k):
+            prev = positions[t - 1, j]
+            m = moves[t, j]
+            if np.isfinite(m):
+                gross[t, j] = prev * m
+            rate = cost_rate[t, j]
+            if np.isfinite(rate):
+                costs[t, j] = rate * abs(positions[t, j] - prev)
+    return gross, costs

@@ -39,11 +39,12 @@ def max_drawdown_duration(returns: pd.Series) -> int:
 
 def performance(
     returns: pd.Series,
-    positions: pd.DataFrame | None = None,
+    traded: pd.Series | None = None,
     costs: pd.Series | None = None,
     days: int = TRADING_DAYS,
 ) -> dict[str, float]:
-    """The standard metrics. ``positions`` adds turnover, ``costs`` adds cost drag."""
+    """The standard metrics. ``traded`` (notional traded each day, as a share of capital)
+    adds turnover per year; ``costs`` (daily cost as a return) adds cost drag."""
     r = _clean(returns)
     n = len(r)
     if n < 2:
@@ -70,9 +71,8 @@ def performance(
         "days": float(n),
         "annualisation_days": float(days),
     }
-    if positions is not None:
-        traded = positions.fillna(0.0).diff().abs().sum(axis=1).iloc[1:]
-        out["turnover"] = float(traded.mean() * days)  # notional traded per year / capital
+    if traded is not None:
+        out["turnover"] = float(_clean(traded).mean() * days)
     if costs is not None:
         cost_ann = float(_clean(costs).mean() * days)
         out["cost_drag"] = cost_ann / ann_vol if ann_vol > 0 else float("nan")  # Sharpe units

@@ -1,0 +1,61 @@
+"""Price moves: percent returns for spot and index series, price differences for
+back-adjusted futures whose prices can be zero or negative (DESIGN.md, return modes)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+MODES = ("auto", "percent", "difference")
+
+
+def return_modes(prices: pd.DataFrame, mode: str = "auto") -> dict[str, str]:
+    """Mode per instrument: ``auto`` picks difference where any price is <= 0."""
+    if mode not in MODES:
+        raise ValueError(f"return mode must be one of {', '.join(MODES)}, got {mode!r}")
+    out = {}
+    for symbol in prices.columns:
+        nonpositive = bool((prices[symbol].dropna() <= 0).any())
+        if mode == "percent" and nonpositive:
+            raise ValueError(
+                f"{symbol} has zero or negative prices, so percent returns are meaningless; "
+                "use return_mode=difference (or auto)"
+            )
+        out[symbol] = ("difference" if nonpositive else "percent") if mode == "auto" else mode
+    return out
+
+
+def price_moves(prices: pd.DataFrame, modes: dict[str, str]) -> pd.DataFrame:
+    """Daily moves per instrument in its mode: P/P[-1] - 1 or P - P[-1]. NaN where unknown."""
+    moves = {}
+    for symbol in prices.columns:
+        p = prices[symbol]
+        prev = p.shift(1)
+        moves[symbol] = p / prev - 1.0 if modes[symbol] == "percent" else p - prev
+    return pd.DataFrame(moves, index=prices.index)
+
+
+def largest_moves(
+    moves: pd.DataFrame, daily_vol: pd.DataFrame, top: int = 3
+) -> dict[str, list[dict]]:
+    """The ``top`` largest absolute daily moves per instrument, in its own units and in
+    multiples of the previous day's vol estimate: bad ticks are the user's to see."""
+    out: dict[str, list[dict]] = {}
+    for symbol in moves.columns:
+        m = moves[symbol].dropna()
+        if m.empty:
+            out[symbol] = []
+            continue
+        biggest = m.abs().nlargest(top).index
+        sigma = daily_vol[symbol].shift(1).reindex(biggest)
+        out[symbol] = [
+            {
+                "date": f"{day:%Y-%m-%d}",
+                "move": float(m[day]),
+                "sigmas": float(m[day] / sigma[day])
+                if np.isfinite(sigma[day]) and sigma[day] > 0
+                else None,
+            }
+            for day in biggest
+        ]
+    return out
