@@ -91,6 +91,15 @@ def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def add_engine_commands(sub: Any, add: Any) -> None:
+    from engine.presets import presets
+
+    p = add(sub, "backtest", cmd_backtest, "Backtest a preset on prices from a file or the store.")
+    p.add_argument("--prices", required=True, help="wide CSV file or comma-separated symbols")
+    p.add_argument("--preset", default="tsmom-blend", choices=sorted(presets()))
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter")
+    p.add_argument("--vix", help="VIX series (CSV file or store symbol) for by-zone metrics")
+    p.add_argument("--out", type=Path, help="write Date, return, equity, pos_<symbol> CSV here")
+
     p = add(sub, "sweep", cmd_sweep, "The reference TSMOM sweep over lookbacks x vol spans.")
     p.add_argument("--prices", required=True, help="wide CSV file or comma-separated symbols")
     p.add_argument("--lookbacks", default="20:260:10", help="A:B:STEP or a,b,c (default 20:260:10)")
@@ -103,3 +112,68 @@ def add_engine_commands(sub: Any, add: Any) -> None:
     p.add_argument("--days", type=int, default=9000)
     p.add_argument("--instruments", type=int, default=20)
     p.add_argument("--repeat", type=int, default=5)
+
+
+def _series_from(spec: str, what: str):
+    """One close series from a CSV file or a store symbol (for --vix and macro_symbol)."""
+    prices = load_prices(spec)
+    if prices.shape[1] != 1:
+        raise ValueError(f"{what}: expected one series, {spec!r} holds {prices.shape[1]}")
+    return prices.iloc[:, 0].dropna()
+
+
+def cmd_backtest(args: argparse.Namespace) -> dict[str, Any]:
+    from engine.backtest import backtest_job
+    from engine.jobs import run_job
+    from engine.presets import parse_assignments, resolve
+
+    params = resolve(args.preset, parse_assignments(args.set or []))
+    prices = load_prices(args.prices)
+    vix = _series_from(args.vix, "--vix") if args.vix else None
+    macro = _series_from(params["macro_symbol"], "macro_symbol") if params["macro_symbol"] else None
+    result = run_job(backtest_job(prices, params, vix, macro))
+    if args.out:
+        _write_result_csv(result, Path(args.out))
+    keys = ("sharpe", "sortino", "cagr", "ann_return", "ann_vol", "max_drawdown", "calmar",
+            "skew", "hit_rate", "turnover", "cost_drag")  # fmt: skip
+    out: dict[str, Any] = {
+        "preset": args.preset,
+        "params": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
+        "metrics": {k: result.metrics[k] for k in keys},
+        "more_metrics": {k: v for k, v in result.metrics.items() if k not in keys},
+        "positions": {s: float(v) for s, v in result.positions.iloc[-1].items()},
+        "return_modes": result.modes,
+        "idm": result.idm,
+        "equity_index": result.equity_index,
+        "first": f"{result.returns.index[0]:%Y-%m-%d}",
+        "last": f"{result.returns.index[-1]:%Y-%m-%d}",
+        "largest_moves": result.largest_moves,
+    }
+    if result.by_vix_zone is not None:
+        out["by_vix_zone"] = result.by_vix_zone
+    if args.out:
+        out["out"] = str(args.out)
+    return out
+
+
+def _write_result_csv(result: Any, target: Path) -> None:
+    """Date, return, equity, pos_<symbol>...; written beside the target then renamed."""
+    import os
+    import tempfile
+
+    import pandas as pd
+
+    frame = pd.DataFrame({"return": result.returns, "equity": result.equity})
+    positions = result.positions.reindex(frame.index).add_prefix("pos_")
+    frame = pd.concat([frame, positions], axis=1)
+    frame.index = frame.index.strftime("%Y-%m-%d")
+    frame.index.name = "Date"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            frame.to_csv(handle, lineterminator="\n", float_format="%.12g")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -65,3 +65,47 @@ def test_bench_small() -> None:
     out = _ok(["bench", "--days", "400", "--instruments", "3", "--repeat", "2"])
     assert out["n_combos"] == 200 and out["compute_seconds_best"] > 0
     assert out["instrument_days"] == 400 * 3 * 200
+
+
+def test_backtest_contract_and_out_csv(prices_csv, tmp_path: Path) -> None:
+    path, frame = prices_csv
+    vix = tmp_path / "vix.csv"
+    pd.DataFrame({"Close": 15.0 + 20.0 * (pd.Series(range(500)) % 2)}).set_index(
+        frame.index
+    ).rename_axis("Date").to_csv(vix)
+    out_csv = tmp_path / "run" / "bt.csv"
+    out = _ok([
+        "backtest", "--prices", str(path), "--preset", "hop-century", "--set", "cost_bps=3",
+        "--set", "buffer=0", "--vix", str(vix), "--out", str(out_csv),
+    ])  # fmt: skip
+    assert out["preset"] == "hop-century" and out["params"]["cost_bps"] == 3.0
+    assert set(out["metrics"]) == {
+        "sharpe", "sortino", "cagr", "ann_return", "ann_vol", "max_drawdown", "calmar",
+        "skew", "hit_rate", "turnover", "cost_drag",
+    }  # fmt: skip
+    assert out["metrics"]["max_drawdown"] <= 0
+    assert set(out["by_vix_zone"]["normal"]) == {"days", "share", "ann_return", "ann_vol", "sharpe"}
+    assert out["by_vix_zone"]["normal"]["share"] + out["by_vix_zone"]["panic"][
+        "share"
+    ] == pytest.approx(1.0)
+    assert set(out["positions"]) == {"AA", "BB", "CC", "DD"}
+    written = pd.read_csv(out_csv, index_col="Date")
+    assert list(written.columns) == ["return", "equity", "pos_AA", "pos_BB", "pos_CC", "pos_DD"]
+    assert written["equity"].iloc[-1] == pytest.approx((1 + written["return"]).prod(), rel=1e-9)
+    assert written["pos_AA"].iloc[-1] == pytest.approx(out["positions"]["AA"])
+
+
+def test_backtest_store_symbols_and_errors(prices_csv) -> None:
+    path, _ = prices_csv
+    _ok(["data", "import", str(path)])
+    out = _ok(["backtest", "--prices", "AA,BB", "--preset", "ewmac"])
+    assert set(out["positions"]) == {"AA", "BB"}
+    for argv, words in [
+        (["backtest", "--prices", str(path), "--preset", "macro"], "indicator series"),
+        (["backtest", "--prices", str(path), "--set", "idm=9"], "above the maximum"),
+        (["backtest", "--prices", str(path), "--set", "oops"], "key=value"),
+        (["backtest", "--prices", "NOPE"], "no series 'NOPE'"),
+        (["backtest", "--prices", str(path), "--preset", "bogus"], "invalid choice"),
+    ]:
+        status, stdout, err = run([*argv, "--json"])
+        assert status == 2 and stdout == "" and words in err, err
