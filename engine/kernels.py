@@ -159,22 +159,25 @@ def return_stats(ret: np.ndarray, start: int) -> tuple[float, float, float, floa
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def reference_sweep(
+def tsmom_grid(
     prices: np.ndarray,
     lookbacks: np.ndarray,
+    span_index: np.ndarray,
     spans: np.ndarray,
-    target: float,
-    cap: float,
-    cost: float,
+    targets: np.ndarray,
+    caps: np.ndarray,
+    costs: np.ndarray,
 ) -> np.ndarray:
-    """The reference sweep of DESIGN.md for every (lookback, span) pair.
+    """The reference TSMOM sweep (DESIGN.md) for any list of combinations.
 
-    Returns stats[c] = (sharpe, ann_return, ann_vol, max_dd) for combination
-    c = i_lookback * len(spans) + i_span. The EWMA variance of each (span, instrument) is
-    computed once and shared by every lookback; memory is O(days x instruments x spans).
+    Combination c uses lookbacks[c], spans[span_index[c]], targets[c], caps[c] and costs[c]
+    (cost as a fraction of traded notional). Percent returns; the portfolio return of a day
+    is the mean over the instruments that have a return that day (NaN prices = not trading).
+    Returns stats[c] = (sharpe, ann_return, ann_vol, max_dd, turnover). The EWMA variance
+    of each (span, instrument) is computed once; memory does not grow with combinations x days.
     """
     t_n, k = prices.shape
-    n_l = lookbacks.shape[0]
+    n_c = lookbacks.shape[0]
     n_s = spans.shape[0]
     r = np.full((t_n, k), np.nan)
     for t in range(1, t_n):
@@ -185,12 +188,14 @@ def reference_sweep(
         s = i // k
         j = i % k
         var[s, :, j] = ewm_var_1d(r[:, j], 2.0 / (spans[s] + 1.0))
-    stats = np.empty((n_l * n_s, 4))
+    stats = np.empty((n_c, 5))
     ann = np.sqrt(TRADING_DAYS)
-    for c in prange(n_l * n_s):
-        lb = lookbacks[c // n_s]
-        s = c % n_s
+    for c in prange(n_c):
+        lb = lookbacks[c]
+        s = span_index[c]
         port = np.zeros(t_n)
+        count = np.zeros(t_n)
+        traded = np.zeros(t_n)
         for j in range(k):
             prev = 0.0
             for t in range(1, t_n):
@@ -198,17 +203,28 @@ def reference_sweep(
                 pos = 0.0
                 if t >= lb and v > 0.0:
                     diff = prices[t, j] - prices[t - lb, j]
-                    sign = 1.0 if diff > 0 else (-1.0 if diff < 0 else 0.0)
-                    pos = min(max(sign * target / np.sqrt(TRADING_DAYS * v), -cap), cap)
-                port[t] += prev * r[t, j] - cost * abs(pos - prev)
+                    if np.isfinite(diff):
+                        sign = 1.0 if diff > 0 else (-1.0 if diff < 0 else 0.0)
+                        pos = min(
+                            max(sign * targets[c] / np.sqrt(TRADING_DAYS * v), -caps[c]), caps[c]
+                        )
+                x = r[t, j]
+                if np.isfinite(x):
+                    port[t] += prev * x - costs[c] * abs(pos - prev)
+                    traded[t] += abs(pos - prev)
+                    count[t] += 1.0
                 prev = pos
+        turnover = 0.0
         for t in range(1, t_n):
-            port[t] /= k
+            if count[t] > 0:
+                port[t] /= count[t]
+                turnover += traded[t] / count[t]
         mean, std, max_dd, _equity = return_stats(port, 1)
         stats[c, 0] = mean / std * ann if std > 0 else np.nan
         stats[c, 1] = mean * TRADING_DAYS
         stats[c, 2] = std * ann
         stats[c, 3] = max_dd
+        stats[c, 4] = turnover / (t_n - 1) * TRADING_DAYS
     return stats
 
 

@@ -76,8 +76,30 @@ def warm_up() -> float:
     """Compile (or load from cache) the sweep kernel on a tiny input; returns seconds taken."""
     start = time.perf_counter()
     tiny = np.linspace(100.0, 110.0, 24).reshape(12, 2)
-    kernels.reference_sweep(tiny, np.array([2], np.int64), np.array([3.0]), 0.1, 4.0, 1e-4)
+    one = np.ones(1)
+    kernels.tsmom_grid(tiny, np.array([2], np.int64), np.zeros(1, np.int64), 3 * one, one, one, one)
     return time.perf_counter() - start
+
+
+def run_grid(
+    prices: np.ndarray,
+    lookbacks: np.ndarray,
+    spans: np.ndarray,
+    span_index: np.ndarray,
+    targets: np.ndarray,
+    caps: np.ndarray,
+    costs: np.ndarray,
+) -> np.ndarray:
+    """One kernel call over the listed combinations (arrays of equal length)."""
+    return kernels.tsmom_grid(
+        prices,
+        np.ascontiguousarray(lookbacks, dtype=np.int64),
+        np.ascontiguousarray(span_index, dtype=np.int64),
+        np.ascontiguousarray(spans, dtype=np.float64),
+        np.ascontiguousarray(targets, dtype=np.float64),
+        np.ascontiguousarray(caps, dtype=np.float64),
+        np.ascontiguousarray(costs, dtype=np.float64),
+    )
 
 
 def reference_sweep_job(prices: np.ndarray, spec: ReferenceSweep, chunks: int = 5) -> Job[dict]:
@@ -99,9 +121,18 @@ def reference_sweep_job(prices: np.ndarray, spec: ReferenceSweep, chunks: int = 
     parts = []
     done = 0
     for group in groups:
+        n = len(group) * len(spans)
         start = time.perf_counter()
         parts.append(
-            kernels.reference_sweep(arr, group, spans, spec.target, spec.cap, spec.cost_bps / 1e4)
+            run_grid(
+                arr,
+                np.repeat(group, len(spans)),
+                spans,
+                np.tile(np.arange(len(spans)), len(group)),
+                np.full(n, spec.target),
+                np.full(n, spec.cap),
+                np.full(n, spec.cost_bps / 1e4),
+            )
         )
         compute_s += time.perf_counter() - start
         done += len(group) * len(spans)
@@ -117,6 +148,7 @@ def reference_sweep_job(prices: np.ndarray, spec: ReferenceSweep, chunks: int = 
             "ann_return": float(row[1]),
             "ann_vol": float(row[2]),
             "max_dd": float(row[3]),
+            "turnover": float(row[4]),
         }
         for (lb, sp), row in zip(((lb, sp) for lb in lookbacks for sp in spans), stats, strict=True)
     ]

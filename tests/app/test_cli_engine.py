@@ -38,14 +38,9 @@ def test_sweep_contract(prices_csv) -> None:
     ])  # fmt: skip
     assert out["n_combos"] == 6 and len(out["results"]) == 6
     assert out["compute_seconds"] > 0 and out["days"] == 500
-    assert set(out["results"][0]) == {
-        "lookback",
-        "vol_span",
-        "sharpe",
-        "ann_return",
-        "ann_vol",
-        "max_dd",
-    }
+    assert {"lookback", "vol_span", "sharpe", "ann_return", "ann_vol", "max_dd"} <= set(
+        out["results"][0]
+    )
     row = next(r for r in out["results"] if r["lookback"] == 40 and r["vol_span"] == 30)
     ref = pandas_contract(frame, 40, 30, 0.15, 3.0, 2e-4)
     for key, value in ref.items():

@@ -22,7 +22,9 @@ def pandas_contract(
     ok = (v > 0) & (day >= lookback).to_numpy()[:, None]
     pos = raw.where(ok, 0.0).fillna(0.0)
     prev = pos.shift(1).fillna(0.0)
-    port = (prev * r - cost * (pos - prev).abs()).iloc[1:].mean(axis=1)
+    trading = r.notna()  # a day's mean runs over the instruments with a return that day
+    port = (prev * r - cost * (pos - prev).abs()).where(trading).iloc[1:].mean(axis=1).fillna(0.0)
+    turnover = (pos - prev).abs().where(trading).iloc[1:].mean(axis=1).fillna(0.0).mean() * 252
     equity = (1 + port).cumprod()
     peak = np.maximum.accumulate(np.r_[1.0, equity.to_numpy()])[1:]
     return {
@@ -30,6 +32,7 @@ def pandas_contract(
         "ann_return": port.mean() * 252,
         "ann_vol": port.std(ddof=1) * np.sqrt(252),
         "max_dd": min(0.0, (equity.to_numpy() / peak - 1).min()),
+        "turnover": turnover,
     }
 
 
@@ -47,6 +50,22 @@ def test_reference_sweep_matches_pandas_contract(small: np.ndarray) -> None:
         ref = pandas_contract(frame, row["lookback"], row["vol_span"], 0.10, 4.0, 1e-4)
         for key, value in ref.items():
             assert row[key] == pytest.approx(value, abs=1e-10), (row["lookback"], key)
+
+
+def test_late_starting_instrument_matches_pandas(small: np.ndarray) -> None:
+    from engine.sweep import run_grid
+
+    prices = small.copy()
+    prices[:200, 1] = np.nan  # starts trading on day 200
+    lookbacks, spans, span_index = np.array([30, 90]), np.array([20.0]), np.array([0, 0])
+    targets, caps, costs = np.array([0.1, 0.2]), np.array([4.0, 2.0]), np.array([1e-4, 5e-4])
+    stats = run_grid(prices, lookbacks, spans, span_index, targets, caps, costs)
+    frame = pd.DataFrame(prices)
+    cases = [(30, 0.1, 4.0, 1e-4), (90, 0.2, 2.0, 5e-4)]
+    keys = ("sharpe", "ann_return", "ann_vol", "max_dd", "turnover")
+    for row, (lb, target, cap, cost) in zip(stats, cases, strict=True):
+        ref = pandas_contract(frame, lb, 20, target, cap, cost)
+        np.testing.assert_allclose(row, [ref[k] for k in keys], atol=1e-10)
 
 
 def test_tight_cap_and_high_cost_change_results(small: np.ndarray) -> None:
