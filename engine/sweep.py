@@ -4,6 +4,7 @@ capped, equal-weighted across instruments, with costs on traded notional."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass
 
@@ -57,12 +58,14 @@ def parse_range(text: str) -> tuple[int, ...]:
         ) from None
 
 
-def check_prices(prices: np.ndarray) -> np.ndarray:
-    """The reference sweep is defined in percent mode: finite, strictly positive prices."""
+def check_prices(prices: np.ndarray, allow_nan: bool = False) -> np.ndarray:
+    """The reference sweep is defined in percent mode: finite, strictly positive prices
+    (NaN for "not trading yet" only when ``allow_nan``)."""
     arr = np.ascontiguousarray(prices, dtype=np.float64)
     if arr.ndim != 2 or arr.shape[0] < 3 or arr.shape[1] < 1:
         raise ValueError(f"prices must be days x instruments with >= 3 days, got {arr.shape}")
-    bad = ~np.isfinite(arr) | (arr <= 0)
+    missing = np.isnan(arr) if allow_nan else np.zeros(arr.shape, dtype=bool)
+    bad = ~missing & (~np.isfinite(arr) | (arr <= 0))
     if bad.any():
         day, col = np.argwhere(bad)[0]
         raise ValueError(
@@ -167,3 +170,71 @@ def generated_prices(days: int = 9000, instruments: int = 20, seed: int = 42) ->
     trend = np.repeat(rng.normal(0, 0.3, (days // 250 + 1, instruments)), 250, axis=0)[:days]
     steps = trend * vols / 4 + vols * rng.standard_normal((days, instruments))
     return 100.0 * np.exp(np.cumsum(steps, axis=0))
+
+
+FAST_KEYS = ("lookback", "vol_span", "vol_target", "max_leverage", "cost_bps")
+"""Parameters the fused TSMOM kernel sweeps directly (the reference-sweep semantics)."""
+
+
+def grid_combinations(grid: dict[str, tuple]) -> list[dict]:
+    """Cartesian product of the grid, as a list of parameter dicts (first key varies slowest)."""
+    keys = list(grid)
+    if not keys or any(len(grid[k]) == 0 for k in keys):
+        raise ValueError("a sweep needs at least one value for every swept parameter")
+    return [
+        dict(zip(keys, combo, strict=True)) for combo in itertools.product(*(grid[k] for k in keys))
+    ]
+
+
+def grid_sweep_job(
+    prices: np.ndarray,
+    grid: dict[str, tuple],
+    base: dict,
+    chunk: int = 2000,
+) -> Job[dict]:
+    """Job: TSMOM sweep over any grid of FAST_KEYS (others fixed at ``base``), in chunks of
+    ``chunk`` combinations with progress and cancel between them. Returns per-combination
+    statistics only, so memory does not grow with days x combinations."""
+    unknown = [k for k in grid if k not in FAST_KEYS]
+    if unknown:
+        raise ValueError(
+            f"the fast sweep varies {', '.join(FAST_KEYS)}; not {', '.join(unknown)} "
+            "(run backtests for other parameters)"
+        )
+    arr = check_prices(prices, allow_nan=True)
+    combos = grid_combinations(grid)
+    values = {k: np.array([c.get(k, base[k]) for c in combos]) for k in FAST_KEYS}
+    if values["lookback"].max() >= arr.shape[0]:
+        raise ValueError(
+            f"longest lookback {values['lookback'].max()} needs more than {arr.shape[0]} days"
+        )
+    spans, span_index = np.unique(values["vol_span"].astype(np.float64), return_inverse=True)
+    yield Progress(0.0, "Compiling the sweep kernel (first run only)")
+    compile_s = warm_up()
+    stats = np.empty((len(combos), 5))
+    compute_s = 0.0
+    for lo in range(0, len(combos), chunk):
+        hi = min(lo + chunk, len(combos))
+        start = time.perf_counter()
+        stats[lo:hi] = run_grid(
+            arr,
+            values["lookback"][lo:hi],
+            spans,
+            span_index[lo:hi],
+            values["vol_target"][lo:hi],
+            values["max_leverage"][lo:hi],
+            values["cost_bps"][lo:hi] / 1e4,
+        )
+        compute_s += time.perf_counter() - start
+        yield Progress(100.0 * hi / len(combos), f"Sweep: {hi:,} of {len(combos):,} combinations")
+    names = ("sharpe", "ann_return", "ann_vol", "max_dd", "turnover")
+    results = [
+        {**combo, **dict(zip(names, map(float, row), strict=True))}
+        for combo, row in zip(combos, stats, strict=True)
+    ]
+    return {
+        "n_combos": len(combos),
+        "compute_seconds": compute_s,
+        "compile_seconds": compile_s,
+        "results": results,
+    }

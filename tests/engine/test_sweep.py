@@ -111,3 +111,23 @@ def test_sweep_cancels_between_chunks(small: np.ndarray) -> None:
     with pytest.raises(Cancelled):
         run_job(reference_sweep_job(small, spec, chunks=5), progress, cancel)
     assert 0 < seen[-1] < 100
+
+
+def test_grid_sweep_matches_pandas_and_single_runs(small: np.ndarray) -> None:
+    from engine.presets import resolve
+    from engine.sweep import grid_sweep_job
+
+    base = resolve("mop2012")
+    grid = {"lookback": (20, 60), "vol_target": (0.1, 0.3), "cost_bps": (0.0, 5.0)}
+    out = run_job(grid_sweep_job(small, grid, base, chunk=3))
+    assert out["n_combos"] == 8 and len(out["results"]) == 8
+    frame = pd.DataFrame(small)
+    for row in out["results"]:
+        ref = pandas_contract(
+            frame, row["lookback"], base["vol_span"], row["vol_target"], base["max_leverage"],
+            row["cost_bps"] / 1e4,
+        )  # fmt: skip
+        assert row["sharpe"] == pytest.approx(ref["sharpe"], abs=1e-10)
+        assert row["turnover"] == pytest.approx(ref["turnover"], abs=1e-10)
+    with pytest.raises(ValueError, match="not buffer"):
+        run_job(grid_sweep_job(small, {"buffer": (0.1,)}, base))
