@@ -35,6 +35,7 @@ selftest: install
 bench: install
 	$(BIN)/ctadesk-cli bench --json
 	$(BIN)/python benchmarks/sweep_bench.py
+	$(BIN)/python benchmarks/sweep_memory.py
 	$(BIN)/python benchmarks/data_import.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/startup.py
 
