@@ -33,9 +33,11 @@ selftest: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/ctadesk --self-test
 
 bench: install
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
 	$(BIN)/ctadesk-cli bench --json
 	$(BIN)/python benchmarks/sweep_bench.py
 	$(BIN)/python benchmarks/sweep_memory.py
+	$(BIN)/python benchmarks/vectorbt_compare.py
 	$(BIN)/python benchmarks/data_import.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/startup.py
 

@@ -131,3 +131,26 @@ def test_grid_sweep_matches_pandas_and_single_runs(small: np.ndarray) -> None:
         assert row["turnover"] == pytest.approx(ref["turnover"], abs=1e-10)
     with pytest.raises(ValueError, match="not buffer"):
         run_job(grid_sweep_job(small, {"buffer": (0.1,)}, base))
+
+
+def test_backtest_grid_over_any_declared_parameter() -> None:
+    from engine.backtest import run_backtest
+    from engine.presets import resolve
+    from engine.sweep import backtest_grid_job
+
+    prices = pd.DataFrame(
+        generated_prices(days=600, instruments=3, seed=8),
+        index=pd.bdate_range("2001-01-01", periods=600),
+        columns=["A", "B", "C"],
+    )
+    base = resolve("ewmac")
+    grid = {"buffer": (0.0, 0.2), "ewmac_pairs": ("8/32", "16/64")}
+    out = run_job(backtest_grid_job(prices, grid, base))
+    assert out["n_combos"] == 4
+    row = next(r for r in out["results"] if r["buffer"] == 0.2 and r["ewmac_pairs"] == ((16, 64),))
+    single = run_backtest(prices, "ewmac", {"buffer": 0.2, "ewmac_pairs": "16/64"})
+    assert row["sharpe"] == pytest.approx(single.metrics["sharpe"], rel=1e-12)
+    with pytest.raises(ValueError, match="unknown parameters"):
+        run_job(backtest_grid_job(prices, {"nope": (1,)}, base))
+    with pytest.raises(ValueError, match="above the maximum"):
+        run_job(backtest_grid_job(prices, {"buffer": (2.0,)}, base))
