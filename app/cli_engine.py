@@ -151,6 +151,7 @@ def cmd_backtest(args: argparse.Namespace) -> dict[str, Any]:
     }
     if result.by_vix_zone is not None:
         out["by_vix_zone"] = result.by_vix_zone
+    out.update(result.extras)  # crisis_alpha, allocation_mixer, regime_correlation
     if args.out:
         out["out"] = str(args.out)
     return out

@@ -4,6 +4,7 @@ One direction of flow, one module per stage; this module only wires them togethe
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from dataclasses import dataclass, field
@@ -151,6 +152,7 @@ def backtest_job(
     )
     if vix is not None:
         result.by_vix_zone = metrics.by_vix_zone(returns, vix, days=days)
+    result.extras = _equity_relative(returns, frame[index_symbol], modes[index_symbol], vix, days)
     yield Progress(100.0, "Backtest done")
     return result
 
@@ -192,6 +194,23 @@ def _forecast(
             p["macro_sign"],
         )
     raise ValueError(f"unknown signal {rule!r}")
+
+
+def _equity_relative(
+    returns: pd.Series, index: pd.Series, mode: str, vix: pd.Series | None, days: int
+) -> dict[str, object]:
+    """Crisis alpha, calm/stressed correlation and the CTA-sleeve mixer against the equity
+    index (only when it is a price index, i.e. in percent mode)."""
+    if mode != "percent":
+        return {}
+    out: dict[str, object] = {}
+    with contextlib.suppress(ValueError):  # no months in common: leave it out
+        out["crisis_alpha"] = metrics.crisis_alpha(returns, index)
+    index_returns = index.pct_change().reindex(returns.index)
+    out["allocation_mixer"] = metrics.allocation_mixer(returns, index_returns, days=days)
+    if vix is not None:
+        out["regime_correlation"] = metrics.regime_correlation(returns, index, vix)
+    return out
 
 
 def _first_trade(positions: pd.DataFrame) -> int:

@@ -116,7 +116,7 @@ def crisis_alpha(
     idx = pd.Series(equity_index, dtype=float).dropna()
     idx_m = idx.resample("ME").last().pct_change().dropna()
     strat_m = (1.0 + r).resample("ME").prod() - 1.0
-    both = pd.concat([strat_m, idx_m], axis=1, keys=["strategy", "index"]).dropna()
+    both = pd.concat([strat_m, idx_m], axis=1, keys=["strategy", "index"], sort=True).dropna()
     if both.empty:
         raise ValueError("the strategy and the equity index share no months")
     cut = both["index"].quantile(worst)

@@ -84,6 +84,10 @@ def test_backtest_contract_and_out_csv(prices_csv, tmp_path: Path) -> None:
         "share"
     ] == pytest.approx(1.0)
     assert set(out["positions"]) == {"AA", "BB", "CC", "DD"}
+    assert out["equity_index"] == "AA"
+    assert [row["cta_share"] for row in out["allocation_mixer"]] == [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
+    assert out["crisis_alpha"]["months"] >= 1
+    assert {"corr_calm", "corr_stressed"} <= set(out["regime_correlation"])
     written = pd.read_csv(out_csv, index_col="Date")
     assert list(written.columns) == ["return", "equity", "pos_AA", "pos_BB", "pos_CC", "pos_DD"]
     assert written["equity"].iloc[-1] == pytest.approx((1 + written["return"]).prod(), rel=1e-9)
