@@ -74,6 +74,10 @@ def cmd_rule16(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_regime(args: argparse.Namespace) -> dict[str, Any]:
+    if args.vix is None:
+        from app.cli_analytics import regime_history
+
+        return regime_history(args)
     thresholds: ZoneThresholds = args.thresholds
     index = zone_index(args.vix, thresholds)
     zones = thresholds.zones()
@@ -83,7 +87,7 @@ def cmd_regime(args: argparse.Namespace) -> dict[str, Any]:
         "zone_index": index,
         "reading": zones[index].reading,
         "thresholds": list(thresholds.bounds),
-        "zones": [
+        "zone_bounds": [
             {"name": z.name, "lower": z.lower, "upper": z.upper, "reading": z.reading}
             for z in zones
         ],
@@ -161,8 +165,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--level", type=_finite, help="index level for the point ranges")
     p.add_argument("--days", type=int, default=RULE_OF_16_DAYS, help="days per year (default 256)")
 
-    p = add(sub, "regime", cmd_regime, "VIX zone of a reading.")
-    p.add_argument("--vix", type=_finite, required=True, help="VIX level")
+    p = add(sub, "regime", cmd_regime, "VIX zone of a reading, or regime analytics of a history.")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--vix", type=_finite, help="one VIX level")
+    source.add_argument("--series", help="a VIX series in the store (symbol)")
+    source.add_argument("--file", help="a VIX history CSV file")
+    p.add_argument("--index", help="equity index (CSV file or store symbol) for forward returns")
+    p.add_argument(
+        "--trend-days", type=int, default=3, help="closes above 21 before 'trend weakening'"
+    )
+    p.add_argument(
+        "--jump-days", type=int, default=5, help="window of the 20 -> 30 'risk-cut jump'"
+    )
+    p.add_argument("--top", type=int, default=10, help="how many spikes to list (default 10)")
     p.add_argument(
         "--thresholds",
         type=_thresholds,

@@ -1,0 +1,53 @@
+"""``ctadesk-cli regime --series/--file``, ``triggers``, ``flows``, ``deleverage``, ``events``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from app.cli_engine import load_prices
+
+
+def _load_vix_frame(args: argparse.Namespace):
+    """The VIX history with whatever OHLC columns it has (file or store symbol)."""
+    if args.file:
+        from pathlib import Path
+
+        from engine.data.importers import parse_file
+
+        parsed = parse_file(Path(args.file), kind="vix")
+        if len(parsed.series) != 1:
+            raise ValueError(f"{args.file}: expected one VIX series, found {len(parsed.series)}")
+        return parsed.series[0].frame
+    from app.cli_data import open_store
+
+    return open_store().read(args.series)
+
+
+def regime_history(args: argparse.Namespace) -> dict[str, Any]:
+    from engine import regime
+
+    frame = _load_vix_frame(args)
+    closes = frame["close"]
+    th = args.thresholds
+    out: dict[str, Any] = {
+        "first": f"{closes.index[0]:%Y-%m-%d}",
+        "last": f"{closes.index[-1]:%Y-%m-%d}",
+        "days": len(closes),
+        "thresholds": list(th.bounds),
+        "zones": regime.zone_stats(closes, th),
+        "transitions": regime.transition_matrix(closes, 1, th),
+        "transitions_5d": regime.transition_matrix(closes, 5, th),
+        "alerts": regime.alerts(closes, args.trend_days, args.jump_days),
+        "spikes": regime.spikes(frame, args.top),
+    }
+    if frame["high"].notna().any():
+        out["intraday_spikes"] = regime.intraday_spikes(frame, args.top)
+    if args.index:
+        index = load_prices(args.index)
+        if index.shape[1] != 1:
+            raise ValueError(f"--index: expected one series, got {index.shape[1]}")
+        level = index.iloc[:, 0]
+        out["forward_by_zone"] = regime.forward_by_zone(closes, level, thresholds=th)
+        out["rule16_history"] = regime.rule16_history(closes, level, th)
+    return out
