@@ -75,7 +75,9 @@ def test_spikes_and_intraday() -> None:
     top = regime.spikes(frame, 2)
     assert [s["change_pct"] for s in top] == pytest.approx([50.0, 50.0])
     intraday = regime.intraday_spikes(frame, 1)[0]
-    assert intraday["high_change_pct"] == pytest.approx(100.0) and intraday["prior_close"] == 30.0  # 60 vs 30
+    assert (
+        intraday["high_change_pct"] == pytest.approx(100.0) and intraday["prior_close"] == 30.0
+    )  # 60 vs 30
 
 
 def test_rule16_history_by_hand() -> None:
