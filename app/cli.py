@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 from app import __version__
+from app.cli_analytics import add_analytics_commands
 from app.cli_data import add_data_commands
 from app.cli_engine import add_engine_commands
 from app.logs import setup_logging
@@ -188,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     add(sub, "paths", cmd_paths, "Where CTA Desk keeps data, logs, cache and settings.")
     add_data_commands(sub, add)
     add_engine_commands(sub, add)
+    add_analytics_commands(sub, add)
     return parser
 
 

@@ -51,3 +51,28 @@ def regime_history(args: argparse.Namespace) -> dict[str, Any]:
         out["forward_by_zone"] = regime.forward_by_zone(closes, level, thresholds=th)
         out["rule16_history"] = regime.rule16_history(closes, level, th)
     return out
+
+
+def _numbers(text: str, what: str) -> list[float]:
+    try:
+        return [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise ValueError(f"{what}: expected comma-separated numbers, got {text!r}") from None
+
+
+def cmd_deleverage(args: argparse.Namespace) -> dict[str, Any]:
+    from engine.deleverage import deleverage_path
+
+    return deleverage_path(
+        _numbers(args.vix_path, "--vix-path"), args.target, args.max_leverage, args.aum
+    )
+
+
+def add_analytics_commands(sub: Any, add: Any) -> None:
+    p = add(
+        sub, "deleverage", cmd_deleverage, "Vol-control exposure and NAV sold along a VIX path."
+    )
+    p.add_argument("--vix-path", required=True, help="VIX levels, e.g. 20,30,40")
+    p.add_argument("--target", type=float, default=0.10, help="annual vol target (0.10)")
+    p.add_argument("--max-leverage", type=float, default=2.0, help="exposure cap (2)")
+    p.add_argument("--aum", type=float, help="assets under management, for amounts sold")

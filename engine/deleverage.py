@@ -1,0 +1,50 @@
+"""Vol-control deleveraging: exposure = min(max leverage, target vol / vol) along a VIX (or
+realised-vol) path, and the share of NAV sold at each step (DOMAIN.md section 4)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+
+def deleverage_path(
+    vols: Sequence[float],
+    target: float = 0.10,
+    max_leverage: float = 2.0,
+    aum: float | None = None,
+    in_vix_points: bool = True,
+) -> dict[str, object]:
+    """Exposure at each step and the share of NAV sold since the previous step.
+
+    ``vols`` are VIX levels (``in_vix_points``; 30 = 30% annual vol) or annual vols (0.30).
+    Buying back when vol falls shows as a negative sale. With ``aum`` every step also gives
+    the amount sold in currency."""
+    if not vols:
+        raise ValueError("the vol path is empty")
+    if not (target > 0 and math.isfinite(target)):
+        raise ValueError(f"target must be a positive number, got {target}")
+    if not (max_leverage > 0 and math.isfinite(max_leverage)):
+        raise ValueError(f"max leverage must be a positive number, got {max_leverage}")
+    steps = []
+    previous = None
+    cumulative = 0.0
+    for raw in vols:
+        vol = float(raw) / 100.0 if in_vix_points else float(raw)
+        if not (vol > 0 and math.isfinite(vol)):
+            raise ValueError(f"vol levels must be positive numbers, got {raw!r}")
+        exposure = min(max_leverage, target / vol)
+        sold = 0.0 if previous is None else previous - exposure
+        cumulative += sold
+        step = {"vix" if in_vix_points else "vol": float(raw), "exposure": exposure,
+                "nav_sold": sold, "cumulative_nav_sold": cumulative}  # fmt: skip
+        if aum is not None:
+            step["amount_sold"] = sold * aum
+        steps.append(step)
+        previous = exposure
+    return {
+        "target": target,
+        "max_leverage": max_leverage,
+        "steps": steps,
+        "total_nav_sold": cumulative,
+        "total_amount_sold": cumulative * aum if aum is not None else None,
+    }
