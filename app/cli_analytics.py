@@ -76,3 +76,53 @@ def add_analytics_commands(sub: Any, add: Any) -> None:
     p.add_argument("--target", type=float, default=0.10, help="annual vol target (0.10)")
     p.add_argument("--max-leverage", type=float, default=2.0, help="exposure cap (2)")
     p.add_argument("--aum", type=float, help="assets under management, for amounts sold")
+    _add_more(sub, add)
+
+
+def cmd_triggers(args: argparse.Namespace) -> dict[str, Any]:
+    from engine.triggers import parse_signals, trigger_levels
+
+    rows = trigger_levels(load_prices(args.prices), parse_signals(args.signals), args.vol_span)
+    return {"signals": args.signals, "triggers": rows[: args.top] if args.top else rows}
+
+
+def cmd_flows(args: argparse.Namespace) -> dict[str, Any]:
+    from engine.flows import estimate_flows, selling_level
+
+    prices = load_prices(args.prices)
+    lookbacks = tuple(int(x) for x in _numbers(args.lookbacks, "--lookbacks"))
+    out = estimate_flows(prices, args.aum, args.vol_target, args.sigmas, lookbacks, args.vol_span)
+    if args.threshold is not None:
+        symbol = args.index or next(iter(out["positions"]))
+        if symbol not in out["positions"]:
+            raise ValueError(f"--index {symbol!r} is not among the instruments with flows")
+        share = args.aum / len(out["positions"])
+        level = selling_level(prices[symbol], share, args.threshold, args.vol_target, lookbacks)
+        out["selling_threshold"] = {
+            "symbol": symbol,
+            "threshold": args.threshold,
+            **(level or {"level": None}),
+        }
+    return out
+
+
+def _add_more(sub: Any, add: Any) -> None:
+    from engine.triggers import DEFAULT_SIGNALS
+
+    p = add(sub, "triggers", cmd_triggers, "Tomorrow's signal flip prices per instrument.")
+    p.add_argument("--prices", required=True, help="CSV file or comma-separated store symbols")
+    p.add_argument("--signals", default=DEFAULT_SIGNALS, help=f"default {DEFAULT_SIGNALS}")
+    p.add_argument("--vol-span", type=int, default=35, help="EWMA span of the daily vol (35)")
+    p.add_argument("--top", type=int, default=0, help="only the N nearest triggers")
+
+    p = add(sub, "flows", cmd_flows, "Estimated CTA flows for flat, up and down scenarios.")
+    p.add_argument("--aum", type=float, required=True, help="CTA universe AUM in currency")
+    p.add_argument("--prices", required=True, help="CSV file or comma-separated store symbols")
+    p.add_argument("--vol-target", type=float, default=0.10)
+    p.add_argument("--sigmas", type=float, default=2.0, help="scenario size in daily sigmas (2)")
+    p.add_argument("--lookbacks", default="63,126,189,252", help="TSMOM blend lookbacks")
+    p.add_argument("--vol-span", type=int, default=35)
+    p.add_argument(
+        "--threshold", type=float, help="report the level where 1-day selling reaches this"
+    )
+    p.add_argument("--index", help="instrument for --threshold (default: the first)")

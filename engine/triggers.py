@@ -1,0 +1,170 @@
+"""CTA trigger levels: tomorrow's price at which each trend signal flips (DOMAIN.md section 3).
+
+Closed forms, with S_k the sum of the last k-1 closes and E the current EMAs:
+  ret:L        P* = P[t+1-L] (the close L-1 days ago)
+  sma:n        P* = mean of the last n-1 closes
+  smax:n/m     P* = (n S_m - m S_n) / (m - n)            (n < m)
+  emax:f/s     P* = [(1-a_s) E_s - (1-a_f) E_f] / (a_f - a_s),  a = 2 / (span + 1)
+Every signal rises with tomorrow's price, so a long flips below P* and a short above it.
+A TSMOM blend is a step function of tomorrow's price that jumps at each component's P*; its
+flip price is the jump nearest the last close at which the blend's sign changes (evaluated
+on both sides of every jump)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from engine.volatility import ewma_daily_vol
+
+DEFAULT_SIGNALS = "ret:252,sma:200,smax:50/200,emax:16/64"
+
+
+@dataclass(frozen=True)
+class SignalSpec:
+    kind: str  # ret, sma, smax, emax, blend
+    a: int
+    b: int = 0
+    lookbacks: tuple[int, ...] = ()
+
+    @property
+    def label(self) -> str:
+        if self.kind == "blend":
+            return "blend:" + "/".join(map(str, self.lookbacks))
+        return f"{self.kind}:{self.a}" + (f"/{self.b}" if self.b else "")
+
+    @property
+    def history(self) -> int:
+        """Closes needed to compute the signal today."""
+        return max((self.a, self.b, *self.lookbacks)) + 1
+
+
+def parse_signals(text: str) -> list[SignalSpec]:
+    """``ret:252,sma:200,smax:50/200,emax:16/64,blend:63/126/189/252``."""
+    specs = []
+    for item in (part.strip() for part in text.split(",") if part.strip()):
+        kind, _, arg = item.partition(":")
+        try:
+            numbers = [int(x) for x in arg.split("/")]
+        except ValueError:
+            raise ValueError(f"bad signal {item!r}: expected e.g. ret:252 or smax:50/200") from None
+        if kind in ("ret", "sma") and len(numbers) == 1 and numbers[0] >= 2:
+            specs.append(SignalSpec(kind, numbers[0]))
+        elif kind in ("smax", "emax") and len(numbers) == 2 and 1 <= numbers[0] < numbers[1]:
+            specs.append(SignalSpec(kind, numbers[0], numbers[1]))
+        elif kind == "blend" and len(numbers) >= 2 and min(numbers) >= 2:
+            specs.append(SignalSpec("blend", 0, 0, tuple(numbers)))
+        else:
+            raise ValueError(
+                f"bad signal {item!r}: use ret:L, sma:n, smax:n/m, emax:f/s (n < m) "
+                "or blend:L1/L2/..."
+            )
+    if not specs:
+        raise ValueError("no signals given")
+    return specs
+
+
+def _ema(values: np.ndarray, span: int) -> float:
+    a = 2.0 / (span + 1.0)
+    m = values[0]
+    for v in values[1:]:
+        m += a * (v - m)
+    return float(m)
+
+
+def _flip(p: np.ndarray, spec: SignalSpec) -> tuple[float, float]:
+    """(flip price P*, current signal value) for one closed-form signal; p ends at today."""
+    last = p[-1]
+    if spec.kind == "ret":
+        return float(p[-spec.a]), float(np.sign(last - p[-spec.a - 1]))
+    if spec.kind == "sma":
+        return float(p[-(spec.a - 1) :].mean()), float(np.sign(last - p[-spec.a :].mean()))
+    if spec.kind == "smax":
+        n, m = spec.a, spec.b
+        s_n, s_m = p[-(n - 1) :].sum() if n > 1 else 0.0, p[-(m - 1) :].sum()
+        price = (n * s_m - m * s_n) / (m - n)
+        return float(price), float(np.sign(p[-n:].mean() - p[-m:].mean()))
+    a_f, a_s = 2.0 / (spec.a + 1.0), 2.0 / (spec.b + 1.0)
+    e_f, e_s = _ema(p, spec.a), _ema(p, spec.b)
+    return float(((1 - a_s) * e_s - (1 - a_f) * e_f) / (a_f - a_s)), float(np.sign(e_f - e_s))
+
+
+def blend_flip(p: np.ndarray, lookbacks: tuple[int, ...]) -> dict[str, object]:
+    """Flip price of an equal-weight TSMOM blend, solved on its step function."""
+    anchors = np.array([p[-lb] for lb in lookbacks])  # tomorrow's component flip prices
+
+    def value(price: float) -> float:
+        return float(np.mean(np.sign(price - anchors)))
+
+    last = float(p[-1])
+    now = float(np.mean(np.sign(last - np.array([p[-lb - 1] for lb in lookbacks]))))
+    here = value(last)
+    edges = np.unique(anchors)
+    eps = 1e-9 * max(abs(last), 1.0)
+    candidates = []
+    for edge in edges:
+        for side in (edge - eps, edge + eps):
+            if np.sign(value(side)) != np.sign(here if here != 0 else now):
+                candidates.append(float(edge))
+    mids = (edges[:-1] + edges[1:]) / 2.0
+    flat = [
+        (float(lo), float(hi))
+        for lo, hi, m in zip(edges[:-1], edges[1:], mids, strict=True)
+        if value(m) == 0.0
+    ]
+    price = min(candidates, key=lambda e: abs(e - last)) if candidates else float("nan")
+    return {
+        "price": price,
+        "current": now,
+        "tomorrow_if_unchanged": here,
+        "zero_range": list(flat[0]) if flat else None,  # tomorrow's prices where the blend is 0
+    }
+
+
+def trigger_levels(
+    prices: pd.DataFrame, signals: list[SignalSpec], vol_span: int = 35
+) -> list[dict[str, object]]:
+    """One row per instrument and signal, sorted by distance in daily-vol units."""
+    rows = []
+    vol = ewma_daily_vol(prices.diff(), vol_span)  # daily vol of price changes
+    for symbol in prices.columns:
+        series = prices[symbol].dropna()
+        p = series.to_numpy(dtype=float)
+        sigma = float(vol[symbol].dropna().iloc[-1]) if vol[symbol].notna().any() else float("nan")
+        for spec in signals:
+            if len(p) < spec.history:
+                continue
+            last = float(p[-1])
+            extra: dict[str, object] = {}
+            if spec.kind == "blend":
+                solved = blend_flip(p, spec.lookbacks)
+                price, current = float(solved["price"]), float(solved["current"])
+                extra = {
+                    "tomorrow_if_unchanged": solved["tomorrow_if_unchanged"],
+                    "zero_at": solved["zero_at"],
+                }
+            else:
+                price, current = _flip(p, spec)
+            distance = price - last
+            rows.append(
+                {
+                    "symbol": str(symbol),
+                    "signal": spec.label,
+                    "date": f"{series.index[-1]:%Y-%m-%d}",
+                    "last": last,
+                    "price": price,
+                    "distance_pct": distance / abs(last) * 100.0 if last != 0 else float("nan"),
+                    "distance_sigma": distance / sigma if sigma > 0 else float("nan"),
+                    "current": current,
+                    "flips_if": "below" if current > 0 else "above",
+                    "reachable": bool(price > 0) if (p > 0).all() else True,
+                    **extra,
+                }
+            )
+    return sorted(
+        rows,
+        key=lambda r: abs(r["distance_sigma"]) if math.isfinite(r["distance_sigma"]) else math.inf,
+    )
