@@ -6,9 +6,10 @@ Closed forms, with S_k the sum of the last k-1 closes and E the current EMAs:
   smax:n/m     P* = (n S_m - m S_n) / (m - n)            (n < m)
   emax:f/s     P* = [(1-a_s) E_s - (1-a_f) E_f] / (a_f - a_s),  a = 2 / (span + 1)
 Every signal rises with tomorrow's price, so a long flips below P* and a short above it.
-A TSMOM blend is a step function of tomorrow's price that jumps at each component's P*; its
-flip price is the jump nearest the last close at which the blend's sign changes (evaluated
-on both sides of every jump)."""
+A TSMOM blend is a step function of tomorrow's price that jumps at each component's P*. We
+evaluate it just either side of every jump: its flip price is the jump nearest the last close
+where it loses its current sign (to flat or the opposite), its reverse price the nearest where
+it takes the opposite sign, and the zero range the prices where it is exactly flat."""
 
 from __future__ import annotations
 
@@ -104,11 +105,14 @@ def blend_flip(p: np.ndarray, lookbacks: tuple[int, ...]) -> dict[str, object]:
     here = value(last)
     edges = np.unique(anchors)
     eps = 1e-9 * max(abs(last), 1.0)
-    candidates = []
+    sign_now = np.sign(here if here != 0 else now)
+    candidates, reversals = [], []
     for edge in edges:
         for side in (edge - eps, edge + eps):
-            if np.sign(value(side)) != np.sign(here if here != 0 else now):
+            if np.sign(value(side)) != sign_now:
                 candidates.append(float(edge))
+            if np.sign(value(side)) == -sign_now:
+                reversals.append(float(edge))
     mids = (edges[:-1] + edges[1:]) / 2.0
     flat = [
         (float(lo), float(hi))
@@ -116,8 +120,10 @@ def blend_flip(p: np.ndarray, lookbacks: tuple[int, ...]) -> dict[str, object]:
         if value(m) == 0.0
     ]
     price = min(candidates, key=lambda e: abs(e - last)) if candidates else float("nan")
+    reverse = min(reversals, key=lambda e: abs(e - last)) if reversals else float("nan")
     return {
-        "price": price,
+        "price": price,  # nearest price where the blend loses its sign (to flat or opposite)
+        "reverse_price": reverse,  # nearest price where it takes the opposite sign
         "current": now,
         "tomorrow_if_unchanged": here,
         "zero_range": list(flat[0]) if flat else None,  # tomorrow's prices where the blend is 0
@@ -143,6 +149,7 @@ def trigger_levels(
                 solved = blend_flip(p, spec.lookbacks)
                 price, current = float(solved["price"]), float(solved["current"])
                 extra = {
+                    "reverse_price": solved["reverse_price"],
                     "tomorrow_if_unchanged": solved["tomorrow_if_unchanged"],
                     "zero_at": solved["zero_at"],
                 }

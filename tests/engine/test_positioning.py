@@ -65,7 +65,8 @@ def test_blend_flip_on_the_step_function() -> None:
     p = np.array([5.0, 1.0, 2.0, 3.0, 4.0, 10.0])  # anchors for lookbacks 1..4: 10, 4, 3, 2
     out = blend_flip(p, (1, 2, 3, 4))
     assert out["current"] == 1.0 and out["tomorrow_if_unchanged"] == 0.75  # 10 vs anchor 10 is 0
-    assert out["price"] == 3.0  # at or below 3 the blend is no longer positive
+    assert out["price"] == 4.0  # just below 4 the blend is flat (two up, two down)
+    assert out["reverse_price"] == 3.0  # below 3 it is short
     assert out["zero_range"] == [3.0, 4.0]
 
 
