@@ -77,6 +77,7 @@ def add_analytics_commands(sub: Any, add: Any) -> None:
     p.add_argument("--max-leverage", type=float, default=2.0, help="exposure cap (2)")
     p.add_argument("--aum", type=float, help="assets under management, for amounts sold")
     _add_more(sub, add)
+    add_event_commands(sub, add)
 
 
 def cmd_triggers(args: argparse.Namespace) -> dict[str, Any]:
@@ -126,3 +127,62 @@ def _add_more(sub: Any, add: Any) -> None:
         "--threshold", type=float, help="report the level where 1-day selling reaches this"
     )
     p.add_argument("--index", help="instrument for --threshold (default: the first)")
+
+
+def cmd_events_list(_args: argparse.Namespace) -> dict[str, Any]:
+    from engine.events import events
+
+    return {"events": [e.as_dict() for e in events().values()]}
+
+
+def _store_defaults() -> tuple[str, str, str | None]:
+    """(prices, vix, index) symbol specs from the store: futures, the VIX, an equity index."""
+    from app.cli_data import open_store
+
+    infos = open_store().list_series()
+    futures = [s.symbol for s in infos if s.kind == "future"]
+    vixes = sorted(
+        (s.symbol for s in infos if s.kind == "vix"),
+        key=lambda s: (s not in ("VIX", "DEMO_VIX"), s),
+    )
+    indices = [s.symbol for s in infos if s.kind == "index"]
+    if not futures or not vixes:
+        raise ValueError("the store needs futures and a VIX series (load the demo: data demo)")
+    return ",".join(futures), vixes[0], indices[0] if indices else None
+
+
+def cmd_events_run(args: argparse.Namespace) -> dict[str, Any]:
+    from engine.events import get_event, replay_job
+    from engine.jobs import run_job
+
+    event = get_event(args.name)
+    prices_spec, vix_spec, index_spec = (args.prices, args.vix, args.index)
+    if not (prices_spec and vix_spec):
+        default_prices, default_vix, default_index = _store_defaults()
+        prices_spec = prices_spec or default_prices
+        vix_spec = vix_spec or default_vix
+        index_spec = index_spec or default_index
+    prices = load_prices(prices_spec)
+    vix = load_prices(vix_spec).iloc[:, 0]
+    index = load_prices(index_spec).iloc[:, 0] if index_spec else None
+    out = run_job(replay_job(event, prices, vix, index, args.preset, args.aum))
+    out["data"] = {"prices": prices_spec, "vix": vix_spec, "index": index_spec}
+    return out
+
+
+def add_event_commands(sub: Any, add: Any) -> None:
+    from engine.presets import presets
+
+    events = sub.add_parser("events", help="Stress-event replays.")
+    inner = events.add_subparsers(
+        dest="events_command", metavar="EVENTS_COMMAND", parser_class=type(events)
+    )
+    inner.required = True
+    add(inner, "list", cmd_events_list, "The defined stress events.")
+    p = add(inner, "run", cmd_events_run, "Replay one event on the loaded data.")
+    p.add_argument("name", help="event name (see events list)")
+    p.add_argument("--prices", help="CSV file or symbols (default: the store's futures)")
+    p.add_argument("--vix", help="VIX CSV file or symbol (default: the store's VIX)")
+    p.add_argument("--index", help="equity index CSV file or symbol (default: the store's index)")
+    p.add_argument("--preset", default="tsmom-blend", choices=sorted(presets()))
+    p.add_argument("--aum", type=float, default=1e9, help="AUM for flow amounts (1e9)")

@@ -20,7 +20,7 @@ def load_prices(spec: str):
         from engine.data.importers import parse_file
 
         parsed = parse_file(path, kind="future")  # prices only; no sign restriction here
-        return pd.concat({s.symbol: s.frame["close"] for s in parsed.series}, axis=1).sort_index()
+        return pd.concat({s.symbol: s.frame["close"] for s in parsed.series}, axis=1, sort=True)
     from app.cli_data import open_store
 
     symbols = [s.strip() for s in spec.split(",") if s.strip()]
@@ -166,7 +166,7 @@ def _write_result_csv(result: Any, target: Path) -> None:
 
     frame = pd.DataFrame({"return": result.returns, "equity": result.equity})
     positions = result.positions.reindex(frame.index).add_prefix("pos_")
-    frame = pd.concat([frame, positions], axis=1)
+    frame = pd.concat([frame, positions], axis=1, sort=True)
     frame.index = frame.index.strftime("%Y-%m-%d")
     frame.index.name = "Date"
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -144,7 +144,7 @@ def regime_correlation(
     v = pd.Series(vix, dtype=float).reindex(r.index, method="ffill").shift(1)
     out = {}
     for name, mask in (("calm", v < calm), ("stressed", v > stress), ("all", v.notna())):
-        pair = pd.concat([r[mask], idx_r[mask]], axis=1).dropna()
+        pair = pd.concat([r[mask], idx_r[mask]], axis=1, sort=True).dropna()
         out[f"corr_{name}"] = float(pair.corr().iloc[0, 1]) if len(pair) > 2 else float("nan")
         out[f"days_{name}"] = float(len(pair))
     return out
@@ -162,7 +162,7 @@ def allocation_mixer(
     parts = {"cta": _clean(cta), "equity": pd.Series(equity, dtype=float)}
     if bonds is not None:
         parts["bonds"] = pd.Series(bonds, dtype=float)
-    frame = pd.concat(parts, axis=1).dropna()
+    frame = pd.concat(parts, axis=1, sort=True).dropna()
     base = 0.6 * frame["equity"] + 0.4 * frame["bonds"] if bonds is not None else frame["equity"]
     rows = []
     for x in sleeves:

@@ -269,9 +269,7 @@ class MarketStore:
 
     def read_closes(self, symbols: Sequence[str]) -> pd.DataFrame:
         """Close prices of several series, outer-joined on date (NaN where a series has none)."""
-        return pd.concat(
-            {s: self.read(s, ["close"])["close"] for s in symbols}, axis=1
-        ).sort_index()
+        return pd.concat({s: self.read(s, ["close"])["close"] for s in symbols}, axis=1, sort=True)
 
     def info(self, symbol: str) -> SeriesInfo:
         matches = [s for s in self.list_series() if s.symbol == symbol]

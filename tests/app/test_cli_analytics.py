@@ -1,0 +1,83 @@
+"""`regime --file`, `triggers`, `flows`, `deleverage` and `events` through the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.cli import run
+from tests.conftest import SHARED_DATA
+
+needs_data = pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="shared data absent")
+
+
+def _ok(argv: list[str]) -> dict:
+    status, out, err = run([*argv, "--json"])
+    assert status == 0, err
+    return json.loads(out)
+
+
+def _fails(argv: list[str]) -> str:
+    status, out, err = run(argv)
+    assert status == 2 and out == "" and err.startswith("error: ") and "\n" not in err
+    return err
+
+
+def test_deleverage_contract() -> None:
+    out = _ok(["deleverage", "--vix-path", "20,30,40", "--target", "0.10", "--max-leverage", "2"])
+    assert [round(s["exposure"], 4) for s in out["steps"]] == [0.5, 0.3333, 0.25]
+    assert [round(s["nav_sold"], 4) for s in out["steps"]] == [0.0, 0.1667, 0.0833]
+    assert "comma-separated" in _fails(["deleverage", "--vix-path", "20,abc"])
+    assert "positive" in _fails(["deleverage", "--vix-path", "20,0"])
+
+
+@needs_data
+def test_regime_file_contract() -> None:
+    out = _ok(["regime", "--file", str(SHARED_DATA / "vix_daily.csv"), "--top", "5"])
+    assert set(out["zones"]) == {"complacency", "normal", "warning", "fear", "panic"}
+    assert {"days", "share", "mean_duration"} <= set(out["zones"]["panic"])
+    assert sum(z["days"] for z in out["zones"].values()) == 9235
+    assert out["transitions"]["panic"]["panic"]["count"] > 0
+    assert {"kind", "date"} <= set(out["alerts"][0])
+    assert {"date", "prior_close", "close", "high", "change_pct"} <= set(out["spikes"][0])
+    assert out["spikes"][0]["date"] == "2018-02-05"
+    assert "2024-08-05" in [s["date"] for s in out["spikes"]]
+
+
+@needs_data
+def test_regime_from_store_series_with_index() -> None:
+    _ok(["data", "import", str(SHARED_DATA / "vix_daily.csv"), "--symbol", "VIX"])
+    _ok(["data", "import", str(SHARED_DATA / "sp500_index_close_1990_2022.csv"), "--symbol", "SPX"])
+    out = _ok(["regime", "--series", "VIX", "--index", "SPX"])
+    assert out["forward_by_zone"]["panic"]["days"] > 0
+    assert 0 < out["rule16_history"]["all"]["share_above_1sigma"] < 0.5
+
+
+@needs_data
+def test_triggers_and_flows_contract() -> None:
+    panel = str(SHARED_DATA / "futures_panel_adjusted_daily.csv")
+    out = _ok(
+        ["triggers", "--prices", panel, "--signals", "ret:252,sma:200,smax:50/200,emax:16/64"]
+    )
+    row = out["triggers"][0]
+    assert {"symbol", "signal", "last", "price", "distance_pct", "distance_sigma"} <= set(row)
+    sigmas = [abs(r["distance_sigma"]) for r in out["triggers"]]
+    assert sigmas == sorted(sigmas)
+    flows = _ok(["flows", "--aum", "3e11", "--prices", panel, "--sigmas", "2"])
+    assert set(flows["scenarios"]) == {"flat", "up", "down"}
+    assert set(flows["scenarios"]["down"]) == {"1d", "1w"}
+    assert set(flows["positions"]) <= set(flows["scenarios"]["down"]["1d"])
+    assert "US10" in flows["skipped"]  # negative back-adjusted prices: no notional
+    assert "bad signal" in _fails(["triggers", "--prices", panel, "--signals", "nonsense"])
+
+
+def test_events_list_and_run_on_demo() -> None:
+    listed = _ok(["events", "list"])
+    assert {"aug-2024", "mar-2020", "feb-2018", "oct-2008"} <= {e["name"] for e in listed["events"]}
+    assert "load the demo" in _fails(["events", "run", "mar-2020"])
+    _ok(["data", "demo"])
+    out = _ok(["events", "run", "aug-2024", "--preset", "fast"])
+    assert out["data"]["vix"] == "DEMO_VIX" and out["preset"] == "fast"
+    assert out["days"][0]["date"] >= "2024-07-15"
+    assert "unknown event" in _fails(["events", "run", "nope"])

@@ -1,0 +1,64 @@
+"""Event definitions and replays on real and demo data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from engine.data.demo import demo_universe
+from engine.events import events, get_event, replay_job
+from engine.jobs import run_job
+from tests.conftest import SHARED_DATA
+
+
+def test_required_events_are_defined() -> None:
+    names = set(events())
+    assert {"aug-2024", "mar-2020", "feb-2018", "oct-2008"} <= names
+    aug = get_event("aug-2024")
+    assert aug.start <= aug.peak == pd.Timestamp("2024-08-05") <= aug.end
+    with pytest.raises(ValueError, match="unknown event"):
+        get_event("tulips-1637")
+
+
+def test_replay_on_demo_data_every_event() -> None:
+    universe = demo_universe()
+    prices = pd.concat(
+        {s: f["close"] for s, (k, _, f) in universe.items() if k == "future"}, axis=1
+    )
+    vix = universe["DEMO_VIX"][2]["close"]
+    index = universe["DEMO_SPX"][2]["close"]
+    for name in ("aug-2024", "mar-2020", "feb-2018", "oct-2008"):
+        out = run_job(replay_job(get_event(name), prices, vix, index, aum=1e9))
+        event = get_event(name)
+        window_days = len(prices.loc[event.start : event.end])
+        assert len(out["days"]) == window_days
+        first, last = out["days"][0], out["days"][-1]
+        assert first["date"] >= out["event"]["start"] and last["date"] <= out["event"]["end"]
+        cumulative = 1.0
+        for day in out["days"]:
+            cumulative *= 1 + day["strategy_return"]
+        assert out["summary"]["strategy_return"] == pytest.approx(cumulative - 1)
+        assert out["summary"]["vix_max"] == pytest.approx(vix.loc[event.start : event.end].max())
+
+
+def test_replay_refuses_uncovered_windows() -> None:
+    idx = pd.bdate_range("2015-01-01", periods=300)
+    prices = pd.DataFrame({"A": range(1, 301)}, index=idx, dtype=float)
+    with pytest.raises(ValueError, match="does not cover aug-2024"):
+        run_job(replay_job(get_event("aug-2024"), prices, prices["A"]))
+
+
+@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="shared data absent")
+def test_oct_2008_on_real_futures() -> None:
+    panel = pd.read_csv(
+        SHARED_DATA / "futures_panel_adjusted_daily.csv", index_col=0, parse_dates=True
+    )
+    vix = pd.read_csv(SHARED_DATA / "vix_daily.csv", index_col=0, parse_dates=True)["Close"]
+    spx = pd.read_csv(
+        SHARED_DATA / "sp500_index_close_1990_2022.csv", index_col=0, parse_dates=True
+    )["Close"]
+    out = run_job(replay_job(get_event("oct-2008"), panel, vix, spx))
+    assert out["summary"]["index_return"] < -0.2
+    assert out["summary"]["strategy_return"] > 0  # crisis alpha in the 2008 deleveraging
+    assert out["summary"]["vix_max"] == 80.86  # highest close in the window (20 Nov 2008)
+    assert set(out["not_trading_yet"]) == {"EUROSTX", "BUND"}
