@@ -179,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--jump-days", type=int, default=5, help="window of the 20 -> 30 'risk-cut jump'"
     )
     p.add_argument("--top", type=int, default=10, help="how many spikes to list (default 10)")
+    p.add_argument("--vix3m", help="VIX3M (CSV file or store symbol) for the term structure")
+    p.add_argument("--vix9d", help="VIX9D (CSV file or store symbol) for the term structure")
     p.add_argument(
         "--thresholds",
         type=_thresholds,

@@ -37,12 +37,26 @@ def regime_history(args: argparse.Namespace) -> dict[str, Any]:
         "thresholds": list(th.bounds),
         "zones": regime.zone_stats(closes, th),
         "transitions": regime.transition_matrix(closes, 1, th),
-        "transitions_5d": regime.transition_matrix(closes, 5, th),
+        "transitions_5d": regime.transition_matrix(closes, 5, th) if len(closes) > 5 else None,
         "alerts": regime.alerts(closes, args.trend_days, args.jump_days),
         "spikes": regime.spikes(frame, args.top),
     }
     if frame["high"].notna().any():
         out["intraday_spikes"] = regime.intraday_spikes(frame, args.top)
+    if args.vix3m or args.vix9d:
+        three = load_prices(args.vix3m).iloc[:, 0] if args.vix3m else None
+        nine = load_prices(args.vix9d).iloc[:, 0] if args.vix9d else None
+        ts = regime.term_structure(closes, three, nine)
+        if ts.empty:
+            raise ValueError("the VIX and the term-structure series share no dates")
+        summary: dict[str, Any] = {"days": len(ts), "last_date": f"{ts.index[-1]:%Y-%m-%d}"}
+        for column in ts.columns:
+            last = ts[column].iloc[-1]
+            summary[f"last_{column}"] = bool(last) if ts[column].dtype == bool else float(last)
+        if "contango" in ts:
+            summary["share_contango"] = float(ts["contango"].mean())
+            summary["share_backwardation"] = float(ts["backwardation"].mean())
+        out["term_structure"] = summary
     if args.index:
         index = load_prices(args.index)
         if index.shape[1] != 1:

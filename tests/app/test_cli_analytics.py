@@ -81,3 +81,27 @@ def test_events_list_and_run_on_demo() -> None:
     assert out["data"]["vix"] == "DEMO_VIX" and out["preset"] == "fast"
     assert out["days"][0]["date"] >= "2024-07-15"
     assert "unknown event" in _fails(["events", "run", "nope"])
+
+
+def test_regime_term_structure(tmp_path) -> None:
+    dates = ["2020-01-02", "2020-01-03", "2020-01-06"]
+    (tmp_path / "vix.csv").write_text(
+        "Date,Close\n"
+        + "\n".join(f"{d},{v}" for d, v in zip(dates, [15, 25, 30], strict=True))
+        + "\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "vix3m.csv").write_text(
+        "Date,Close\n"
+        + "\n".join(f"{d},{v}" for d, v in zip(dates, [18, 22, 24], strict=True))
+        + "\n",
+        encoding="utf-8",
+    )
+    out = _ok(
+        ["regime", "--file", str(tmp_path / "vix.csv"), "--vix3m", str(tmp_path / "vix3m.csv")]
+    )
+    ts = out["term_structure"]
+    assert ts["share_contango"] == pytest.approx(1 / 3) and ts[
+        "share_backwardation"
+    ] == pytest.approx(2 / 3)
+    assert ts["last_basis_spot_minus_3m"] == 6.0 and ts["last_backwardation"] is True
