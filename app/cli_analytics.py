@@ -41,7 +41,7 @@ def regime_history(args: argparse.Namespace) -> dict[str, Any]:
         "alerts": regime.alerts(closes, args.trend_days, args.jump_days),
         "spikes": regime.spikes(frame, args.top),
     }
-    if frame["high"].notna().any():
+    if "high" in frame and frame["high"].notna().any():
         out["intraday_spikes"] = regime.intraday_spikes(frame, args.top)
     if args.vix3m or args.vix9d:
         three = load_prices(args.vix3m).iloc[:, 0] if args.vix3m else None
