@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from app.csv_out import write_dated_csv
 from app.paths import app_paths
 from engine.data.importers import FORMATS, import_file
 from engine.data.store import KINDS, MarketStore
@@ -99,20 +98,8 @@ _EXPORT_HEADERS = {
 def cmd_export(args: argparse.Namespace) -> dict[str, Any]:
     frame = open_store().read(args.symbol)
     frame = frame[[c for c in frame.columns if frame[c].notna().any()]]
-    frame = frame.rename(columns=_EXPORT_HEADERS)
-    frame.index = frame.index.strftime("%Y-%m-%d")
-    frame.index.name = "Date"
-    target = Path(args.file)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:  # write beside the target, then rename: never a half-written file
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            frame.to_csv(handle, lineterminator="\n", float_format="%.10g")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return {"symbol": args.symbol, "file": str(target), "rows": len(frame)}
+    rows = write_dated_csv(frame.rename(columns=_EXPORT_HEADERS), Path(args.file), "%.10g")
+    return {"symbol": args.symbol, "file": str(args.file), "rows": rows}
 
 
 def cmd_delete(args: argparse.Namespace) -> dict[str, Any]:

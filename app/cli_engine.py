@@ -158,23 +158,11 @@ def cmd_backtest(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _write_result_csv(result: Any, target: Path) -> None:
-    """Date, return, equity, pos_<symbol>...; written beside the target then renamed."""
-    import os
-    import tempfile
-
+    """Date, return, equity, pos_<symbol>... (see app/csv_out.py)."""
     import pandas as pd
+
+    from app.csv_out import write_dated_csv
 
     frame = pd.DataFrame({"return": result.returns, "equity": result.equity})
     positions = result.positions.reindex(frame.index).add_prefix("pos_")
-    frame = pd.concat([frame, positions], axis=1, sort=True)
-    frame.index = frame.index.strftime("%Y-%m-%d")
-    frame.index.name = "Date"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            frame.to_csv(handle, lineterminator="\n", float_format="%.12g")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_dated_csv(pd.concat([frame, positions], axis=1, sort=True), target)

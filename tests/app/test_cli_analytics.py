@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from app.cli import run
+from tests.cli_helpers import cli_fails as _fails
+from tests.cli_helpers import cli_ok as _ok
 from tests.conftest import SHARED_DATA
 
 needs_data = pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="shared data absent")
-
-
-def _ok(argv: list[str]) -> dict:
-    status, out, err = run([*argv, "--json"])
-    assert status == 0, err
-    return json.loads(out)
-
-
-def _fails(argv: list[str]) -> str:
-    status, out, err = run(argv)
-    assert status == 2 and out == "" and err.startswith("error: ") and "\n" not in err
-    return err
 
 
 def test_deleverage_contract() -> None:

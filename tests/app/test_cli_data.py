@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from app.cli import run
+from tests.cli_helpers import cli_fails as _fails
+from tests.cli_helpers import cli_ok as _ok
 from tests.conftest import SHARED_DATA
 from tests.fetch_server import serve
-
-
-def _ok(argv: list[str]) -> dict:
-    status, out, err = run([*argv, "--json"])
-    assert status == 0, err
-    return json.loads(out)
-
-
-def _fails(argv: list[str]) -> str:
-    status, out, err = run(argv)
-    assert status == 2 and out == "" and err.startswith("error: ") and "\n" not in err
-    return err
 
 
 @pytest.mark.skipif(not SHARED_DATA.is_dir(), reason=f"{SHARED_DATA} is absent")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -10,13 +9,8 @@ import pytest
 
 from app.cli import run
 from engine.sweep import generated_prices
+from tests.cli_helpers import cli_ok as _ok
 from tests.engine.test_sweep import pandas_contract
-
-
-def _ok(argv: list[str]) -> dict:
-    status, out, err = run([*argv, "--json"])
-    assert status == 0, err
-    return json.loads(out)
 
 
 @pytest.fixture
