@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import (
@@ -38,15 +38,20 @@ from app.settings import (
     restore_state,
     save_layout,
 )
+from app.strategy_actions import StrategyController
 from app.workers import JobManager, Worker
 from engine.jobs import Job
 from widgets.activity_log import ActivityLog
 from widgets.data_panel import DataPanel
+from widgets.equity_panel import EquityPanel
 from widgets.job_status import JobStatus
 from widgets.regime_panel import RegimePanel
 from widgets.rule16_panel import Rule16Panel
+from widgets.stats_panel import StatsPanel
+from widgets.strategy_panel import StrategyPanel
 
 log = logging.getLogger(__name__)
+T = TypeVar("T", bound=QWidget)
 
 DEFAULT_SIZE = (1500, 950)
 
@@ -89,6 +94,14 @@ class MainWindow(QMainWindow):
         self._auto_demo = auto_demo
         self.data = DataController(self, self.data_panel, store_path)
         self.data.series_changed.connect(self._on_series_changed)
+        self.strategy = StrategyController(
+            self,
+            self._panel("dockStrategy", StrategyPanel),
+            self._panel("dockEquity", EquityPanel),
+            self._panel("dockStatistics", StatsPanel),
+            self.data.store_path,
+        )
+        self.data.series_changed.connect(self.strategy.set_rows)
         self.setAcceptDrops(True)
         self.job_status = JobStatus(self)
         self.statusBar().addPermanentWidget(self.job_status)
@@ -181,21 +194,20 @@ class MainWindow(QMainWindow):
     # -- panels ---------------------------------------------------------------------------
     @property
     def regime_panel(self) -> RegimePanel:
-        panel = self.panels["dockVixRegime"]
-        assert isinstance(panel, RegimePanel)
-        return panel
+        return self._panel("dockVixRegime", RegimePanel)
 
     @property
     def rule16_panel(self) -> Rule16Panel:
-        panel = self.panels["dockRule16"]
-        assert isinstance(panel, Rule16Panel)
+        return self._panel("dockRule16", Rule16Panel)
+
+    def _panel(self, name: str, kind: type[T]) -> T:
+        panel = self.panels[name]
+        assert isinstance(panel, kind)
         return panel
 
     @property
     def data_panel(self) -> DataPanel:
-        panel = self.panels["dockData"]
-        assert isinstance(panel, DataPanel)
-        return panel
+        return self._panel("dockData", DataPanel)
 
     def _on_series_changed(self, rows: list[dict[str, Any]]) -> None:
         if not rows:

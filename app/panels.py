@@ -11,9 +11,12 @@ from PySide6.QtWidgets import QWidget
 
 from engine.data.sources import source_names
 from widgets.data_panel import DataPanel
+from widgets.equity_panel import EquityPanel
 from widgets.placeholder import PlaceholderPanel
 from widgets.regime_panel import RegimePanel
 from widgets.rule16_panel import Rule16Panel
+from widgets.stats_panel import StatsPanel
+from widgets.strategy_panel import StrategyPanel
 
 Area = Qt.DockWidgetArea
 
@@ -36,36 +39,9 @@ def _placeholder(title: str, description: str) -> Callable[[], QWidget]:
 PANELS: tuple[PanelSpec, ...] = (
     PanelSpec("VIX Regime", "dockVixRegime", Area.LeftDockWidgetArea, RegimePanel),
     PanelSpec("Rule of 16", "dockRule16", Area.LeftDockWidgetArea, Rule16Panel),
-    PanelSpec(
-        "Strategy",
-        "dockStrategy",
-        Area.RightDockWidgetArea,
-        _placeholder(
-            "Strategy",
-            "Parameter forms generated from the presets of the four CTA families "
-            "(medium/long trend, fast, risk-offset, systematic macro), with run and sweep buttons.",
-        ),
-    ),
-    PanelSpec(
-        "Statistics",
-        "dockStatistics",
-        Area.RightDockWidgetArea,
-        _placeholder(
-            "Statistics",
-            "CAGR, volatility, Sharpe, Sortino, drawdown, Calmar, turnover, cost drag, "
-            "returns by VIX zone and crisis alpha for the latest run.",
-        ),
-    ),
-    PanelSpec(
-        "Equity",
-        "dockEquity",
-        Area.TopDockWidgetArea,
-        _placeholder(
-            "Equity",
-            "Equity, drawdown and position charts with crosshair readout, "
-            "smooth with a million points.",
-        ),
-    ),
+    PanelSpec("Strategy", "dockStrategy", Area.RightDockWidgetArea, StrategyPanel),
+    PanelSpec("Statistics", "dockStatistics", Area.RightDockWidgetArea, StatsPanel),
+    PanelSpec("Equity", "dockEquity", Area.TopDockWidgetArea, EquityPanel),
     PanelSpec(
         "Sweep",
         "dockSweep",

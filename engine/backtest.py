@@ -36,6 +36,7 @@ class BacktestResult:
     equity_index: str
     metrics: dict[str, float]
     largest_moves: dict[str, list[dict]]
+    gross_exposure: pd.Series  # sum of |notional| / capital per day
     by_vix_zone: dict[str, dict[str, float]] | None = None
     extras: dict[str, object] = field(default_factory=dict)
 
@@ -149,6 +150,7 @@ def backtest_job(
         equity_index=index_symbol,
         metrics=stats,
         largest_moves=largest_moves(moves, moves.rolling(60, min_periods=20).std()),
+        gross_exposure=(positions.abs() * unit).sum(axis=1).iloc[start:],
     )
     if vix is not None:
         result.by_vix_zone = metrics.by_vix_zone(returns, vix, days=days)

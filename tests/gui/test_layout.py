@@ -39,7 +39,14 @@ def test_nine_docks_with_unique_object_names(window) -> None:
 
 
 def test_unbuilt_panels_are_clear_placeholders(window) -> None:
-    built = {"dockVixRegime", "dockRule16", "dockData"}
+    built = {
+        "dockVixRegime",
+        "dockRule16",
+        "dockData",
+        "dockStrategy",
+        "dockStatistics",
+        "dockEquity",
+    }
     for spec in PANELS:
         panel = window.panels[spec.object_name]
         assert isinstance(panel, PlaceholderPanel) == (spec.object_name not in built)

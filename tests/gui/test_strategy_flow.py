@@ -1,0 +1,128 @@
+"""Strategy -> backtest worker -> Equity and Statistics, driven through the real widgets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine.backtest import run_backtest
+from engine.data.store import MarketStore
+from engine.presets import parameter_specs, resolve
+from widgets.strategy_panel import StrategyPanel
+
+
+def _ready(window, qtbot) -> None:
+    qtbot.waitUntil(lambda: window.data.is_ready and not window.jobs.running, timeout=30_000)
+
+
+def test_form_is_generated_from_declarations(desk_app, qtbot) -> None:
+    panel = StrategyPanel()
+    qtbot.addWidget(panel)
+    assert set(panel.fields) == set(parameter_specs())
+    for name, spec in parameter_specs().items():
+        assert panel.fields[name].widget.toolTip() == spec.help
+    panel.select_preset("mop2012")
+    assert panel.fields["vol_target"].value() == pytest.approx(0.40)
+    assert panel.fields["vol_span"].value() == 121
+    assert panel.fields["signal"].value() == "tsmom"
+    panel.select_preset("hop-century")
+    assert panel.fields["lookbacks"].value() == "21,63,252"
+
+
+def test_invalid_values_show_inline_and_do_not_run(desk_app, qtbot) -> None:
+    panel = StrategyPanel()
+    qtbot.addWidget(panel)
+    panel.set_universe([{"symbol": "A", "kind": "future", "source": "t"}])
+    panel.fields["ewmac_pairs"].widget.setText("64/16")
+    with qtbot.assertNotEmitted(panel.run_requested):
+        panel.run_button.click()
+    assert "fast/slow" in panel.error_label.text()
+    panel.fields["ewmac_pairs"].widget.setText("16/64")
+    with qtbot.waitSignal(panel.run_requested) as blocker:
+        panel.run_button.click()
+    preset, values, symbols = blocker.args
+    assert preset == "tsmom-blend" and symbols == ["A"] and values["ewmac_pairs"] == "16/64"
+
+
+def test_workspace_round_trip(desk_app, qtbot, tmp_path: Path) -> None:
+    rows = [{"symbol": s, "kind": "future", "source": "t"} for s in ("A", "B", "C")]
+    first = StrategyPanel()
+    qtbot.addWidget(first)
+    first.set_universe(rows)
+    first.select_preset("fast")
+    first.fields["vol_target"].set_value(0.2)
+    first.set_symbols(["A", "C"])
+    first.save_workspace(tmp_path / "w.ctadesk.json")
+    second = StrategyPanel()
+    qtbot.addWidget(second)
+    second.set_universe(rows)
+    second.load_workspace(tmp_path / "w.ctadesk.json")
+    assert second.preset == "fast" and second.symbols() == ["A", "C"]
+    assert second.fields["vol_target"].value() == pytest.approx(0.2)
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a CTA Desk workspace"):
+        second.load_workspace(tmp_path / "bad.json")
+
+
+def test_run_backtest_fills_equity_and_statistics(make_window, qtbot) -> None:
+    window = make_window(auto_demo=True)
+    _ready(window, qtbot)
+    panel = window.panels["dockStrategy"]
+    assert len(panel.symbols()) == 20  # the demo futures are ticked
+    panel.fields["cost_bps"].set_value(2.0)
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: window.strategy.last is not None, timeout=60_000)
+    qtbot.waitUntil(panel.run_button.isEnabled, timeout=10_000)
+    out = window.strategy.last
+    # an independent run of the engine on the same stored data gives the same Sharpe
+    store = MarketStore(window.data.store_path)
+    prices = store.read_closes(panel.symbols())
+    vix = store.read("DEMO_VIX")["close"]
+    direct = run_backtest(prices, "tsmom-blend", {"cost_bps": 2.0}, vix=vix)
+    assert out.metrics["sharpe"] == pytest.approx(direct.metrics["sharpe"], rel=1e-12)
+    stats = window.panels["dockStatistics"]
+    texts = {
+        stats.metrics.item(r, 0).text(): stats.metrics.item(r, 1).text()
+        for r in range(stats.metrics.rowCount())
+    }
+    assert texts["Sharpe"] == f"{direct.metrics['sharpe']:.3f}"
+    assert stats.zones.rowCount() == 5
+    equity_panel = window.panels["dockEquity"]
+    _x, y = equity_panel.curves[-1][0].getData()
+    np.testing.assert_allclose(y[-1], direct.equity.iloc[-1], rtol=1e-12)
+    assert "tsmom-blend #1" in equity_panel.readout.text()
+    stats.sleeve.setValue(30)
+    assert stats.sleeve_label.text().startswith("30% CTA sleeve")
+    assert "Sharpe" in stats.copy_to_clipboard()
+
+
+def test_second_run_is_compared_and_cancel_works(make_window, qtbot) -> None:
+    window = make_window(auto_demo=True)
+    _ready(window, qtbot)
+    panel = window.panels["dockStrategy"]
+    panel.run_button.click()
+    qtbot.waitUntil(
+        lambda: window.strategy.last is not None and panel.run_button.isEnabled(), timeout=60_000
+    )
+    panel.select_preset("ewmac")
+    panel.run_button.click()
+    qtbot.waitUntil(
+        lambda: window.strategy.count == 2 and panel.run_button.isEnabled(), timeout=60_000
+    )
+    assert len(window.panels["dockEquity"].runs) == 2
+    panel.run_button.click()
+    panel.cancel_button.click()
+    qtbot.waitUntil(panel.run_button.isEnabled, timeout=60_000)
+    assert window.errors.count == 0
+
+
+def test_bad_universe_reaches_error_dialog(make_window, qtbot) -> None:
+    window = make_window(auto_demo=False)
+    _ready(window, qtbot)
+    window.strategy.run("tsmom-blend", resolve("tsmom-blend"), ["NOT_THERE"])
+    qtbot.waitUntil(lambda: window.errors.dialog is not None, timeout=30_000)
+    assert "NOT_THERE" in window.errors.dialog.text()
+    qtbot.waitUntil(window.panels["dockStrategy"].run_button.isEnabled, timeout=5000)
+    window.errors.dialog.accept()

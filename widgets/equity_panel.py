@@ -1,0 +1,149 @@
+"""Equity dock: equity (log option), drawdown and gross leverage in linked views, with a
+crosshair readout; up to five runs compared."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+MAX_RUNS = 5
+
+
+@dataclass
+class EquitySeries:
+    """What the panel draws for one run (computed off the UI thread)."""
+
+    label: str
+    seconds: np.ndarray  # POSIX seconds of each day
+    equity: np.ndarray
+    drawdown: np.ndarray
+    leverage: np.ndarray
+
+
+class EquityPanel(QWidget):
+    """Draws runs as they arrive; the newest is the one the crosshair reads."""
+
+    updated = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("equityPanel")
+        self.runs: list[EquitySeries] = []
+        self.curves: list[tuple] = []
+        self.readout = QLabel("Run a backtest from the Strategy dock", self)
+        self.readout.setObjectName("equityReadout")
+        self.log_box = QCheckBox("Log scale", self)
+        self.log_box.toggled.connect(self._set_log)
+        self.clear_button = QPushButton("Clear runs", self)
+        self.clear_button.clicked.connect(self.clear)
+        top = QHBoxLayout()
+        top.addWidget(self.readout, 1)
+        top.addWidget(self.log_box)
+        top.addWidget(self.clear_button)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.addLayout(top)
+        self.view = None  # the pyqtgraph layout, created on first use
+        self.last_draw_ms = 0.0
+
+    def _ensure_view(self) -> None:
+        if self.view is not None:
+            return
+        import pyqtgraph as pg
+
+        from widgets import charts
+
+        charts.configure()
+        self.view = pg.GraphicsLayoutWidget(self)
+        self.view.setObjectName("equityView")
+        self.equity_plot = self.view.addPlot(row=0, col=0, axisItems={"bottom": pg.DateAxisItem()})
+        self.equity_plot.setLabel("left", "equity")
+        self.equity_plot.addLegend(offset=(10, 10))
+        self.dd_plot = self.view.addPlot(row=1, col=0, axisItems={"bottom": pg.DateAxisItem()})
+        self.dd_plot.setLabel("left", "drawdown %")
+        self.lev_plot = self.view.addPlot(row=2, col=0, axisItems={"bottom": pg.DateAxisItem()})
+        self.lev_plot.setLabel("left", "gross leverage")
+        for plot in (self.dd_plot, self.lev_plot):
+            plot.setXLink(self.equity_plot)
+        self.view.ci.layout.setRowStretchFactor(0, 3)
+        for plot in (self.equity_plot, self.dd_plot, self.lev_plot):
+            plot.showGrid(x=True, y=True, alpha=0.15)
+            plot.getAxis("left").enableAutoSIPrefix(False)
+            plot.getAxis("left").setWidth(55)
+        self.lines = [
+            pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#888", width=1))
+            for _ in range(3)
+        ]
+        for plot, line in zip(
+            (self.equity_plot, self.dd_plot, self.lev_plot), self.lines, strict=True
+        ):
+            plot.addItem(line, ignoreBounds=True)
+        self.view.scene().sigMouseMoved.connect(self._on_mouse)
+        self.layout_.addWidget(self.view, 1)
+
+    def add_run(self, series: EquitySeries) -> None:
+        """Draw a run (UI thread); the oldest is dropped beyond MAX_RUNS."""
+        from widgets import charts
+
+        start = time.perf_counter()
+        self._ensure_view()
+        self.runs.append(series)
+        if len(self.runs) > MAX_RUNS:
+            self.runs.pop(0)
+        self._redraw(charts)
+        self.last_draw_ms = (time.perf_counter() - start) * 1000.0
+        self._show_readout(len(series.seconds) - 1)
+        self.updated.emit()
+
+    def _redraw(self, charts) -> None:
+        for plot in (self.equity_plot, self.dd_plot, self.lev_plot):
+            for item in list(plot.listDataItems()):
+                plot.removeItem(item)
+        legend = self.equity_plot.legend
+        if legend is not None:
+            legend.clear()
+        self.curves = []
+        for i, run in enumerate(self.runs):
+            color = charts.RUN_COLORS[(len(self.runs) - 1 - i) % len(charts.RUN_COLORS)]
+            width = 2.0 if i == len(self.runs) - 1 else 1.0
+            eq = charts.fast_curve(self.equity_plot, color, width, name=run.label)
+            dd = charts.fast_curve(self.dd_plot, color, width)
+            lev = charts.fast_curve(self.lev_plot, color, width)
+            eq.setData(*charts.finite(run.seconds, run.equity))
+            dd.setData(*charts.finite(run.seconds, run.drawdown * 100.0))
+            lev.setData(*charts.finite(run.seconds, run.leverage))
+            self.curves.append((eq, dd, lev))
+        self.equity_plot.enableAutoRange()
+
+    def _set_log(self, on: bool) -> None:
+        if self.view is not None:
+            self.equity_plot.setLogMode(y=on)
+
+    def clear(self) -> None:
+        self.runs.clear()
+        if self.view is not None:
+            from widgets import charts
+
+            self._redraw(charts)
+        self.readout.setText("No runs")
+
+    def _on_mouse(self, pos) -> None:
+        if not self.runs or not self.equity_plot.sceneBoundingRect().contains(pos):
+            return
+        x = self.equity_plot.vb.mapSceneToView(pos).x()
+        run = self.runs[-1]
+        i = int(np.clip(np.searchsorted(run.seconds, x), 0, len(run.seconds) - 1))
+        self._show_readout(i)
+
+    def _show_readout(self, i: int) -> None:
+        run = self.runs[-1]
+        for line in self.lines:
+            line.setPos(run.seconds[i])
+        day = np.datetime64(int(run.seconds[i]), "s").astype("datetime64[D]")
+        self.readout.setText(
+            f"<b>{run.label}</b>  {day}  equity {run.equity[i]:.3f}  "
+            f"drawdown {run.drawdown[i] * 100:.1f}%  gross leverage {run.leverage[i]:.2f}"
+        )

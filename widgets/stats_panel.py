@@ -1,0 +1,156 @@
+"""Statistics dock: metrics, returns by VIX zone, crisis alpha and the CTA-sleeve mixer."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+PERCENT_KEYS = {"cagr", "ann_return", "ann_vol", "max_drawdown", "hit_rate", "cost_per_year"}
+LABELS = {
+    "sharpe": "Sharpe",
+    "sortino": "Sortino",
+    "cagr": "CAGR",
+    "ann_return": "Annual return",
+    "ann_vol": "Annual volatility",
+    "max_drawdown": "Max drawdown",
+    "max_drawdown_days": "Max drawdown length (days)",
+    "calmar": "Calmar",
+    "skew": "Skew",
+    "hit_rate": "Hit rate",
+    "turnover": "Turnover (x capital / year)",
+    "cost_drag": "Cost drag (Sharpe units)",
+    "cost_per_year": "Costs per year",
+    "days": "Days",
+    "annualisation_days": "Annualisation (days)",
+}
+
+
+def fmt(key: str, value: float) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    if key in PERCENT_KEYS:
+        return f"{value * 100:.2f}%"
+    if float(value).is_integer() and abs(value) >= 10:
+        return f"{value:,.0f}"
+    return f"{value:.3f}"
+
+
+def _table(rows: int, headers: Sequence[str], parent: QWidget) -> QTableWidget:
+    table = QTableWidget(rows, len(headers), parent)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+class StatsPanel(QWidget):
+    """Shows the statistics of the latest run; everything is computed by the engine."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statsPanel")
+        self.title = QLabel("No run yet", self)
+        self.title.setWordWrap(True)
+        self.metrics = _table(0, ("Metric", "Value"), self)
+        self.metrics.setObjectName("metricsTable")
+        self.zones = _table(0, ("VIX zone", "Days", "Share", "Return", "Vol", "Sharpe"), self)
+        self.zones.setObjectName("zoneStatsTable")
+        self.crisis = QLabel(self)
+        self.crisis.setObjectName("crisisAlpha")
+        self.crisis.setWordWrap(True)
+        self.sleeve = QSlider(Qt.Orientation.Horizontal, self)
+        self.sleeve.setObjectName("sleeveSlider")
+        self.sleeve.setRange(0, 50)
+        self.sleeve.valueChanged.connect(self._show_sleeve)
+        self.sleeve_label = QLabel(self)
+        self.sleeve_label.setObjectName("sleeveLabel")
+        self.copy_button = QPushButton("Copy tables", self)
+        self.copy_button.clicked.connect(self.copy_to_clipboard)
+        self.mixer: list[dict[str, float]] = []
+
+        sleeve_row = QHBoxLayout()
+        sleeve_row.addWidget(QLabel("CTA sleeve", self))
+        sleeve_row.addWidget(self.sleeve, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.metrics, 3)
+        layout.addWidget(self.zones, 2)
+        layout.addWidget(self.crisis)
+        layout.addLayout(sleeve_row)
+        layout.addWidget(self.sleeve_label)
+        layout.addWidget(self.copy_button)
+
+    def show_stats(
+        self,
+        title: str,
+        metrics: dict[str, float],
+        by_zone: dict[str, dict[str, float]] | None,
+        extras: dict[str, Any],
+    ) -> None:
+        self.title.setText(title)
+        self.metrics.setRowCount(len(metrics))
+        for row, (key, value) in enumerate(metrics.items()):
+            self.metrics.setItem(row, 0, QTableWidgetItem(LABELS.get(key, key)))
+            self.metrics.setItem(row, 1, QTableWidgetItem(fmt(key, value)))
+        zones = by_zone or {}
+        self.zones.setRowCount(len(zones))
+        for row, (zone, s) in enumerate(zones.items()):
+            cells = (zone.capitalize(), f"{s['days']:,}", fmt("hit_rate", s["share"]),
+                     fmt("ann_return", s["ann_return"]), fmt("ann_vol", s["ann_vol"]),
+                     fmt("sharpe", s["sharpe"]))  # fmt: skip
+            for col, text in enumerate(cells):
+                self.zones.setItem(row, col, QTableWidgetItem(text))
+        crisis = extras.get("crisis_alpha")
+        if crisis:
+            self.crisis.setText(
+                f"Crisis alpha: in the worst {crisis['months']:.0f} index months (index "
+                f"{crisis['index_mean_monthly'] * 100:.1f}% a month) the strategy made "
+                f"{crisis['strategy_mean_monthly'] * 100:.2f}% a month, positive in "
+                f"{crisis['strategy_hit_rate'] * 100:.0f}% of them."
+            )
+        else:
+            self.crisis.setText(
+                "Crisis alpha: needs an equity index in percent mode among the prices."
+            )
+        self.mixer = list(extras.get("allocation_mixer", []))
+        self.sleeve.setEnabled(bool(self.mixer))
+        self._show_sleeve(self.sleeve.value())
+
+    def _show_sleeve(self, percent: int) -> None:
+        if not self.mixer:
+            self.sleeve_label.setText("Allocation mixer: needs an equity index among the prices.")
+            return
+        row = min(self.mixer, key=lambda r: abs(r["cta_share"] * 100 - percent))
+        base = self.mixer[0]
+        self.sleeve_label.setText(
+            f"{row['cta_share'] * 100:.0f}% CTA sleeve: Sharpe {row['sharpe']:.2f} "
+            f"({row['sharpe'] - base['sharpe']:+.2f}), vol {row['ann_vol'] * 100:.1f}%, "
+            f"max drawdown {row['max_drawdown'] * 100:.1f}%"
+        )
+
+    def copy_to_clipboard(self) -> str:
+        lines = [self.title.text()]
+        for table in (self.metrics, self.zones):
+            headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+            lines.append("\t".join(headers))
+            for r in range(table.rowCount()):
+                lines.append("\t".join(table.item(r, c).text() for c in range(table.columnCount())))
+        text = "\n".join(lines)
+        QGuiApplication.clipboard().setText(text)
+        return text

@@ -1,0 +1,269 @@
+"""Strategy dock: preset picker, a parameter form generated from the declarations in
+resources/presets/parameters.toml, a universe picker, Run / Cancel, workspace files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.presets import DEFAULT_PRESET, ParamSpec, parameter_specs, presets, resolve
+
+WORKSPACE_FILTER = "CTA Desk workspace (*.ctadesk.json *.json)"
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+        return ",".join(f"{a}/{b}" for a, b in value)
+    if isinstance(value, tuple):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+class ParamField:
+    """One generated input: reads/writes text values and validates with the declaration."""
+
+    def __init__(self, spec: ParamSpec, parent: QWidget) -> None:
+        self.spec = spec
+        if spec.type == "int":
+            box = QSpinBox(parent)
+            box.setRange(
+                int(spec.min if spec.min is not None else -(10**9)), int(spec.max or 10**9)
+            )
+            self.widget: QWidget = box
+        elif spec.type == "float":
+            box = QDoubleSpinBox(parent)
+            box.setDecimals(4)
+            box.setRange(
+                spec.min if spec.min is not None else -1e12,
+                spec.max if spec.max is not None else 1e12,
+            )
+            box.setSingleStep(0.01 if (spec.max or 1) <= 2 else 1.0)
+            self.widget = box
+        elif spec.type == "choice":
+            combo = QComboBox(parent)
+            combo.addItems(list(spec.choices))
+            self.widget = combo
+        else:
+            self.widget = QLineEdit(parent)
+        self.widget.setObjectName(f"param_{spec.name}")
+        self.widget.setToolTip(spec.help)
+
+    def value(self) -> Any:
+        w = self.widget
+        if isinstance(w, QSpinBox | QDoubleSpinBox):
+            return w.value()
+        if isinstance(w, QComboBox):
+            return w.currentText()
+        assert isinstance(w, QLineEdit)
+        return w.text()
+
+    def set_value(self, value: Any) -> None:
+        w = self.widget
+        if isinstance(w, QSpinBox):
+            w.setValue(int(value))
+        elif isinstance(w, QDoubleSpinBox):
+            w.setValue(float(value))
+        elif isinstance(w, QComboBox):
+            w.setCurrentText(str(value))
+        else:
+            assert isinstance(w, QLineEdit)
+            w.setText(_text(value))
+
+    def error(self) -> str | None:
+        try:
+            self.spec.parse(self.value())
+        except ValueError as exc:
+            return str(exc)
+        return None
+
+
+class StrategyPanel(QWidget):
+    """Emits ``run_requested(preset, params, symbols)`` with validated parameter values."""
+
+    run_requested = Signal(str, dict, list)
+    cancel_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("strategyPanel")
+        self.preset_box = QComboBox(self)
+        self.preset_box.setObjectName("presetBox")
+        for name, preset in presets().items():
+            self.preset_box.addItem(f"{preset.title} ({name})", name)
+        self.description = QLabel(self)
+        self.description.setWordWrap(True)
+        self.description.setObjectName("presetDescription")
+
+        self.fields: dict[str, ParamField] = {}
+        params_box = QGroupBox("Parameters", self)
+        form = QFormLayout(params_box)
+        for name, spec in parameter_specs().items():
+            field = ParamField(spec, params_box)
+            self.fields[name] = field
+            label = QLabel(name.replace("_", " "), params_box)
+            label.setToolTip(spec.help)
+            form.addRow(label, field.widget)
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("paramErrors")
+        self.error_label.setStyleSheet("color: #ff6b6b;")
+        self.error_label.setWordWrap(True)
+
+        universe_box = QGroupBox("Universe", self)
+        self.universe = QListWidget(universe_box)
+        self.universe.setObjectName("universeList")
+        self.universe.setMaximumHeight(160)
+        QVBoxLayout(universe_box).addWidget(self.universe)
+
+        self.run_button = QPushButton("Run backtest", self)
+        self.run_button.setObjectName("runButton")
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setEnabled(False)
+        self.save_button = QPushButton("Save…", self)
+        self.load_button = QPushButton("Load…", self)
+        buttons = QHBoxLayout()
+        for b in (self.run_button, self.cancel_button, self.save_button, self.load_button):
+            buttons.addWidget(b)
+
+        layout = QVBoxLayout(self)
+        top = QFormLayout()
+        top.addRow("Preset", self.preset_box)
+        layout.addLayout(top)
+        layout.addWidget(self.description)
+        layout.addLayout(buttons)
+        layout.addWidget(self.error_label)
+        layout.addWidget(universe_box)
+        layout.addWidget(params_box)
+        layout.addStretch(1)
+
+        self.preset_box.currentIndexChanged.connect(self._on_preset)
+        self.run_button.clicked.connect(self._on_run)
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        self.save_button.clicked.connect(self._save_dialog)
+        self.load_button.clicked.connect(self._load_dialog)
+        self.select_preset(DEFAULT_PRESET)
+
+    # -- preset and values ----------------------------------------------------------------
+    def select_preset(self, name: str) -> None:
+        index = self.preset_box.findData(name)
+        if index < 0:
+            raise ValueError(f"unknown preset {name!r}")
+        self.preset_box.setCurrentIndex(index)
+        self._on_preset()
+
+    @property
+    def preset(self) -> str:
+        return str(self.preset_box.currentData())
+
+    def _on_preset(self) -> None:
+        self.description.setText(presets()[self.preset].description)
+        for name, value in resolve(self.preset).items():
+            self.fields[name].set_value(value)
+        self.error_label.clear()
+
+    def values(self) -> dict[str, Any]:
+        """Current form values as text/numbers (validated by the engine on use)."""
+        return {name: field.value() for name, field in self.fields.items()}
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        for name, value in values.items():
+            if name in self.fields:
+                self.fields[name].set_value(value)
+
+    def errors(self) -> list[str]:
+        return [e for e in (f.error() for f in self.fields.values()) if e]
+
+    # -- universe ---------------------------------------------------------------------------
+    def set_universe(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Offer the stored series; keep earlier ticks, else tick the futures."""
+        ticked = set(self.symbols())
+        self.universe.clear()
+        for row in rows:
+            item = QListWidgetItem(f"{row['symbol']}  ({row['kind']}, {row['source']})")
+            item.setData(Qt.ItemDataRole.UserRole, row["symbol"])
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            on = row["symbol"] in ticked if ticked else row["kind"] == "future"
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+            self.universe.addItem(item)
+
+    def symbols(self) -> list[str]:
+        return [
+            self.universe.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.universe.count())
+            if self.universe.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def set_symbols(self, symbols: Sequence[str]) -> None:
+        wanted = set(symbols)
+        for i in range(self.universe.count()):
+            item = self.universe.item(i)
+            on = item.data(Qt.ItemDataRole.UserRole) in wanted
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+    # -- run ------------------------------------------------------------------------------
+    def _on_run(self) -> None:
+        problems = self.errors()
+        if not self.symbols():
+            problems.append("tick at least one instrument in the universe")
+        if problems:
+            self.error_label.setText("\n".join(problems))
+            return
+        self.error_label.clear()
+        self.run_requested.emit(self.preset, self.values(), self.symbols())
+
+    def set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+
+    # -- workspace files --------------------------------------------------------------------
+    def workspace(self) -> dict[str, Any]:
+        return {"preset": self.preset, "params": self.values(), "symbols": self.symbols()}
+
+    def apply_workspace(self, data: dict[str, Any]) -> None:
+        self.select_preset(str(data["preset"]))
+        self.set_values(dict(data.get("params", {})))
+        self.set_symbols(list(data.get("symbols", [])))
+
+    def save_workspace(self, path: Path) -> None:
+        Path(path).write_text(json.dumps(self.workspace(), indent=2), encoding="utf-8")
+
+    def load_workspace(self, path: Path) -> None:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            self.apply_workspace(data)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}: not a CTA Desk workspace ({exc})") from exc
+
+    def _save_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save workspace", "workspace.ctadesk.json", WORKSPACE_FILTER
+        )
+        if path:
+            self.save_workspace(Path(path))
+
+    def _load_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Load workspace", "", WORKSPACE_FILTER)
+        if path:
+            try:
+                self.load_workspace(Path(path))
+            except ValueError as exc:
+                self.error_label.setText(str(exc))
