@@ -72,6 +72,22 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return configure_application(QApplication(argv if argv is not None else sys.argv[:1]))
 
 
+def preload_engine() -> None:
+    """Import pandas, numba and the engine, and let numba build its typing and target
+    contexts, before the window opens. Done later in a worker thread, that import storm
+    (C-level module set-up through PySide's import hook) stalls the UI thread."""
+    import pandas  # noqa: F401
+    import pyqtgraph  # noqa: F401
+    from numba.core.registry import cpu_target
+
+    import engine.backtest
+    import engine.kernels
+    import engine.sweep  # noqa: F401
+
+    cpu_target.typing_context.refresh()
+    cpu_target.target_context.refresh()
+
+
 _QT_LEVELS = {
     QtMsgType.QtDebugMsg: logging.DEBUG,
     QtMsgType.QtInfoMsg: logging.INFO,

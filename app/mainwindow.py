@@ -252,6 +252,18 @@ class MainWindow(QMainWindow):
                 self.reset_layout()
         log.info("main window ready (layout %s)", "restored" if self.layout_restored else "default")
         QTimer.singleShot(0, lambda: self.data.start(load_demo=self._auto_demo))
+        QTimer.singleShot(0, self._warm_engine)
+
+    def _warm_engine(self) -> None:
+        """Compile or cache-load the numba kernels in a worker, with progress."""
+        from engine.warmup import warm_kernels_job
+
+        def done(timings: dict[str, float]) -> None:
+            self.engine_ready = True
+            log.info("engine ready in %.2f s", sum(timings.values()))
+
+        self.engine_ready = False
+        self.run_job("Preparing the engine", warm_kernels_job, done, quiet=True)
 
     def reset_layout(self) -> None:
         """Back to the default dock arrangement, every dock visible."""

@@ -7,6 +7,7 @@ emits Qt signals that are delivered, queued, to slots living on the UI thread.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -58,11 +59,11 @@ class Worker(QObject):
         if report.percent >= 100.0 or now - self._last_emit >= PROGRESS_INTERVAL_S:
             self._last_emit = now
             self.last_progress = (float(report.percent), report.text)
-            self.progress.emit(float(report.percent), report.text)
+            _emit(self.progress, float(report.percent), report.text)
 
     def run(self) -> None:
         """Body of the worker thread; never raises."""
-        self.started.emit()
+        _emit(self.started)
         try:
             if self._cancel.is_set():
                 raise Cancelled("cancelled before start")
@@ -70,17 +71,23 @@ class Worker(QObject):
         except Cancelled:
             self.outcome = "cancelled"
             log.info("job %r cancelled", self.name)
-            self.cancelled.emit()
+            _emit(self.cancelled)
         except Exception as exc:
             self.outcome = "error"
             text = traceback.format_exc()
             log.error("job %r failed:\n%s", self.name, text)
-            self.error.emit(exc, text)
+            _emit(self.error, exc, text)
         else:
             self.outcome = "result"
-            self.result.emit(value)
+            _emit(self.result, value)
         finally:
-            self.finished.emit()
+            _emit(self.finished)
+
+
+def _emit(signal: Any, *args: Any) -> None:
+    """Emit unless the receiving side is already gone (the app is shutting down)."""
+    with contextlib.suppress(RuntimeError):
+        signal.emit(*args)
 
 
 class _Runnable(QRunnable):

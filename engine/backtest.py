@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from engine import kernels, metrics, signals, sizing
+from engine.arrays import kernel_array
 from engine.jobs import Job, Progress, run_job
 from engine.presets import resolve
 from engine.returns import largest_moves, price_moves, return_modes
@@ -127,9 +128,9 @@ def backtest_job(
     unit[diff_cols] = frame[diff_cols].abs().ffill()
     traded = positions.diff().abs() * unit
     gross, costs = kernels.pnl_with_costs(
-        np.ascontiguousarray(positions.to_numpy()),
-        np.ascontiguousarray(moves.to_numpy(dtype=np.float64)),
-        np.ascontiguousarray((unit * params["cost_bps"] / 1e4).to_numpy(dtype=np.float64)),
+        kernel_array(positions),
+        kernel_array(moves),
+        kernel_array(unit * params["cost_bps"] / 1e4),
     )
     gross_s = pd.Series(gross.sum(axis=1), index=frame.index)
     cost_s = pd.Series(costs.sum(axis=1), index=frame.index)

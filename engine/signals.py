@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from engine import kernels
+from engine.arrays import kernel_array
 
 FORECAST_SCALARS: dict[tuple[int, int], float] = {
     (2, 8): 10.6,
@@ -43,7 +44,7 @@ def ewmac(
 ) -> pd.DataFrame:
     """EWMA crossover: (EWMA_fast - EWMA_slow) / daily price vol x scalar, capped; the pairs'
     forecasts are averaged. ``scalar`` is "table" (Carver) or "estimate" (mean |f| = 10)."""
-    arr = np.ascontiguousarray(prices.to_numpy(dtype=np.float64))
+    arr = kernel_array(prices)
     combined = []
     for fast, slow in pairs:
         raw_fast = kernels.ewm_mean_2d(arr, 2.0 / (fast + 1.0))
@@ -74,7 +75,7 @@ def ewmac(
 def breakout(prices: pd.DataFrame, window: int, cap: float = 20.0) -> pd.DataFrame:
     """Donchian breakout: 40 x (P - channel mid) / channel width in [-20, 20], smoothed with an
     EWMA of span window/4 (Carver)."""
-    arr = np.ascontiguousarray(prices.to_numpy(dtype=np.float64))
+    arr = kernel_array(prices)
     hi, lo = kernels.rolling_extremes(arr, window)
     width = hi - lo
     with np.errstate(invalid="ignore", divide="ignore"):

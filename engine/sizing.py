@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from engine import kernels
+from engine.arrays import kernel_array
 
 IDM_CAP = 2.5
 
@@ -51,7 +52,7 @@ def target_positions(
 
 def buffered(target: pd.DataFrame, buffer: float) -> pd.DataFrame:
     """Hold positions until they are more than ``buffer`` x |target| from the target."""
-    arr = np.ascontiguousarray(target.to_numpy(dtype=np.float64))
+    arr = kernel_array(target)
     return pd.DataFrame(
         kernels.buffered_positions(arr, buffer), index=target.index, columns=target.columns
     )

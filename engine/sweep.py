@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine import kernels
+from engine.arrays import kernel_array
 from engine.jobs import Job, Progress, run_job
 
 
@@ -61,7 +62,7 @@ def parse_range(text: str) -> tuple[int, ...]:
 def check_prices(prices: np.ndarray, allow_nan: bool = False) -> np.ndarray:
     """The reference sweep is defined in percent mode: finite, strictly positive prices
     (NaN for "not trading yet" only when ``allow_nan``)."""
-    arr = np.ascontiguousarray(prices, dtype=np.float64)
+    arr = kernel_array(prices)
     if arr.ndim != 2 or arr.shape[0] < 3 or arr.shape[1] < 1:
         raise ValueError(f"prices must be days x instruments with >= 3 days, got {arr.shape}")
     missing = np.isnan(arr) if allow_nan else np.zeros(arr.shape, dtype=bool)
@@ -96,12 +97,12 @@ def run_grid(
     """One kernel call over the listed combinations (arrays of equal length)."""
     return kernels.tsmom_grid(
         prices,
-        np.ascontiguousarray(lookbacks, dtype=np.int64),
-        np.ascontiguousarray(span_index, dtype=np.int64),
-        np.ascontiguousarray(spans, dtype=np.float64),
-        np.ascontiguousarray(targets, dtype=np.float64),
-        np.ascontiguousarray(caps, dtype=np.float64),
-        np.ascontiguousarray(costs, dtype=np.float64),
+        kernel_array(lookbacks, np.int64),
+        kernel_array(span_index, np.int64),
+        kernel_array(spans),
+        kernel_array(targets),
+        kernel_array(caps),
+        kernel_array(costs),
     )
 
 

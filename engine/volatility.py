@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from engine import kernels
+from engine.arrays import kernel_array
 
 
 def ewma_alpha(span: float, halflife: float = 0.0) -> float:
@@ -24,7 +25,7 @@ def ewma_daily_vol(
 ) -> pd.DataFrame:
     """Daily vol of each column's moves (EWMA, pandas adjust=False convention), never below
     ``floor`` x its own average so far (no look-ahead). NaN until two moves are known."""
-    arr = np.ascontiguousarray(moves.to_numpy(dtype=np.float64))
+    arr = kernel_array(moves)
     var = kernels.ewm_var_2d(arr, ewma_alpha(span, halflife))
     vol = pd.DataFrame(np.sqrt(var), index=moves.index, columns=moves.columns)
     vol = vol.where(vol > 0)

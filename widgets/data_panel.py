@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -26,6 +27,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from widgets import charts
 
 COLUMNS = ("Symbol", "Kind", "Rows", "First", "Last", "Source")
 CSV_FILTER = "CSV files (*.csv *.txt);;All files (*)"
@@ -84,8 +87,12 @@ class DataPanel(QWidget):
         self.preview_layout.setContentsMargins(0, 0, 0, 0)
         self.preview_title = QLabel("Select a series to preview it", self.preview_host)
         self.preview_layout.addWidget(self.preview_title)
-        self.plot = None  # created on first preview (keeps pyqtgraph out of start-up)
-        self.curve = None
+        charts.configure()
+        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
+        self.plot.setObjectName("previewPlot")
+        self.plot.showGrid(x=False, y=False)
+        self.curve = charts.fast_curve(self.plot.getPlotItem(), charts.RUN_COLORS[0])
+        self.preview_layout.addWidget(self.plot, 1)
 
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.table)
@@ -169,26 +176,11 @@ class DataPanel(QWidget):
             self.delete_requested.emit(symbol)
 
     # -- preview --------------------------------------------------------------------------
-    def _ensure_plot(self) -> None:
-        if self.plot is not None:
-            return
-        import pyqtgraph as pg
-
-        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()}, background="#161a21")
-        self.plot.setObjectName("previewPlot")
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.curve = self.plot.plot(pen=pg.mkPen("#3d9be9", width=1))
-        self.curve.setDownsampling(auto=True, method="peak")
-        self.curve.setClipToView(True)
-        self.preview_layout.addWidget(self.plot, 1)
-
     def show_preview(
         self, symbol: str, label: str, seconds: np.ndarray, closes: np.ndarray
     ) -> None:
         """Plot closes against POSIX seconds (UI thread only)."""
-        self._ensure_plot()
-        assert self.curve is not None and self.plot is not None
         self.preview_title.setText(label)
-        self.curve.setData(seconds, closes, connect="finite")
+        self.curve.setData(*charts.finite(seconds, closes))
         self.plot.enableAutoRange()
         self.preview_symbol = symbol

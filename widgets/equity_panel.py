@@ -7,8 +7,11 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from widgets import charts
 
 MAX_RUNS = 5
 
@@ -46,31 +49,26 @@ class EquityPanel(QWidget):
         top.addWidget(self.clear_button)
         self.layout_ = QVBoxLayout(self)
         self.layout_.addLayout(top)
-        self.view = None  # the pyqtgraph layout, created on first use
         self.last_draw_ms = 0.0
+        self._build_view()  # at start-up: building plots later would stall the UI thread
 
-    def _ensure_view(self) -> None:
-        if self.view is not None:
-            return
-        import pyqtgraph as pg
-
-        from widgets import charts
-
+    def _build_view(self) -> None:
         charts.configure()
         self.view = pg.GraphicsLayoutWidget(self)
         self.view.setObjectName("equityView")
-        self.equity_plot = self.view.addPlot(row=0, col=0, axisItems={"bottom": pg.DateAxisItem()})
+        self.equity_plot = self.view.addPlot(row=0, col=0)
         self.equity_plot.setLabel("left", "equity")
         self.equity_plot.addLegend(offset=(10, 10))
-        self.dd_plot = self.view.addPlot(row=1, col=0, axisItems={"bottom": pg.DateAxisItem()})
-        self.dd_plot.setLabel("left", "drawdown %")
+        self.dd_plot = self.view.addPlot(row=1, col=0)
+        self.dd_plot.setLabel("left", "DD %")
         self.lev_plot = self.view.addPlot(row=2, col=0, axisItems={"bottom": pg.DateAxisItem()})
-        self.lev_plot.setLabel("left", "gross leverage")
+        self.lev_plot.setLabel("left", "gross lev.")
         for plot in (self.dd_plot, self.lev_plot):
             plot.setXLink(self.equity_plot)
+        for plot in (self.equity_plot, self.dd_plot):  # one date axis, at the bottom
+            plot.hideAxis("bottom")
         self.view.ci.layout.setRowStretchFactor(0, 3)
         for plot in (self.equity_plot, self.dd_plot, self.lev_plot):
-            plot.showGrid(x=True, y=True, alpha=0.15)
             plot.getAxis("left").enableAutoSIPrefix(False)
             plot.getAxis("left").setWidth(55)
         self.lines = [
@@ -86,19 +84,16 @@ class EquityPanel(QWidget):
 
     def add_run(self, series: EquitySeries) -> None:
         """Draw a run (UI thread); the oldest is dropped beyond MAX_RUNS."""
-        from widgets import charts
-
         start = time.perf_counter()
-        self._ensure_view()
         self.runs.append(series)
         if len(self.runs) > MAX_RUNS:
             self.runs.pop(0)
-        self._redraw(charts)
+        self._redraw()
         self.last_draw_ms = (time.perf_counter() - start) * 1000.0
         self._show_readout(len(series.seconds) - 1)
         self.updated.emit()
 
-    def _redraw(self, charts) -> None:
+    def _redraw(self) -> None:
         for plot in (self.equity_plot, self.dd_plot, self.lev_plot):
             for item in list(plot.listDataItems()):
                 plot.removeItem(item)
@@ -108,7 +103,7 @@ class EquityPanel(QWidget):
         self.curves = []
         for i, run in enumerate(self.runs):
             color = charts.RUN_COLORS[(len(self.runs) - 1 - i) % len(charts.RUN_COLORS)]
-            width = 2.0 if i == len(self.runs) - 1 else 1.0
+            width = 1.0  # wide pens take the raster engine's slow path; colour marks the newest
             eq = charts.fast_curve(self.equity_plot, color, width, name=run.label)
             dd = charts.fast_curve(self.dd_plot, color, width)
             lev = charts.fast_curve(self.lev_plot, color, width)
@@ -119,15 +114,11 @@ class EquityPanel(QWidget):
         self.equity_plot.enableAutoRange()
 
     def _set_log(self, on: bool) -> None:
-        if self.view is not None:
-            self.equity_plot.setLogMode(y=on)
+        self.equity_plot.setLogMode(y=on)
 
     def clear(self) -> None:
         self.runs.clear()
-        if self.view is not None:
-            from widgets import charts
-
-            self._redraw(charts)
+        self._redraw()
         self.readout.setText("No runs")
 
     def _on_mouse(self, pos) -> None:

@@ -34,7 +34,8 @@ def test_appdirs_locations_without_home(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_numba_cache_dir_set_only_when_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
+    monkeypatch.setenv("NUMBA_CACHE_DIR", "placeholder")  # registers the restore at teardown
+    monkeypatch.delenv("NUMBA_CACHE_DIR")
     configure_numba_cache()
     assert "NUMBA_CACHE_DIR" not in os.environ
     monkeypatch.setattr(sys, "frozen", True, raising=False)

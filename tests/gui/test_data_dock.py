@@ -55,8 +55,12 @@ def test_import_then_preview_then_delete(window, qtbot, tmp_path: Path) -> None:
     assert any("Imported 1 series" in line for line in window.activity.lines())
 
     assert window.data_panel.select("SPX")
-    qtbot.waitUntil(lambda: window.data_panel.curve is not None, timeout=10_000)
-    qtbot.waitUntil(lambda: len(window.data_panel.curve.getData()[1]) == 2, timeout=5000)
+
+    def plotted() -> int:
+        y = window.data_panel.curve.getData()[1]
+        return 0 if y is None else len(y)
+
+    qtbot.waitUntil(lambda: plotted() == 2, timeout=10_000)
     assert list(window.data_panel.curve.getData()[1]) == [3257.85, 3234.85]
     assert "SPX — index" in window.data_panel.preview_title.text()
 
