@@ -12,11 +12,18 @@ from app.mainwindow import MainWindow
 from app.settings import open_settings
 
 
-@pytest.fixture
-def desk_app(qapp):
-    """The QApplication configured as the app does it, logging to this test's CTADESK_HOME."""
-    setup_logging()
+@pytest.fixture(scope="session")
+def configured_qapp(qapp):
+    """Style, palette and names applied once (re-applying a style sheet repolishes every
+    widget still alive, which grows with the session)."""
     return configure_application(qapp)
+
+
+@pytest.fixture
+def desk_app(configured_qapp):
+    """The configured QApplication, logging to this test's CTADESK_HOME."""
+    setup_logging()
+    return configured_qapp
 
 
 @pytest.fixture
