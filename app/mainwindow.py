@@ -39,6 +39,7 @@ from app.settings import (
     save_layout,
 )
 from app.strategy_actions import StrategyController
+from app.sweep_actions import SweepController
 from app.workers import JobManager, Worker
 from engine.jobs import Job
 from widgets.activity_log import ActivityLog
@@ -49,6 +50,7 @@ from widgets.regime_panel import RegimePanel
 from widgets.rule16_panel import Rule16Panel
 from widgets.stats_panel import StatsPanel
 from widgets.strategy_panel import StrategyPanel
+from widgets.sweep_panel import SweepPanel
 
 log = logging.getLogger(__name__)
 T = TypeVar("T", bound=QWidget)
@@ -102,6 +104,12 @@ class MainWindow(QMainWindow):
             self.data.store_path,
         )
         self.data.series_changed.connect(self.strategy.set_rows)
+        self.sweeps = SweepController(
+            self,
+            self._panel("dockSweep", SweepPanel),
+            self._panel("dockStrategy", StrategyPanel),
+            self.strategy,
+        )
         self.setAcceptDrops(True)
         self.job_status = JobStatus(self)
         self.statusBar().addPermanentWidget(self.job_status)

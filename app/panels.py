@@ -17,6 +17,7 @@ from widgets.regime_panel import RegimePanel
 from widgets.rule16_panel import Rule16Panel
 from widgets.stats_panel import StatsPanel
 from widgets.strategy_panel import StrategyPanel
+from widgets.sweep_panel import SweepPanel
 
 Area = Qt.DockWidgetArea
 
@@ -42,16 +43,7 @@ PANELS: tuple[PanelSpec, ...] = (
     PanelSpec("Strategy", "dockStrategy", Area.RightDockWidgetArea, StrategyPanel),
     PanelSpec("Statistics", "dockStatistics", Area.RightDockWidgetArea, StatsPanel),
     PanelSpec("Equity", "dockEquity", Area.TopDockWidgetArea, EquityPanel),
-    PanelSpec(
-        "Sweep",
-        "dockSweep",
-        Area.TopDockWidgetArea,
-        _placeholder(
-            "Sweep",
-            "Parameter-sweep heatmaps (lookback x vol span) of Sharpe, return and drawdown.",
-        ),
-        tab_with="dockEquity",
-    ),
+    PanelSpec("Sweep", "dockSweep", Area.TopDockWidgetArea, SweepPanel, tab_with="dockEquity"),
     PanelSpec(
         "Event Replay",
         "dockEventReplay",

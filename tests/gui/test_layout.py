@@ -46,6 +46,7 @@ def test_unbuilt_panels_are_clear_placeholders(window) -> None:
         "dockStrategy",
         "dockStatistics",
         "dockEquity",
+        "dockSweep",
     }
     for spec in PANELS:
         panel = window.panels[spec.object_name]

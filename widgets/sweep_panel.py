@@ -1,0 +1,181 @@
+"""Sweep dock: two parameters and their ranges, run in a worker, a heatmap of the chosen
+statistic; clicking a cell asks for that backtest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from widgets import charts
+
+AXES = ("lookback", "vol_span", "vol_target", "max_leverage", "cost_bps")
+DEFAULT_RANGES = {
+    "lookback": "20:260:20",
+    "vol_span": "10,20,35,60,100",
+    "vol_target": "0.05,0.1,0.15,0.2",
+    "max_leverage": "1,2,4,8",
+    "cost_bps": "0,1,2,5,10",
+}
+STATS = ("sharpe", "ann_return", "ann_vol", "max_dd", "turnover")
+
+
+def parse_values(text: str) -> tuple[float, ...]:
+    """``A:B:STEP`` (inclusive) or ``a,b,c``; numbers may be fractional."""
+    try:
+        if ":" in text:
+            a, b, step = (float(x) for x in text.split(":"))
+            if step <= 0 or b < a:
+                raise ValueError
+            count = int(np.floor((b - a) / step + 1e-9)) + 1
+            return tuple(float(round(a + i * step, 10)) for i in range(count))
+        values = tuple(float(x) for x in text.split(",") if x.strip())
+        if not values:
+            raise ValueError
+        return values
+    except ValueError:
+        raise ValueError(f"expected A:B:STEP or a,b,c, got {text!r}") from None
+
+
+class SweepPanel(QWidget):
+    """Emits ``run_requested(grid)``; shows results with ``show_results``."""
+
+    run_requested = Signal(dict)  # {param: values}
+    cancel_requested = Signal()
+    cell_chosen = Signal(dict)  # {param: value, param: value}
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sweepPanel")
+        self.x_box, self.y_box = QComboBox(self), QComboBox(self)
+        self.x_box.addItems(AXES)
+        self.y_box.addItems(AXES)
+        self.y_box.setCurrentText("vol_span")
+        self.x_range, self.y_range = QLineEdit(DEFAULT_RANGES["lookback"], self), QLineEdit(self)
+        self.y_range.setText(DEFAULT_RANGES["vol_span"])
+        self.x_box.currentTextChanged.connect(
+            lambda name: self.x_range.setText(DEFAULT_RANGES[name])
+        )
+        self.y_box.currentTextChanged.connect(
+            lambda name: self.y_range.setText(DEFAULT_RANGES[name])
+        )
+        self.stat_box = QComboBox(self)
+        self.stat_box.addItems(STATS)
+        self.stat_box.currentTextChanged.connect(lambda _s: self._draw())
+        self.run_button = QPushButton("Run sweep", self)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setEnabled(False)
+        self.message = QLabel("The sweep uses the Strategy dock's universe and parameters.", self)
+        self.message.setWordWrap(True)
+
+        form = QFormLayout()
+        row_x, row_y = QHBoxLayout(), QHBoxLayout()
+        row_x.addWidget(self.x_box)
+        row_x.addWidget(self.x_range, 1)
+        row_y.addWidget(self.y_box)
+        row_y.addWidget(self.y_range, 1)
+        form.addRow("X", row_x)
+        form.addRow("Y", row_y)
+        form.addRow("Colour", self.stat_box)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+
+        charts.configure()
+        self.plot = pg.PlotWidget(self)
+        self.plot.setObjectName("sweepHeatmap")
+        self.image = pg.ImageItem()
+        self.plot.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(colorMap=pg.colormap.get("viridis"), interactive=False)
+        self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
+        self.image.mouseClickEvent = self._on_click  # type: ignore[method-assign]
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addWidget(self.plot, 1)
+
+        self.run_button.clicked.connect(self._on_run)
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        self.results: list[dict[str, Any]] = []
+        self.xs: tuple[float, ...] = ()
+        self.ys: tuple[float, ...] = ()
+        self.grid_values: np.ndarray | None = None
+        self.note = ""
+
+    def grid(self) -> dict[str, tuple[float, ...]]:
+        x, y = self.x_box.currentText(), self.y_box.currentText()
+        if x == y:
+            raise ValueError("choose two different parameters")
+        return {x: parse_values(self.x_range.text()), y: parse_values(self.y_range.text())}
+
+    def _on_run(self) -> None:
+        try:
+            grid = self.grid()
+        except ValueError as exc:
+            self.message.setText(f"<span style='color:#ff6b6b'>{exc}</span>")
+            return
+        self.run_requested.emit(grid)
+
+    def set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+
+    def show_results(
+        self, grid: dict[str, tuple[float, ...]], results: list[dict[str, Any]], note: str
+    ) -> None:
+        """Results in grid order (first parameter slowest), one dict per combination."""
+        (self.x_name, self.xs), (self.y_name, self.ys) = list(grid.items())
+        self.results = results
+        self.note = note
+        self._draw()
+
+    def _draw(self) -> None:
+        if not self.results:
+            return
+        stat = self.stat_box.currentText()
+        values = np.array([r[stat] for r in self.results], dtype=float).reshape(
+            len(self.xs), len(self.ys)
+        )
+        self.grid_values = values
+        finite = values[np.isfinite(values)]
+        self.image.setImage(values, autoLevels=False)
+        if finite.size:
+            self.colorbar.setLevels((float(finite.min()), float(finite.max())))
+        self.plot.setLabel("bottom", self.x_name)
+        self.plot.setLabel("left", self.y_name)
+        for axis, labels in (("bottom", self.xs), ("left", self.ys)):
+            step = max(1, len(labels) // 12)  # at most about a dozen labels
+            ticks = [(i + 0.5, f"{v:g}") for i, v in enumerate(labels) if i % step == 0]
+            self.plot.getAxis(axis).setTicks([ticks])
+        best = np.unravel_index(np.nanargmax(values), values.shape) if finite.size else None
+        if best is not None:
+            self.best = {self.x_name: self.xs[best[0]], self.y_name: self.ys[best[1]]}
+            self.message.setText(
+                f"{self.note}. Best {stat} {values[best]:.3f} at "
+                f"{self.x_name}={self.xs[best[0]]:g}, {self.y_name}={self.ys[best[1]]:g}. "
+                "Click a cell to run its backtest."
+            )
+
+    def cell_at(self, i: int, j: int) -> dict[str, float]:
+        return {self.x_name: self.xs[i], self.y_name: self.ys[j]}
+
+    def _on_click(self, event: Any) -> None:
+        pos = event.pos()
+        i, j = int(pos.x()), int(pos.y())
+        if 0 <= i < len(self.xs) and 0 <= j < len(self.ys):
+            self.cell_chosen.emit(self.cell_at(i, j))
