@@ -31,6 +31,7 @@ from app.data_actions import DataController
 from app.errors import ErrorReporter
 from app.panels import PANELS, PanelSpec
 from app.paths import app_paths
+from app.positioning_actions import PositioningController
 from app.settings import (
     LAYOUT_VERSION,
     open_settings,
@@ -46,6 +47,7 @@ from widgets.activity_log import ActivityLog
 from widgets.data_panel import DataPanel
 from widgets.equity_panel import EquityPanel
 from widgets.job_status import JobStatus
+from widgets.positioning_panel import PositioningPanel
 from widgets.regime_panel import RegimePanel
 from widgets.rule16_panel import Rule16Panel
 from widgets.stats_panel import StatsPanel
@@ -104,6 +106,12 @@ class MainWindow(QMainWindow):
             self.data.store_path,
         )
         self.data.series_changed.connect(self.strategy.set_rows)
+        self.positioning = PositioningController(
+            self,
+            self._panel("dockTriggersFlows", PositioningPanel),
+            self._panel("dockStrategy", StrategyPanel),
+            self.data.store_path,
+        )
         self.sweeps = SweepController(
             self,
             self._panel("dockSweep", SweepPanel),

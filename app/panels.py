@@ -13,6 +13,7 @@ from engine.data.sources import source_names
 from widgets.data_panel import DataPanel
 from widgets.equity_panel import EquityPanel
 from widgets.placeholder import PlaceholderPanel
+from widgets.positioning_panel import PositioningPanel
 from widgets.regime_panel import RegimePanel
 from widgets.rule16_panel import Rule16Panel
 from widgets.stats_panel import StatsPanel
@@ -54,16 +55,7 @@ PANELS: tuple[PanelSpec, ...] = (
         ),
         tab_with="dockEquity",
     ),
-    PanelSpec(
-        "Triggers & Flows",
-        "dockTriggersFlows",
-        Area.BottomDockWidgetArea,
-        _placeholder(
-            "Triggers & Flows",
-            "Tomorrow's signal flip prices per instrument and estimated CTA flows "
-            "for flat, up and down scenarios.",
-        ),
-    ),
+    PanelSpec("Triggers & Flows", "dockTriggersFlows", Area.BottomDockWidgetArea, PositioningPanel),
     PanelSpec(
         "Data",
         "dockData",

@@ -151,7 +151,7 @@ def trigger_levels(
                 extra = {
                     "reverse_price": solved["reverse_price"],
                     "tomorrow_if_unchanged": solved["tomorrow_if_unchanged"],
-                    "zero_at": solved["zero_at"],
+                    "zero_range": solved["zero_range"],
                 }
             else:
                 price, current = _flip(p, spec)

@@ -132,3 +132,14 @@ def test_flows_skip_negative_and_short_series() -> None:
     assert "NEG" in out["skipped"] and set(out["positions"]) == {"X", "Y"}
     with pytest.raises(ValueError, match="AUM"):
         estimate_flows(prices, aum=-1)
+
+
+def test_blend_rows_in_trigger_levels() -> None:
+    prices = _prices()
+    rows = trigger_levels(prices, parse_signals("blend:20/60/120"))
+    assert len(rows) == 2
+    for row in rows:
+        assert {"reverse_price", "zero_range", "tomorrow_if_unchanged"} <= set(row)
+        p = prices[row["symbol"]].to_numpy()
+        anchors = [p[-lb] for lb in (20, 60, 120)]
+        assert row["price"] in anchors  # the blend only jumps at its components' flip prices

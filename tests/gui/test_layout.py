@@ -47,6 +47,7 @@ def test_unbuilt_panels_are_clear_placeholders(window) -> None:
         "dockStatistics",
         "dockEquity",
         "dockSweep",
+        "dockTriggersFlows",
     }
     for spec in PANELS:
         panel = window.panels[spec.object_name]

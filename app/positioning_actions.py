@@ -1,0 +1,81 @@
+"""Triggers & Flows dock: trigger levels and flow estimates in a worker; the deleveraging
+simulator (a few multiplications) directly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+
+from engine.jobs import Job, Progress
+from widgets.positioning_panel import PositioningPanel
+from widgets.strategy_panel import StrategyPanel
+
+if TYPE_CHECKING:
+    from app.mainwindow import MainWindow
+
+
+def positioning_job(
+    store_path: Path, symbols: list[str], signals: str, aum: float, target: float, sigmas: float
+) -> Job[dict[str, Any]]:
+    from engine.data.store import MarketStore
+    from engine.flows import estimate_flows
+    from engine.triggers import parse_signals, trigger_levels
+
+    specs = parse_signals(signals)  # bad text fails here, before any I/O
+    yield Progress(0.0, "Loading prices")
+    prices = MarketStore(store_path).read_closes(symbols)
+    yield Progress(30.0, "Trigger levels")
+    triggers = trigger_levels(prices, specs)
+    yield Progress(60.0, "Flow scenarios")
+    flows = estimate_flows(prices, aum, target, sigmas)
+    return {"triggers": triggers, "flows": flows, "date": f"{prices.index[-1]:%Y-%m-%d}"}
+
+
+class PositioningController(QObject):
+    def __init__(
+        self, window: MainWindow, panel: PositioningPanel, strategy: StrategyPanel, store_path: Path
+    ):
+        super().__init__(window)
+        self.window = window
+        self.panel = panel
+        self.strategy = strategy
+        self.store_path = store_path
+        self.last: dict[str, Any] | None = None
+        panel.refresh_requested.connect(self.refresh)
+        panel.deleverage_requested.connect(self.deleverage)
+
+    def refresh(self, signals: str, aum: float, target: float, sigmas: float) -> None:
+        symbols = self.strategy.symbols()
+        if not symbols:
+            self.panel.status.setText("Tick instruments in the Strategy dock first.")
+            return
+
+        def done(out: dict[str, Any]) -> None:
+            self.last = out
+            self.panel.show_triggers(out["triggers"])
+            self.panel.show_flows(out["flows"])
+            near = sum(1 for r in out["triggers"] if abs(r["distance_sigma"]) <= 1.0)
+            if not out["flows"].get("skipped"):
+                self.panel.status.setText(
+                    f"As of {out['date']}: {len(out['triggers'])} triggers, {near} within 1 sigma "
+                    "(highlighted)."
+                )
+
+        self.window.run_job(
+            "Triggers and flows",
+            lambda: positioning_job(self.store_path, symbols, signals, aum, target, sigmas),
+            done,
+        )
+
+    def deleverage(self, path: str, target: float, cap: float) -> None:
+        from engine.deleverage import deleverage_path
+
+        try:
+            vols = [float(x) for x in path.split(",") if x.strip()]
+            out = deleverage_path(vols, target, cap)
+        except ValueError as exc:
+            self.panel.delev_summary.setText(f"<span style='color:#ff6b6b'>VIX path: {exc}</span>")
+            return
+        self.panel.show_deleverage(out, self.panel.aum_box.value() * 1e9)

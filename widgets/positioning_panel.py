@@ -1,0 +1,251 @@
+"""Triggers & Flows dock: signal flip prices, estimated CTA flows by scenario with a bar
+chart, and a vol-control deleveraging simulator with a VIX path editor."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from widgets import charts
+from widgets.inputs import number_box
+
+NEAR = QColor("#5a4a1a")
+SCENARIO_COLUMNS = [
+    ("flat", "1d"),
+    ("up", "1d"),
+    ("down", "1d"),
+    ("flat", "1w"),
+    ("up", "1w"),
+    ("down", "1w"),
+]
+
+
+class NumberItem(QTableWidgetItem):
+    """A table cell that sorts by its number, not its text."""
+
+    def __init__(self, value: float, text: str) -> None:
+        super().__init__(text)
+        self.value = value
+        self.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        if isinstance(other, NumberItem):
+            return self.value < other.value
+        return super().__lt__(other)
+
+
+def _table(headers: list[str], parent: QWidget) -> QTableWidget:
+    table = QTableWidget(0, len(headers), parent)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    table.setSortingEnabled(True)
+    return table
+
+
+class PositioningPanel(QWidget):
+    """Emits requests; the app runs the engine and calls the ``show_*`` methods."""
+
+    refresh_requested = Signal(str, float, float, float)  # signals, AUM, vol target, sigmas
+    deleverage_requested = Signal(str, float, float)  # VIX path, target, max leverage
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("positioningPanel")
+        self.signals_edit = QLineEdit(
+            "ret:252,sma:200,smax:50/200,emax:16/64,blend:63/126/189/252", self
+        )
+        self.aum_box = number_box(
+            0.1, 100_000.0, 300.0, step=10.0, suffix=" bn", name="aumBox", parent=self
+        )
+        self.target_box = number_box(
+            0.01, 1.0, 0.10, decimals=3, step=0.01, name="flowTarget", parent=self
+        )
+        self.sigmas_box = number_box(
+            0.0, 10.0, 2.0, decimals=1, step=0.5, name="sigmasBox", parent=self
+        )
+        self.refresh_button = QPushButton("Refresh", self)
+        self.status = QLabel("Triggers and flows use the Strategy dock's universe.", self)
+        self.status.setWordWrap(True)
+
+        top = QFormLayout()
+        top.addRow("Signals", self.signals_edit)
+        row = QHBoxLayout()
+        for label, box in (
+            ("AUM", self.aum_box),
+            ("vol target", self.target_box),
+            ("scenario sigmas", self.sigmas_box),
+        ):
+            row.addWidget(QLabel(label, self))
+            row.addWidget(box)
+        row.addWidget(self.refresh_button)
+        top.addRow(row)
+
+        self.triggers = _table(
+            [
+                "Symbol",
+                "Signal",
+                "Last",
+                "Flip price",
+                "Distance %",
+                "Distance σ",
+                "Now",
+                "Flips if",
+            ],
+            self,
+        )
+        self.triggers.setObjectName("triggerTable")
+        self.flows = _table(
+            ["Symbol", "Position $bn"] + [f"{s} {h}" for s, h in SCENARIO_COLUMNS], self
+        )
+        self.flows.setObjectName("flowTable")
+        charts.configure()
+        self.bars = pg.PlotWidget(self)
+        self.bars.setObjectName("flowBars")
+        self.bars.setLabel("left", "1-week flow, down scenario ($bn)")
+
+        flows_page = QWidget(self)
+        flows_layout = QHBoxLayout(flows_page)
+        flows_layout.addWidget(self.flows, 3)
+        flows_layout.addWidget(self.bars, 2)
+
+        self.vix_path = QLineEdit("20,25,30,35,40", self)
+        self.vix_path.setObjectName("vixPathEdit")
+        self.delev_target = number_box(
+            0.01, 1.0, 0.10, decimals=3, step=0.01, name="delevTarget", parent=self
+        )
+        self.delev_cap = number_box(
+            0.1, 10.0, 2.0, decimals=2, step=0.25, name="delevCap", parent=self
+        )
+        self.delev_button = QPushButton("Simulate", self)
+        self.delev_table = _table(
+            ["VIX", "Exposure", "NAV sold", "Cumulative sold", "Amount sold $bn"], self
+        )
+        self.delev_table.setObjectName("deleverageTable")
+        self.delev_table.setSortingEnabled(False)
+        self.delev_summary = QLabel(self)
+        delev_page = QWidget(self)
+        delev_layout = QVBoxLayout(delev_page)
+        delev_form = QHBoxLayout()
+        for label, widget in (
+            ("VIX path", self.vix_path),
+            ("target", self.delev_target),
+            ("max leverage", self.delev_cap),
+        ):
+            delev_form.addWidget(QLabel(label, self))
+            delev_form.addWidget(widget)
+        delev_form.addWidget(self.delev_button)
+        delev_layout.addLayout(delev_form)
+        delev_layout.addWidget(self.delev_table)
+        delev_layout.addWidget(self.delev_summary)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setMinimumHeight(260)  # the dock scrolls rather than squash the tables
+        self.tabs.addTab(self.triggers, "Trigger levels")
+        self.tabs.addTab(flows_page, "Flows")
+        self.tabs.addTab(delev_page, "Deleveraging")
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.status)
+        layout.addWidget(self.tabs, 1)
+
+        self.refresh_button.clicked.connect(self._refresh)
+        self.delev_button.clicked.connect(self._deleverage)
+
+    def _refresh(self) -> None:
+        self.refresh_requested.emit(
+            self.signals_edit.text(),
+            self.aum_box.value() * 1e9,
+            self.target_box.value(),
+            self.sigmas_box.value(),
+        )
+
+    def _deleverage(self) -> None:
+        self.deleverage_requested.emit(
+            self.vix_path.text(), self.delev_target.value(), self.delev_cap.value()
+        )
+
+    def show_triggers(self, rows: list[dict[str, Any]]) -> None:
+        self.triggers.setSortingEnabled(False)
+        self.triggers.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            near = math.isfinite(row["distance_sigma"]) and abs(row["distance_sigma"]) <= 1.0
+            cells = [
+                QTableWidgetItem(row["symbol"]),
+                QTableWidgetItem(row["signal"]),
+                NumberItem(row["last"], f"{row['last']:,.4g}"),
+                NumberItem(row["price"], f"{row['price']:,.4g}"),
+                NumberItem(row["distance_pct"], f"{row['distance_pct']:+.2f}%"),
+                NumberItem(abs(row["distance_sigma"]), f"{row['distance_sigma']:+.2f}"),
+                NumberItem(row["current"], f"{row['current']:+.2f}"),
+                QTableWidgetItem(row["flips_if"]),
+            ]
+            for c, item in enumerate(cells):
+                if near:
+                    item.setBackground(QBrush(NEAR))
+                self.triggers.setItem(r, c, item)
+        self.triggers.setSortingEnabled(True)
+        self.triggers.sortItems(5)
+
+    def show_flows(self, flows: dict[str, Any]) -> None:
+        symbols = list(flows["positions"])
+        self.flows.setSortingEnabled(False)
+        self.flows.setRowCount(len(symbols) + 1)
+        for r, symbol in enumerate([*symbols, "total"]):
+            pos = flows["positions"].get(symbol, sum(flows["positions"].values()))
+            self.flows.setItem(r, 0, QTableWidgetItem(symbol))
+            self.flows.setItem(r, 1, NumberItem(pos, f"{pos / 1e9:,.1f}"))
+            for c, (scenario, horizon) in enumerate(SCENARIO_COLUMNS, start=2):
+                value = flows["scenarios"][scenario][horizon][symbol]
+                self.flows.setItem(r, c, NumberItem(value, f"{value / 1e9:+,.1f}"))
+        self.flows.setSortingEnabled(True)
+        down = np.array([flows["scenarios"]["down"]["1w"][s] / 1e9 for s in symbols])
+        self.bars.clear()
+        colors = [charts.RUN_COLORS[3] if v < 0 else charts.RUN_COLORS[2] for v in down]
+        self.bars.addItem(
+            pg.BarGraphItem(x=np.arange(len(symbols)), height=down, width=0.7, brushes=colors)
+        )
+        self.bars.getAxis("bottom").setTicks([[(i, s) for i, s in enumerate(symbols)]])
+        skipped = flows.get("skipped", {})
+        if skipped:
+            self.status.setText(
+                "Flows leave out " + "; ".join(f"{k}: {v}" for k, v in skipped.items())
+            )
+
+    def show_deleverage(self, out: dict[str, Any], aum: float) -> None:
+        steps = out["steps"]
+        self.delev_table.setRowCount(len(steps))
+        for r, step in enumerate(steps):
+            cells = [
+                f"{step['vix']:g}",
+                f"{step['exposure']:.4f}",
+                f"{step['nav_sold'] * 100:.2f}%",
+                f"{step['cumulative_nav_sold'] * 100:.2f}%",
+                f"{step['nav_sold'] * aum / 1e9:,.1f}",
+            ]
+            for c, text in enumerate(cells):
+                self.delev_table.setItem(r, c, QTableWidgetItem(text))
+        self.delev_summary.setText(
+            f"Vol-control funds at a {out['target'] * 100:g}% target sell "
+            f"{out['total_nav_sold'] * 100:.1f}% of NAV along this path "
+            f"(${out['total_nav_sold'] * aum / 1e9:,.1f}bn of ${aum / 1e9:,.0f}bn)."
+        )
