@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.data_actions import DataController
 from app.errors import ErrorReporter
+from app.event_actions import EventController
 from app.panels import PANELS, PanelSpec
 from app.paths import app_paths
 from app.positioning_actions import PositioningController
@@ -46,6 +47,7 @@ from engine.jobs import Job
 from widgets.activity_log import ActivityLog
 from widgets.data_panel import DataPanel
 from widgets.equity_panel import EquityPanel
+from widgets.event_panel import EventPanel
 from widgets.job_status import JobStatus
 from widgets.positioning_panel import PositioningPanel
 from widgets.regime_panel import RegimePanel
@@ -112,6 +114,15 @@ class MainWindow(QMainWindow):
             self._panel("dockStrategy", StrategyPanel),
             self.data.store_path,
         )
+        self.replays = EventController(
+            self,
+            self._panel("dockEventReplay", EventPanel),
+            self._panel("dockStrategy", StrategyPanel),
+            self.regime_panel,
+            self.rule16_panel,
+            self.data.store_path,
+        )
+        self.data.series_changed.connect(self.replays.set_rows)
         self.sweeps = SweepController(
             self,
             self._panel("dockSweep", SweepPanel),

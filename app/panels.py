@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWidget
 from engine.data.sources import source_names
 from widgets.data_panel import DataPanel
 from widgets.equity_panel import EquityPanel
-from widgets.placeholder import PlaceholderPanel
+from widgets.event_panel import EventPanel
 from widgets.positioning_panel import PositioningPanel
 from widgets.regime_panel import RegimePanel
 from widgets.rule16_panel import Rule16Panel
@@ -34,10 +34,6 @@ class PanelSpec:
     tab_with: str | None = None  # object_name of the dock this one is tabbed behind by default
 
 
-def _placeholder(title: str, description: str) -> Callable[[], QWidget]:
-    return partial(PlaceholderPanel, title, description)
-
-
 PANELS: tuple[PanelSpec, ...] = (
     PanelSpec("VIX Regime", "dockVixRegime", Area.LeftDockWidgetArea, RegimePanel),
     PanelSpec("Rule of 16", "dockRule16", Area.LeftDockWidgetArea, Rule16Panel),
@@ -46,14 +42,7 @@ PANELS: tuple[PanelSpec, ...] = (
     PanelSpec("Equity", "dockEquity", Area.TopDockWidgetArea, EquityPanel),
     PanelSpec("Sweep", "dockSweep", Area.TopDockWidgetArea, SweepPanel, tab_with="dockEquity"),
     PanelSpec(
-        "Event Replay",
-        "dockEventReplay",
-        Area.TopDockWidgetArea,
-        _placeholder(
-            "Event Replay",
-            "Replays of stress events: 5 Aug 2024, Mar 2020, Feb 2018 and 2008.",
-        ),
-        tab_with="dockEquity",
+        "Event Replay", "dockEventReplay", Area.TopDockWidgetArea, EventPanel, tab_with="dockEquity"
     ),
     PanelSpec("Triggers & Flows", "dockTriggersFlows", Area.BottomDockWidgetArea, PositioningPanel),
     PanelSpec(

@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtWidgets import QDockWidget, QLabel
+from PySide6.QtWidgets import QDockWidget
 
 from app.panels import PANELS
 from app.paths import app_paths
 from app.settings import KEY_GEOMETRY, KEY_STATE, KEY_VERSION, LAYOUT_VERSION, open_settings
-from widgets.placeholder import PlaceholderPanel
 
 NINE_DOCKS = [
     "VIX Regime",
@@ -38,22 +37,9 @@ def test_nine_docks_with_unique_object_names(window) -> None:
     assert window.docks["dockTriggersFlows"].windowTitle() == "Triggers && Flows"
 
 
-def test_unbuilt_panels_are_clear_placeholders(window) -> None:
-    built = {
-        "dockVixRegime",
-        "dockRule16",
-        "dockData",
-        "dockStrategy",
-        "dockStatistics",
-        "dockEquity",
-        "dockSweep",
-        "dockTriggersFlows",
-    }
-    for spec in PANELS:
-        panel = window.panels[spec.object_name]
-        assert isinstance(panel, PlaceholderPanel) == (spec.object_name not in built)
-        if isinstance(panel, PlaceholderPanel):
-            assert "Not available yet" in panel.findChild(QLabel, "placeholderText").text()
+def test_every_dock_holds_a_real_panel(window) -> None:
+    kinds = {type(window.panels[spec.object_name]).__name__ for spec in PANELS}
+    assert len(kinds) == 9  # one panel class per dock, no placeholders left
 
 
 def test_view_menu_toggles_every_dock_and_resets(window, qtbot) -> None:

@@ -1,0 +1,157 @@
+"""Event Replay dock: pick a stress event, replay it day by day with a slider or Play; the
+VIX gauge and the rule-of-16 panel follow the replayed date."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.events import events
+from widgets import charts
+
+PLAY_MS = 150
+
+
+class EventPanel(QWidget):
+    """Emits ``run_requested(event name)``; ``day_changed(row)`` as the slider moves."""
+
+    run_requested = Signal(str)
+    day_changed = Signal(dict)  # one row of the replay's "days"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("eventPanel")
+        self.event_box = QComboBox(self)
+        for name, event in events().items():
+            self.event_box.addItem(event.title, name)
+        self.description = QLabel(self)
+        self.description.setWordWrap(True)
+        self.run_button = QPushButton("Replay", self)
+        self.play_button = QPushButton("Play", self)
+        self.play_button.setCheckable(True)
+        self.play_button.setEnabled(False)
+        self.slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.slider.setEnabled(False)
+        self.readout = QLabel(
+            "Pick an event and press Replay (uses the Strategy dock's preset and universe).", self
+        )
+        self.readout.setObjectName("replayReadout")
+        self.readout.setWordWrap(True)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+
+        charts.configure()
+        self.view = pg.GraphicsLayoutWidget(self)
+        self.vix_plot = self.view.addPlot(row=0, col=0)
+        self.vix_plot.setLabel("left", "VIX")
+        self.vix_plot.hideAxis("bottom")
+        self.pnl_plot = self.view.addPlot(row=1, col=0, axisItems={"bottom": pg.DateAxisItem()})
+        self.pnl_plot.setLabel("left", "strategy %")
+        self.pnl_plot.setXLink(self.vix_plot)
+        self.vix_curve = charts.fast_curve(self.vix_plot, charts.RUN_COLORS[3])
+        self.pnl_curve = charts.fast_curve(self.pnl_plot, charts.RUN_COLORS[0])
+        self.lines = [pg.InfiniteLine(angle=90, pen=pg.mkPen("#aaa")) for _ in range(2)]
+        self.vix_plot.addItem(self.lines[0], ignoreBounds=True)
+        self.pnl_plot.addItem(self.lines[1], ignoreBounds=True)
+
+        row = QHBoxLayout()
+        row.addWidget(self.event_box, 1)
+        row.addWidget(self.run_button)
+        row.addWidget(self.play_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.description)
+        layout.addWidget(self.slider)
+        layout.addWidget(self.readout)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.summary)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(PLAY_MS)
+        self.timer.timeout.connect(self._step)
+        self.event_box.currentIndexChanged.connect(self._describe)
+        self.run_button.clicked.connect(lambda: self.run_requested.emit(self.event_name))
+        self.play_button.toggled.connect(self._play)
+        self.slider.valueChanged.connect(self._on_slider)
+        self.days: list[dict[str, Any]] = []
+        self.seconds = np.empty(0)
+        self._describe()
+
+    @property
+    def event_name(self) -> str:
+        return str(self.event_box.currentData())
+
+    def _describe(self) -> None:
+        event = events()[self.event_name]
+        self.description.setText(
+            f"{event.start:%d %b %Y} - {event.end:%d %b %Y}: {event.description}"
+        )
+
+    def show_replay(self, out: dict[str, Any]) -> None:
+        self.days = out["days"]
+        self.seconds = np.array(
+            [np.datetime64(d["date"]).astype("datetime64[s]").astype(np.float64) for d in self.days]
+        )
+        vix = np.array([d["vix"] for d in self.days], dtype=float)
+        pnl = np.array([d["strategy_cumulative"] * 100 for d in self.days], dtype=float)
+        self.vix_curve.setData(*charts.finite(self.seconds, vix))
+        self.pnl_curve.setData(*charts.finite(self.seconds, pnl))
+        s = out["summary"]
+        index_text = (
+            f", equity index {s['index_return'] * 100:+.1f}%" if "index_return" in s else ""
+        )
+        self.summary.setText(
+            f"{out['preset']}: strategy {s['strategy_return'] * 100:+.2f}% over the window"
+            f"{index_text}; "
+            f"VIX {s['vix_start']:.2f} -> max {s['vix_max']:.2f} on {s['vix_max_date']}; "
+            f"net flow ${s['net_flow'] / 1e9:+,.2f}bn per ${out['aum'] / 1e9:,.0f}bn."
+        )
+        self.slider.setRange(0, len(self.days) - 1)
+        self.slider.setEnabled(True)
+        self.play_button.setEnabled(True)
+        peak = out["event"]["peak"]
+        start = next((i for i, d in enumerate(self.days) if d["date"] >= peak), 0)
+        self.slider.setValue(start)
+        self._on_slider(start)
+
+    def _on_slider(self, i: int) -> None:
+        if not self.days:
+            return
+        day = self.days[i]
+        for line in self.lines:
+            line.setPos(self.seconds[i])
+        index_text = f"  index {day['index']:,.2f}" if "index" in day else ""
+        self.readout.setText(
+            f"<b>{day['date']}</b>  VIX {day['vix']:.2f}{index_text}  strategy "
+            f"{day['strategy_cumulative'] * 100:+.2f}% so far  gross exposure "
+            f"{day['gross_exposure']:.2f}  flow ${day['flow_total'] / 1e9:+,.2f}bn"
+        )
+        self.day_changed.emit(day)
+
+    def _play(self, on: bool) -> None:
+        if on:
+            if self.slider.value() >= self.slider.maximum():
+                self.slider.setValue(0)
+            self.timer.start()
+            self.play_button.setText("Pause")
+        else:
+            self.timer.stop()
+            self.play_button.setText("Play")
+
+    def _step(self) -> None:
+        if self.slider.value() >= self.slider.maximum():
+            self.play_button.setChecked(False)
+            return
+        self.slider.setValue(self.slider.value() + 1)
