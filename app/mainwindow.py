@@ -33,6 +33,7 @@ from app.event_actions import EventController
 from app.panels import PANELS, PanelSpec
 from app.paths import app_paths
 from app.positioning_actions import PositioningController
+from app.regime_actions import RegimeController
 from app.settings import (
     LAYOUT_VERSION,
     open_settings,
@@ -123,6 +124,10 @@ class MainWindow(QMainWindow):
             self.data.store_path,
         )
         self.data.series_changed.connect(self.replays.set_rows)
+        self.regimes = RegimeController(
+            self, self.regime_panel, self.rule16_panel, self.settings, self.data.store_path
+        )
+        self.data.series_changed.connect(self.regimes.set_rows)
         self.sweeps = SweepController(
             self,
             self._panel("dockSweep", SweepPanel),

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +26,7 @@ from engine.vix import (
 )
 from widgets.inputs import number_box, set_quietly
 from widgets.palette import ZONE_COLORS
+from widgets.regime_history import RegimeHistory
 from widgets.vix_gauge import VixGauge
 
 DEFAULT_VIX = 20.60  # the research report's "now" reading
@@ -68,12 +70,22 @@ class RegimePanel(QWidget):
             row.addWidget(box)
             box.valueChanged.connect(self._on_thresholds_edited)
 
+        gauge_page = QWidget(self)
+        gauge_layout = QVBoxLayout(gauge_page)
+        gauge_layout.setContentsMargins(0, 0, 0, 0)
+        gauge_layout.addWidget(self.gauge, 1)
+        gauge_layout.addWidget(self.zone_label)
+        gauge_layout.addWidget(self.move_label)
+        gauge_layout.addWidget(self.table)
+        self.history = RegimeHistory(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(gauge_page, "Gauge")
+        self.tabs.addTab(self.history, "History")
+        self.history.date_picked.connect(lambda _day, vix: self._on_vix_edited_from(vix))
+
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.gauge, 1)
-        layout.addWidget(self.zone_label)
-        layout.addWidget(self.move_label)
-        layout.addWidget(self.table)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(thresholds_box)
         layout.addWidget(self.error_label)
 
@@ -104,6 +116,18 @@ class RegimePanel(QWidget):
         """Show a reading set from elsewhere (no vix_changed echo)."""
         set_quietly(self.vix_box, value)
         self._refresh()
+
+    def _on_vix_edited_from(self, value: float) -> None:
+        """A reading chosen in the history (an alert day) becomes the current one."""
+        self.vix_box.setValue(value)
+
+    def set_thresholds(self, bounds: tuple[float, ...]) -> None:
+        """Apply saved thresholds (through the boxes, so validation and signals run)."""
+        for box, value in zip(self.threshold_boxes, bounds, strict=True):
+            box.blockSignals(True)
+            box.setValue(value)
+            box.blockSignals(False)
+        self._on_thresholds_edited()
 
     def _on_vix_edited(self, value: float) -> None:
         self._refresh()

@@ -1,0 +1,115 @@
+"""VIX Regime dock: history, zones and alerts of the store's VIX in a worker; the latest close
+becomes the current reading; thresholds are saved in the settings."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6.QtCore import QObject, QSettings
+
+from engine.jobs import Job, Progress
+from engine.vix import ZoneThresholds
+from widgets.regime_panel import RegimePanel
+from widgets.rule16_panel import Rule16Panel
+
+if TYPE_CHECKING:
+    from app.mainwindow import MainWindow
+
+log = logging.getLogger(__name__)
+KEY_THRESHOLDS = "vix/thresholds"
+
+
+def regime_job(store_path: Path, symbol: str, thresholds: ZoneThresholds) -> Job[dict[str, Any]]:
+    from engine import regime
+    from engine.data.store import MarketStore
+
+    yield Progress(0.0, f"Reading {symbol}")
+    store = MarketStore(store_path)
+    info = store.info(symbol)
+    closes = store.read(symbol, ["close"])["close"].dropna()
+    yield Progress(50.0, "Zones and alerts")
+    alerts = regime.alerts(closes)
+    for alert in alerts:
+        alert["seconds"] = float(
+            np.datetime64(alert["date"]).astype("datetime64[s]").astype(np.float64)
+        )
+    return {
+        "symbol": symbol,
+        "source": info.source,
+        "first": info.first,
+        "last": info.last,
+        "seconds": closes.index.values.astype("datetime64[s]").astype(np.float64),
+        "closes": closes.to_numpy(),
+        "zones": regime.zone_stats(closes, thresholds),
+        "alerts": alerts,
+        "latest": float(closes.iloc[-1]),
+    }
+
+
+class RegimeController(QObject):
+    def __init__(
+        self,
+        window: MainWindow,
+        panel: RegimePanel,
+        rule16: Rule16Panel,
+        settings: QSettings,
+        store_path: Path,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.panel = panel
+        self.rule16 = rule16
+        self.settings = settings
+        self.store_path = store_path
+        self.symbol: str | None = None
+        self.last: dict[str, Any] | None = None
+        self._restore_thresholds()
+        panel.thresholds_changed.connect(self._thresholds_changed)
+
+    def _restore_thresholds(self) -> None:
+        saved = self.settings.value(KEY_THRESHOLDS)
+        if not saved:
+            return
+        try:
+            values = saved if isinstance(saved, list) else str(saved).split(",")
+            thresholds = ZoneThresholds(tuple(float(v) for v in values))
+        except (ValueError, TypeError):
+            log.warning("saved VIX thresholds %r are invalid: defaults kept", saved)
+            return
+        self.panel.set_thresholds(thresholds.bounds)
+
+    def _thresholds_changed(self, thresholds: ZoneThresholds) -> None:
+        self.settings.setValue(KEY_THRESHOLDS, ",".join(f"{b:g}" for b in thresholds.bounds))
+        self.refresh(follow_latest=False)
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        from app.strategy_actions import pick_vix_symbol
+
+        symbol = pick_vix_symbol(rows)
+        first = self.symbol is None
+        if symbol != self.symbol:
+            self.symbol = symbol
+            self.refresh(follow_latest=first)
+
+    def refresh(self, follow_latest: bool = False) -> None:
+        if self.symbol is None:
+            return
+        thresholds = self.panel.thresholds
+
+        def done(out: dict[str, Any]) -> None:
+            self.last = out
+            self.panel.history.show_history(out, self.panel.thresholds)
+            if follow_latest:
+                self.panel.set_vix(round(out["latest"], 2))
+                self.rule16.set_vix(round(out["latest"], 2))
+
+        symbol = self.symbol
+        self.window.run_job(
+            f"VIX regime of {symbol}",
+            lambda: regime_job(self.store_path, symbol, thresholds),
+            done,
+            quiet=True,
+        )

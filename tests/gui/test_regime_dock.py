@@ -1,0 +1,44 @@
+"""VIX Regime dock history: the store's VIX, alerts, zone stats, saved thresholds."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine import regime
+from engine.data.store import MarketStore
+
+
+def _ready(window, qtbot) -> None:
+    qtbot.waitUntil(lambda: window.data.is_ready and not window.jobs.running, timeout=30_000)
+    qtbot.waitUntil(
+        lambda: window.regimes.last is not None and not window.jobs.running, timeout=30_000
+    )
+
+
+def test_history_alerts_and_latest_reading(make_window, qtbot) -> None:
+    window = make_window(auto_demo=True)
+    _ready(window, qtbot)
+    vix = MarketStore(window.data.store_path).read("DEMO_VIX")["close"]
+    panel = window.regime_panel
+    assert panel.vix == pytest.approx(round(vix.iloc[-1], 2))  # the latest close is the reading
+    assert window.rule16_panel.vix_box.value() == pytest.approx(round(vix.iloc[-1], 2))
+    expected = regime.alerts(vix)
+    assert panel.history.alerts.count() == len(expected)
+    stats = regime.zone_stats(vix)
+    assert panel.history.stats.item(0, 1).text() == f"{stats['complacency']['days']:,}"
+    _x, y = panel.history.curve.getData()
+    assert len(y) == len(vix)
+    if expected:
+        panel.history.alerts.setCurrentRow(0)  # newest alert first
+        assert panel.vix == pytest.approx(expected[-1]["vix"])
+
+
+def test_thresholds_are_saved_and_restored(make_window, qtbot) -> None:
+    first = make_window(auto_demo=True)
+    _ready(first, qtbot)
+    first.regime_panel.threshold_boxes[0].setValue(13.0)
+    qtbot.waitUntil(lambda: not first.jobs.running, timeout=10_000)
+    first.close()
+    second = make_window(auto_demo=True)
+    _ready(second, qtbot)
+    assert second.regime_panel.thresholds.bounds == (13.0, 20.0, 25.0, 30.0)
