@@ -22,7 +22,9 @@ log = logging.getLogger(__name__)
 KEY_THRESHOLDS = "vix/thresholds"
 
 
-def regime_job(store_path: Path, symbol: str, thresholds: ZoneThresholds) -> Job[dict[str, Any]]:
+def regime_job(
+    store_path: Path, symbol: str, thresholds: ZoneThresholds, index_symbol: str | None = None
+) -> Job[dict[str, Any]]:
     from engine import regime
     from engine.data.store import MarketStore
 
@@ -36,7 +38,28 @@ def regime_job(store_path: Path, symbol: str, thresholds: ZoneThresholds) -> Job
         alert["seconds"] = float(
             np.datetime64(alert["date"]).astype("datetime64[s]").astype(np.float64)
         )
+    implied = None
+    if index_symbol:  # rule of 16 on history: implied vs next-day realised move, 21-day means
+        import math
+
+        import pandas as pd
+
+        level = store.read(index_symbol, ["close"])["close"].dropna()
+        nxt = (level.pct_change().abs() * 100).shift(-1)
+        both = pd.concat(
+            {"implied": closes / math.sqrt(256), "realised": nxt}, axis=1, sort=True
+        ).dropna()
+        smooth = both.rolling(21).mean().dropna()
+        implied = {
+            "index": index_symbol,
+            "seconds": smooth.index.values.astype("datetime64[s]").astype(np.float64),
+            "implied": smooth["implied"].to_numpy(),
+            "realised": smooth["realised"].to_numpy(),
+            "summary": regime.rule16_history(closes, level, thresholds)["all"],
+            "latest_level": float(level.iloc[-1]),
+        }
     return {
+        "rule16": implied,
         "symbol": symbol,
         "source": info.source,
         "first": info.first,
@@ -65,6 +88,7 @@ class RegimeController(QObject):
         self.settings = settings
         self.store_path = store_path
         self.symbol: str | None = None
+        self.index_symbol: str | None = None
         self.last: dict[str, Any] | None = None
         self._restore_thresholds()
         panel.thresholds_changed.connect(self._thresholds_changed)
@@ -89,6 +113,8 @@ class RegimeController(QObject):
         from app.strategy_actions import pick_vix_symbol
 
         symbol = pick_vix_symbol(rows)
+        indices = [r["symbol"] for r in rows if r["kind"] == "index"]
+        self.index_symbol = "SPX" if "SPX" in indices else (indices[0] if indices else None)
         first = self.symbol is None
         if symbol != self.symbol:
             self.symbol = symbol
@@ -105,11 +131,15 @@ class RegimeController(QObject):
             if follow_latest:
                 self.panel.set_vix(round(out["latest"], 2))
                 self.rule16.set_vix(round(out["latest"], 2))
+            if out["rule16"] is not None:
+                self.rule16.show_history(out["rule16"], out["symbol"])
+                if follow_latest:
+                    self.rule16.set_level(round(out["rule16"]["latest_level"], 2))
 
-        symbol = self.symbol
+        symbol, index_symbol = self.symbol, self.index_symbol
         self.window.run_job(
             f"VIX regime of {symbol}",
-            lambda: regime_job(self.store_path, symbol, thresholds),
+            lambda: regime_job(self.store_path, symbol, thresholds, index_symbol),
             done,
             quiet=True,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from engine.annualisation import RULE_OF_16_DAYS
 from engine.vix import Rule16, rule_of_16
+from widgets import charts
 from widgets.inputs import number_box, set_quietly
 from widgets.regime_panel import DEFAULT_VIX
 
@@ -62,10 +64,27 @@ class Rule16Panel(QWidget):
             self.outputs[key] = value
         self.daily_title = grid.itemAtPosition(0, 0).widget()
 
+        charts.configure()
+        self.history_label = QLabel("Implied vs realised: needs a VIX and an index series.", self)
+        self.history_label.setWordWrap(True)
+        self.history_plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
+        self.history_plot.setObjectName("rule16History")
+        self.history_plot.setMinimumHeight(140)
+        self.history_plot.addLegend(offset=(5, 5))
+        self.history_plot.setLabel("left", "daily move %")
+        plot_item = self.history_plot.getPlotItem()
+        self.implied_curve = charts.fast_curve(
+            plot_item, charts.RUN_COLORS[1], name="implied (VIX/16)"
+        )
+        self.realised_curve = charts.fast_curve(
+            plot_item, charts.RUN_COLORS[0], name="realised next day"
+        )
+
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(results)
-        layout.addStretch(1)
+        layout.addWidget(self.history_label)
+        layout.addWidget(self.history_plot, 1)
 
         self.vix_box.valueChanged.connect(self._on_vix_edited)
         self.level_box.valueChanged.connect(self._refresh)
@@ -77,6 +96,17 @@ class Rule16Panel(QWidget):
         """Show a reading set from elsewhere (no vix_changed echo)."""
         set_quietly(self.vix_box, value)
         self._refresh()
+
+    def show_history(self, data: dict, vix_symbol: str) -> None:
+        """21-day means of the implied daily move and the next day's realised move."""
+        self.implied_curve.setData(*charts.finite(data["seconds"], data["implied"]))
+        self.realised_curve.setData(*charts.finite(data["seconds"], data["realised"]))
+        s = data["summary"]
+        self.history_label.setText(
+            f"{vix_symbol} vs {data['index']}: the next day's move beat the implied 1 sigma on "
+            f"{s['share_above_1sigma'] * 100:.1f}% of {s['days']:,} days and 2 sigma on "
+            f"{s['share_above_2sigma'] * 100:.1f}% (a normal distribution: 31.7% and 4.6%)."
+        )
 
     def set_level(self, value: float) -> None:
         self.level_box.setValue(value)

@@ -42,3 +42,17 @@ def test_thresholds_are_saved_and_restored(make_window, qtbot) -> None:
     second = make_window(auto_demo=True)
     _ready(second, qtbot)
     assert second.regime_panel.thresholds.bounds == (13.0, 20.0, 25.0, 30.0)
+
+
+def test_rule16_history_and_level_follow_the_store(make_window, qtbot) -> None:
+    window = make_window(auto_demo=True)
+    _ready(window, qtbot)
+    store = MarketStore(window.data.store_path)
+    vix, spx = store.read("DEMO_VIX")["close"], store.read("DEMO_SPX")["close"]
+    panel = window.rule16_panel
+    assert panel.level_box.value() == pytest.approx(round(spx.iloc[-1], 2))
+    summary = regime.rule16_history(vix, spx)["all"]
+    assert "DEMO_VIX vs DEMO_SPX" in panel.history_label.text()
+    assert f"{summary['share_above_1sigma'] * 100:.1f}%" in panel.history_label.text()
+    _x, y = panel.implied_curve.getData()
+    assert y is not None and len(y) > 1000
