@@ -49,6 +49,19 @@ def dark_palette() -> QPalette:
     return p
 
 
+def light_palette() -> QPalette:
+    """Fusion's standard light palette with the desk's highlight colour."""
+    p = QApplication.style().standardPalette()
+    p.setColor(QPalette.ColorRole.Highlight, QColor("#3d7bd9"))
+    p.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+    return p
+
+
+def apply_theme(app: QApplication, theme: str) -> None:
+    """``dark`` (the default) or ``light`` palette for the whole application."""
+    app.setPalette(dark_palette() if theme == "dark" else light_palette())
+
+
 def configure_application(app: QApplication) -> QApplication:
     """Apply names (so QSettings and appdirs agree), style, palette and icon to ``app``."""
     QCoreApplication.setOrganizationName(APP_AUTHOR)

@@ -7,21 +7,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import (
-    QAction,
     QCloseEvent,
-    QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
-    QKeySequence,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
     QMainWindow,
-    QMessageBox,
     QScrollArea,
     QWidget,
 )
@@ -30,8 +26,8 @@ from app import __version__
 from app.data_actions import DataController
 from app.errors import ErrorReporter
 from app.event_actions import EventController
+from app.menus import build_menus, restore_theme
 from app.panels import PANELS, PanelSpec
-from app.paths import app_paths
 from app.positioning_actions import PositioningController
 from app.regime_actions import RegimeController
 from app.settings import (
@@ -141,7 +137,8 @@ class MainWindow(QMainWindow):
         self.jobs.job_started.connect(self._on_job_started)
         self.jobs.job_finished.connect(self._on_job_finished)
         self.job_status.cancel_requested.connect(self.cancel_current_job)
-        self._build_menus()
+        build_menus(self)
+        restore_theme(self)
 
         self.resize(*DEFAULT_SIZE)
         self._restore = restore
@@ -197,31 +194,6 @@ class MainWindow(QMainWindow):
         rule16 = self.rule16_panel
         regime.vix_changed.connect(rule16.set_vix)
         rule16.vix_changed.connect(regime.set_vix)
-
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-
-        self.view_menu = self.menuBar().addMenu("&View")
-        for dock in self.docks.values():
-            self.view_menu.addAction(dock.toggleViewAction())
-        self.view_menu.addSeparator()
-        self.reset_layout_action = QAction("&Reset layout", self)
-        self.reset_layout_action.triggered.connect(self.reset_layout)
-        self.view_menu.addAction(self.reset_layout_action)
-
-        help_menu = self.menuBar().addMenu("&Help")
-        logs_action = QAction("Open &log folder", self)
-        logs_action.triggered.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(app_paths().logs)))
-        )
-        help_menu.addAction(logs_action)
-        about_action = QAction("&About CTA Desk", self)
-        about_action.triggered.connect(self._about)
-        help_menu.addAction(about_action)
 
     # -- panels ---------------------------------------------------------------------------
     @property
@@ -364,14 +336,6 @@ class MainWindow(QMainWindow):
             self.job_status.cancelling()
 
     # -- lifecycle ------------------------------------------------------------------------
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About CTA Desk",
-            f"<b>CTA Desk {__version__}</b><p>CTA trend-following strategies and the VIX.</p>"
-            f"<p>Data: {app_paths().data}<br>Logs: {app_paths().logs}</p>",
-        )
-
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.save_on_close and self.default_state is not None:
             self.save_layout()

@@ -4,15 +4,32 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtWidgets import QWidget
 
-BACKGROUND = "#161a21"
-FOREGROUND = "#c9d1dc"
+THEMES = {"dark": ("#161a21", "#c9d1dc"), "light": ("#ffffff", "#30343b")}
 RUN_COLORS = ("#3d9be9", "#f2c12e", "#8cc63f", "#d93a3a", "#b07cf2")
+_current = {"theme": "dark"}
 
 
 def configure() -> None:
-    """Explicit colours for the dark theme; anti-aliasing off keeps long curves fast."""
-    pg.setConfigOptions(background=BACKGROUND, foreground=FOREGROUND, antialias=False)
+    """Explicit colours for the current theme; anti-aliasing off keeps long curves fast."""
+    background, foreground = THEMES[_current["theme"]]
+    pg.setConfigOptions(background=background, foreground=foreground, antialias=False)
+
+
+def apply_theme(root: QWidget, theme: str) -> None:
+    """Switch every chart under ``root`` (and those built later) to ``theme``."""
+    if theme not in THEMES:
+        raise ValueError(f"unknown theme {theme!r}")
+    _current["theme"] = theme
+    configure()
+    background, foreground = THEMES[theme]
+    for view in root.findChildren(pg.GraphicsView):
+        view.setBackground(background)
+        for item in view.scene().items():
+            if isinstance(item, pg.AxisItem):
+                item.setPen(foreground)
+                item.setTextPen(foreground)
 
 
 def fast_curve(

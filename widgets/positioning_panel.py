@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from widgets import charts
 from widgets.inputs import number_box
+from widgets.table_export import install_table_menu
 
 NEAR = QColor("#5a4a1a")
 SCENARIO_COLUMNS = [
@@ -59,6 +60,7 @@ def _table(headers: list[str], parent: QWidget) -> QTableWidget:
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
     table.setSortingEnabled(True)
+    install_table_menu(table)
     return table
 
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from engine.vix import ZoneThresholds
 from widgets import charts
 from widgets.palette import ZONE_COLORS
+from widgets.table_export import install_table_menu
 
 ALERT_COLORS = {"trend_weakening": "#f2c12e", "risk_cut_jump": "#d93a3a"}
 
@@ -53,6 +54,7 @@ class RegimeHistory(QWidget):
         self.stats.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.stats.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.stats.setMaximumHeight(170)
+        install_table_menu(self.stats)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)

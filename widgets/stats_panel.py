@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from widgets.table_export import install_table_menu
+
 PERCENT_KEYS = {"cagr", "ann_return", "ann_vol", "max_drawdown", "hit_rate", "cost_per_year"}
 LABELS = {
     "sharpe": "Sharpe",
@@ -56,6 +58,7 @@ def _table(rows: int, headers: Sequence[str], parent: QWidget) -> QTableWidget:
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    install_table_menu(table)
     return table
 
 

@@ -44,7 +44,7 @@ def test_every_dock_holds_a_real_panel(window) -> None:
 
 def test_view_menu_toggles_every_dock_and_resets(window, qtbot) -> None:
     texts = [a.text() for a in window.view_menu.actions() if not a.isSeparator()]
-    assert len(texts) == 10 and texts[-1] == "&Reset layout"
+    assert len(texts) == 11 and texts[-1] == "&Reset layout" and "&Light theme" in texts
     data_dock = window.docks["dockData"]
     data_dock.toggleViewAction().trigger()
     assert data_dock.isHidden()

@@ -1,0 +1,130 @@
+"""The main window's menus and keyboard shortcuts (File, Run, View, Help)."""
+
+from __future__ import annotations
+
+import platform
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import __version__
+from app.bootstrap import apply_theme
+from app.paths import app_paths
+from widgets import charts
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from app.mainwindow import MainWindow
+
+KEY_THEME = "view/theme"
+
+
+def _action(
+    window: MainWindow, text: str, slot: Callable[[], object], shortcut: object = None
+) -> QAction:
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    action.triggered.connect(lambda _checked=False: slot())
+    return action
+
+
+def build_menus(window: MainWindow) -> None:
+    panels = window.panels
+    bar = window.menuBar()
+
+    file_menu = bar.addMenu("&File")
+    file_menu.addAction(_action(window, "&Import CSV…", panels["dockData"]._choose_file, "Ctrl+I"))
+    file_menu.addAction(_action(window, "&Fetch online…", panels["dockData"]._choose_source))
+    file_menu.addSeparator()
+    file_menu.addAction(
+        _action(window, "&Save workspace…", panels["dockStrategy"]._save_dialog, "Ctrl+S")
+    )
+    file_menu.addAction(
+        _action(window, "&Load workspace…", panels["dockStrategy"]._load_dialog, "Ctrl+O")
+    )
+    file_menu.addSeparator()
+    file_menu.addAction(_action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit))
+
+    run_menu = bar.addMenu("&Run")
+    run_menu.addAction(
+        _action(window, "Run &backtest", panels["dockStrategy"].run_button.click, "Ctrl+R")
+    )
+    run_menu.addAction(
+        _action(window, "Run &sweep", panels["dockSweep"].run_button.click, "Ctrl+Shift+R")
+    )
+    run_menu.addAction(
+        _action(window, "&Replay event", panels["dockEventReplay"].run_button.click, "Ctrl+E")
+    )
+    run_menu.addAction(
+        _action(
+            window,
+            "Refresh &triggers and flows",
+            panels["dockTriggersFlows"].refresh_button.click,
+            "F5",
+        )
+    )
+    run_menu.addSeparator()
+    run_menu.addAction(
+        _action(window, "&Cancel the running job", window.cancel_current_job, "Ctrl+.")
+    )
+
+    window.view_menu = bar.addMenu("&View")
+    for dock in window.docks.values():
+        window.view_menu.addAction(dock.toggleViewAction())
+    window.view_menu.addSeparator()
+    window.light_action = QAction("&Light theme", window)
+    window.light_action.setCheckable(True)
+    window.light_action.toggled.connect(lambda on: set_theme(window, "light" if on else "dark"))
+    window.view_menu.addAction(window.light_action)
+    window.reset_layout_action = _action(window, "&Reset layout", window.reset_layout)
+    window.view_menu.addAction(window.reset_layout_action)
+
+    help_menu = bar.addMenu("&Help")
+    help_menu.addAction(
+        _action(
+            window,
+            "Open &log folder",
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(app_paths().logs))),
+        )
+    )
+    help_menu.addAction(_action(window, "&About CTA Desk", lambda: about(window)))
+
+
+def set_theme(window: MainWindow, theme: str) -> None:
+    """Apply and remember the theme (palette and every chart)."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        apply_theme(app, theme)
+    charts.apply_theme(window, theme)
+    window.settings.setValue(KEY_THEME, theme)
+
+
+def restore_theme(window: MainWindow) -> None:
+    if window.settings.value(KEY_THEME) == "light":
+        window.light_action.setChecked(True)
+
+
+def about_text() -> str:
+    import numba
+    import numpy
+    import pandas
+    import pyqtgraph
+    from PySide6 import __version__ as pyside
+
+    paths = app_paths()
+    return (
+        f"<b>CTA Desk {__version__}</b><p>CTA trend-following strategies and the VIX.</p>"
+        f"<p>Python {platform.python_version()}, PySide6 {pyside}, "
+        f"pyqtgraph {pyqtgraph.__version__}, "
+        f"numpy {numpy.__version__}, pandas {pandas.__version__}, numba {numba.__version__}</p>"
+        f"<p>Data: {paths.data}<br>Logs: {paths.logs}<br>Cache: {paths.cache}<br>"
+        f"Settings: {paths.settings_file}</p>"
+    )
+
+
+def about(window: MainWindow) -> None:
+    QMessageBox.about(window, "About CTA Desk", about_text())
