@@ -40,6 +40,8 @@ bench: install
 	$(BIN)/python benchmarks/vectorbt_compare.py
 	$(BIN)/python benchmarks/data_import.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/startup.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/chart_pan.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run_to_chart.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
