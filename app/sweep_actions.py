@@ -27,8 +27,17 @@ def sweep_run_job(store_path: Path, grid: dict, base: dict, symbols: list[str]) 
 
     yield Progress(0.0, "Loading prices")
     prices = MarketStore(store_path).read_closes(symbols)
+    # the sweep is defined on percent returns: back-adjusted series with prices <= 0 sit out
+    excluded = [str(c) for c in prices.columns if (prices[c] <= 0).any()]
+    prices = prices.drop(columns=excluded)
+    if prices.empty:
+        raise ValueError(
+            "every ticked instrument has zero or negative prices; the sweep needs percent returns"
+        )
     out = yield from grid_sweep_job(prices.to_numpy(), grid, base)
     out["days"] = len(prices)
+    out["excluded"] = excluded
+    out["instruments"] = prices.shape[1]
     return out
 
 
@@ -80,9 +89,11 @@ class SweepController(QObject):
             self.last = {"grid": grid, **out}
             note = (
                 f"TSMOM sweep (reference semantics) of {out['n_combos']:,} combinations on "
-                f"{len(symbols)} instruments x {out['days']:,} days "
+                f"{out['instruments']} instruments x {out['days']:,} days "
                 f"in {out['compute_seconds']:.2f} s"
             )
+            if out["excluded"]:
+                note += f" ({', '.join(out['excluded'])} left out: non-positive prices)"
             self.sweep.show_results(grid, out["results"], note)
             log.info(note)
 

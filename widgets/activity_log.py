@@ -33,8 +33,12 @@ class QtLogHandler(logging.Handler):
         self.setFormatter(logging.Formatter("%(asctime)s  %(levelname)-7s %(message)s", "%H:%M:%S"))
 
     def emit(self, record: logging.LogRecord) -> None:
+        text = self.format(record)
+        lines = [line for line in text.splitlines() if line.strip()]
+        if len(lines) > 1:  # a traceback: its first and last lines (the dialog and log have all)
+            text = f"{lines[0]} {lines[-1].strip()}"
         with contextlib.suppress(RuntimeError):  # the view is gone (app shutting down)
-            self.bridge.record.emit(self.format(record))
+            self.bridge.record.emit(text)
 
 
 class ActivityLog(QWidget):

@@ -93,6 +93,7 @@ class DataPanel(QWidget):
         self.plot.showGrid(x=False, y=False)
         self.curve = charts.fast_curve(self.plot.getPlotItem(), charts.RUN_COLORS[0])
         self.preview_layout.addWidget(self.plot, 1)
+        self.plot.setVisible(False)  # shown with the first preview (an empty date axis misleads)
 
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.table)
@@ -182,5 +183,6 @@ class DataPanel(QWidget):
         """Plot closes against POSIX seconds (UI thread only)."""
         self.preview_title.setText(label)
         self.curve.setData(*charts.finite(seconds, closes))
+        self.plot.setVisible(True)
         self.plot.enableAutoRange()
         self.preview_symbol = symbol

@@ -224,10 +224,11 @@ def detect_format(header: Sequence[str]) -> str:
 
 
 def _infer_kind(fmt: str, symbol: str) -> str:
-    """Wide panels hold futures (a VIX column there is VIX futures); VIX* or CBOE is vix."""
+    """Wide panels hold futures (a VIX column there is VIX futures); a single series whose
+    symbol contains VIX, or a CBOE file, is vix; anything else an index."""
     if fmt == "wide":
         return "future"
-    return "vix" if fmt == "cboe" or symbol.startswith("VIX") else "index"
+    return "vix" if fmt == "cboe" or "VIX" in symbol else "index"  # VIX, ^VIX, CBOE_VIX, ...
 
 
 def _check_prices(

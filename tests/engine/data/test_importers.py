@@ -192,3 +192,11 @@ def test_two_gigabyte_file_is_refused_by_size_without_reading(tmp_path: Path) ->
         handle.truncate(2 * 1024**3)
     with pytest.raises(DataImportError, match=r"2\.0 GB, over the 512\.0 MB import limit"):
         parse_file(path)
+
+
+@pytest.mark.parametrize(
+    ("symbol", "kind"), [("^VIX", "vix"), ("CBOE_VIX", "vix"), ("SPX", "index")]
+)
+def test_kind_inferred_from_symbol(tmp_path: Path, symbol: str, kind: str) -> None:
+    path = _csv(tmp_path, "Date,Close\n2020-01-02,15\n2020-01-03,16\n")
+    assert parse_file(path, symbol=symbol).series[0].kind == kind
