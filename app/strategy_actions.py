@@ -45,6 +45,12 @@ def pick_vix_symbol(rows: list[dict[str, Any]]) -> str | None:
     return vixes[0] if vixes else None
 
 
+def stress_mask(vix: Any, index: Any, level: float = 25.0) -> np.ndarray:
+    """True on the days whose previous VIX close was >= ``level`` (fear and panic zones)."""
+    aligned = vix.reindex(index, method="ffill").shift(1).to_numpy()
+    return np.nan_to_num(aligned, nan=0.0) >= level
+
+
 def backtest_run_job(
     store_path: Path,
     preset: str,
@@ -77,12 +83,19 @@ def backtest_run_job(
         extras["allocation_mixer"] = metrics.allocation_mixer(
             result.returns, index_returns, sleeves=MIXER_SLEEVES, days=params["annualisation"]
         )
+    benchmark = None
+    if result.modes.get(result.equity_index) == "percent":
+        level = prices[result.equity_index].reindex(result.returns.index).ffill()
+        benchmark = (level / level.dropna().iloc[0]).to_numpy()
     series = EquitySeries(
         label=label,
         seconds=seconds,
         equity=equity,
         drawdown=equity / peak - 1.0,
         leverage=result.gross_exposure.to_numpy(),
+        benchmark=benchmark,
+        benchmark_label=f"{result.equity_index} (benchmark)",
+        stressed=stress_mask(vix, result.returns.index) if vix is not None else None,
     )
     title = (
         f"<b>{label}</b>: {len(symbols)} instruments, {result.returns.index[0]:%Y-%m-%d} .. "

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from widgets import charts
@@ -25,6 +25,9 @@ class EquitySeries:
     equity: np.ndarray
     drawdown: np.ndarray
     leverage: np.ndarray
+    benchmark: np.ndarray | None = None  # the equity index, 1 at the start
+    benchmark_label: str = ""
+    stressed: np.ndarray | None = None  # per day: the previous VIX close was >= 25
 
 
 class EquityPanel(QWidget):
@@ -111,7 +114,33 @@ class EquityPanel(QWidget):
             dd.setData(*charts.finite(run.seconds, run.drawdown * 100.0))
             lev.setData(*charts.finite(run.seconds, run.leverage))
             self.curves.append((eq, dd, lev))
+        self._draw_context(self.runs[-1] if self.runs else None)
         self.equity_plot.enableAutoRange()
+
+    def _draw_context(self, run: EquitySeries | None) -> None:
+        """Benchmark curve and VIX-stress shading of the newest run."""
+        for item in getattr(self, "context_items", []):
+            self.equity_plot.removeItem(item)
+        self.context_items = []
+        if run is None:
+            return
+        if run.benchmark is not None:
+            bench = charts.fast_curve(self.equity_plot, "#8a93a0", name=run.benchmark_label)
+            bench.setPen(pg.mkPen("#8a93a0", width=1, style=Qt.PenStyle.DashLine))
+            bench.setData(*charts.finite(run.seconds, run.benchmark))
+            self.context_items.append(bench)
+        if run.stressed is not None and run.stressed.any() and len(run.seconds) > 1:
+            # one image strip (a column per day) instead of hundreds of region items: cheap to paint
+            rgba = np.zeros((len(run.stressed), 1, 4), dtype=np.ubyte)
+            rgba[run.stressed] = (217, 58, 58, 40)
+            strip = pg.ImageItem(rgba)
+            values = run.equity if run.benchmark is None else np.r_[run.equity, run.benchmark]
+            low, high = float(np.nanmin(values)), float(np.nanmax(values))
+            width = run.seconds[-1] - run.seconds[0]
+            strip.setRect(QRectF(run.seconds[0], low, width, max(high - low, 1e-9)))
+            strip.setZValue(-10)
+            self.equity_plot.addItem(strip, ignoreBounds=True)
+            self.context_items.append(strip)
 
     def _set_log(self, on: bool) -> None:
         self.equity_plot.setLogMode(y=on)

@@ -6,6 +6,8 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from widgets import charts
 from widgets.table_export import install_table_menu
 
 PERCENT_KEYS = {"cagr", "ann_return", "ann_vol", "max_drawdown", "hit_rate", "cost_per_year"}
@@ -83,6 +86,15 @@ class StatsPanel(QWidget):
         self.sleeve.valueChanged.connect(self._show_sleeve)
         self.sleeve_label = QLabel(self)
         self.sleeve_label.setObjectName("sleeveLabel")
+        charts.configure()
+        self.mixer_plot = pg.PlotWidget(self)
+        self.mixer_plot.setObjectName("mixerPlot")
+        self.mixer_plot.setMinimumHeight(110)
+        self.mixer_plot.setLabel("bottom", "CTA sleeve %")
+        self.mixer_plot.setLabel("left", "Sharpe")
+        self.mixer_curve = charts.fast_curve(self.mixer_plot.getPlotItem(), charts.RUN_COLORS[0])
+        self.mixer_marker = pg.InfiniteLine(angle=90, pen=pg.mkPen("#aaa"))
+        self.mixer_plot.addItem(self.mixer_marker)
         self.copy_button = QPushButton("Copy tables", self)
         self.copy_button.clicked.connect(self.copy_to_clipboard)
         self.mixer: list[dict[str, float]] = []
@@ -97,6 +109,7 @@ class StatsPanel(QWidget):
         layout.addWidget(self.crisis)
         layout.addLayout(sleeve_row)
         layout.addWidget(self.sleeve_label)
+        layout.addWidget(self.mixer_plot, 1)
         layout.addWidget(self.copy_button)
 
     def show_stats(
@@ -133,6 +146,10 @@ class StatsPanel(QWidget):
             )
         self.mixer = list(extras.get("allocation_mixer", []))
         self.sleeve.setEnabled(bool(self.mixer))
+        if self.mixer:
+            shares = np.array([r["cta_share"] * 100 for r in self.mixer])
+            sharpes = np.array([r["sharpe"] for r in self.mixer])
+            self.mixer_curve.setData(*charts.finite(shares, sharpes))
         self._show_sleeve(self.sleeve.value())
 
     def _show_sleeve(self, percent: int) -> None:
@@ -140,6 +157,7 @@ class StatsPanel(QWidget):
             self.sleeve_label.setText("Allocation mixer: needs an equity index among the prices.")
             return
         row = min(self.mixer, key=lambda r: abs(r["cta_share"] * 100 - percent))
+        self.mixer_marker.setPos(percent)
         base = self.mixer[0]
         self.sleeve_label.setText(
             f"{row['cta_share'] * 100:.0f}% CTA sleeve: Sharpe {row['sharpe']:.2f} "

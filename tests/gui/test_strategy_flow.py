@@ -126,3 +126,27 @@ def test_bad_universe_reaches_error_dialog(make_window, qtbot) -> None:
     assert "NOT_THERE" in window.errors.dialog.text()
     qtbot.waitUntil(window.panels["dockStrategy"].run_button.isEnabled, timeout=5000)
     window.errors.dialog.accept()
+
+
+def test_stress_mask_by_hand() -> None:
+    import pandas as pd
+
+    from app.strategy_actions import stress_mask
+
+    index = pd.bdate_range("2020-01-01", periods=6)
+    vix = pd.Series([20, 30, 31, 20, 40, 10], index=index, dtype=float)
+    # the previous close is >= 25 on days 2, 3 and 5
+    assert stress_mask(vix, index).tolist() == [False, False, True, True, False, True]
+
+
+def test_equity_shows_benchmark_and_stress_and_mixer_chart(make_window, qtbot) -> None:
+    window = make_window(auto_demo=True)
+    qtbot.waitUntil(lambda: window.data.is_ready and not window.jobs.running, timeout=30_000)
+    window.panels["dockStrategy"].run_button.click()
+    qtbot.waitUntil(lambda: window.strategy.last is not None, timeout=60_000)
+    run = window.panels["dockEquity"].runs[-1]
+    assert run.benchmark is not None and run.benchmark[0] == pytest.approx(1.0)
+    assert run.stressed is not None and run.stressed.any()  # the demo VIX spends time above 25
+    stats = window.panels["dockStatistics"]
+    _x, y = stats.mixer_curve.getData()
+    assert y is not None and len(y) == 51
