@@ -7,9 +7,11 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from PySide6.QtCore import QObject
 
 from engine.jobs import Job, Progress
+from widgets.equity_panel import EquityPanel
 from widgets.event_panel import EventPanel
 from widgets.regime_panel import RegimePanel
 from widgets.rule16_panel import Rule16Panel
@@ -46,6 +48,7 @@ class EventController(QObject):
         strategy: StrategyPanel,
         regime: RegimePanel,
         rule16: Rule16Panel,
+        equity: EquityPanel,
         store_path: Path,
     ) -> None:
         super().__init__(window)
@@ -54,6 +57,7 @@ class EventController(QObject):
         self.strategy = strategy
         self.regime = regime
         self.rule16 = rule16
+        self.equity = equity
         self.store_path = store_path
         self.rows: list[dict[str, Any]] = []
         self.last: dict[str, Any] | None = None
@@ -99,3 +103,5 @@ class EventController(QObject):
             self.rule16.set_vix(day["vix"])
         if "index" in day and math.isfinite(day["index"]) and day["index"] > 0:
             self.rule16.set_level(day["index"])
+        seconds = float(np.datetime64(day["date"]).astype("datetime64[s]").astype(np.float64))
+        self.equity.show_date(seconds)

@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
             self._panel("dockStrategy", StrategyPanel),
             self.regime_panel,
             self.rule16_panel,
+            self._panel("dockEquity", EquityPanel),
             self.data.store_path,
         )
         self.data.series_changed.connect(self.replays.set_rows)

@@ -158,6 +158,16 @@ class EquityPanel(QWidget):
         i = int(np.clip(np.searchsorted(run.seconds, x), 0, len(run.seconds) - 1))
         self._show_readout(i)
 
+    def show_date(self, seconds: float) -> bool:
+        """Move the crosshair to a date (e.g. the replayed day); False outside the newest run."""
+        if not self.runs:
+            return False
+        run = self.runs[-1]
+        if not run.seconds[0] <= seconds <= run.seconds[-1]:
+            return False
+        self._show_readout(int(np.searchsorted(run.seconds, seconds)))
+        return True
+
     def _show_readout(self, i: int) -> None:
         run = self.runs[-1]
         for line in self.lines:

@@ -33,6 +33,10 @@ def test_replay_slider_and_followers(make_window, qtbot) -> None:
     assert window.regime_panel.vix == pytest.approx(round(day["vix"], 2))
     assert window.rule16_panel.level_box.value() == pytest.approx(round(day["index"], 2))
     assert day["date"] in panel.readout.text()
+    window.panels["dockStrategy"].run_button.click()  # a run in the Equity dock follows too
+    qtbot.waitUntil(lambda: window.strategy.last is not None, timeout=60_000)
+    panel.slider.setValue(5)
+    assert expected["days"][5]["date"] in window.panels["dockEquity"].readout.text()
     panel.slider.setValue(0)
     panel.play_button.setChecked(True)
     qtbot.waitUntil(lambda: panel.slider.value() >= 2, timeout=5000)
