@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from widgets import charts
 from widgets.inputs import number_box
-from widgets.table_export import install_table_menu
+from widgets.table_export import fill_table, install_table_menu
 
 NEAR = QColor("#5a4a1a")
 SCENARIO_COLUMNS = [
@@ -235,17 +235,19 @@ class PositioningPanel(QWidget):
 
     def show_deleverage(self, out: dict[str, Any], aum: float) -> None:
         steps = out["steps"]
-        self.delev_table.setRowCount(len(steps))
-        for r, step in enumerate(steps):
-            cells = [
-                f"{step['vix']:g}",
-                f"{step['exposure']:.4f}",
-                f"{step['nav_sold'] * 100:.2f}%",
-                f"{step['cumulative_nav_sold'] * 100:.2f}%",
-                f"{step['nav_sold'] * aum / 1e9:,.1f}",
-            ]
-            for c, text in enumerate(cells):
-                self.delev_table.setItem(r, c, QTableWidgetItem(text))
+        fill_table(
+            self.delev_table,
+            [
+                [
+                    f"{step['vix']:g}",
+                    f"{step['exposure']:.4f}",
+                    f"{step['nav_sold'] * 100:.2f}%",
+                    f"{step['cumulative_nav_sold'] * 100:.2f}%",
+                    f"{step['nav_sold'] * aum / 1e9:,.1f}",
+                ]
+                for step in steps
+            ],
+        )
         self.delev_summary.setText(
             f"Vol-control funds at a {out['target'] * 100:g}% target sell "
             f"{out['total_nav_sold'] * 100:.1f}% of NAV along this path "

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 from engine.vix import ZoneThresholds
 from widgets import charts
 from widgets.palette import ZONE_COLORS
-from widgets.table_export import install_table_menu
+from widgets.table_export import fill_table, install_table_menu
 
 ALERT_COLORS = {"trend_weakening": "#f2c12e", "risk_cut_jump": "#d93a3a"}
 
@@ -95,16 +94,18 @@ class RegimeHistory(QWidget):
         self.alerts.clear()
         for a in reversed(self.alert_rows):  # newest first
             self.alerts.addItem(f"{a['date']}  {a['kind'].replace('_', ' ')}  VIX {a['vix']:.2f}")
-        self.stats.setRowCount(len(out["zones"]))
-        for r, (zone, s) in enumerate(out["zones"].items()):
-            cells = (
-                zone.capitalize(),
-                f"{s['days']:,}",
-                f"{s['share'] * 100:.1f}%",
-                f"{s['mean_duration']:.1f}",
-            )
-            for c, text in enumerate(cells):
-                self.stats.setItem(r, c, QTableWidgetItem(text))
+        fill_table(
+            self.stats,
+            [
+                (
+                    zone.capitalize(),
+                    f"{s['days']:,}",
+                    f"{s['share'] * 100:.1f}%",
+                    f"{s['mean_duration']:.1f}",
+                )
+                for zone, s in out["zones"].items()
+            ],
+        )
         self.title.setText(
             f"<b>{out['symbol']}</b> ({out['source']}): {len(closes):,} closes "
             f"{out['first']} .. {out['last']}, {len(self.alert_rows)} alerts"

@@ -17,13 +17,12 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSlider,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from widgets import charts
-from widgets.table_export import install_table_menu
+from widgets.table_export import fill_table, install_table_menu
 
 PERCENT_KEYS = {"cagr", "ann_return", "ann_vol", "max_drawdown", "hit_rate", "cost_per_year"}
 LABELS = {
@@ -120,18 +119,22 @@ class StatsPanel(QWidget):
         extras: dict[str, Any],
     ) -> None:
         self.title.setText(title)
-        self.metrics.setRowCount(len(metrics))
-        for row, (key, value) in enumerate(metrics.items()):
-            self.metrics.setItem(row, 0, QTableWidgetItem(LABELS.get(key, key)))
-            self.metrics.setItem(row, 1, QTableWidgetItem(fmt(key, value)))
+        fill_table(self.metrics, [(LABELS.get(k, k), fmt(k, v)) for k, v in metrics.items()])
         zones = by_zone or {}
-        self.zones.setRowCount(len(zones))
-        for row, (zone, s) in enumerate(zones.items()):
-            cells = (zone.capitalize(), f"{s['days']:,}", fmt("hit_rate", s["share"]),
-                     fmt("ann_return", s["ann_return"]), fmt("ann_vol", s["ann_vol"]),
-                     fmt("sharpe", s["sharpe"]))  # fmt: skip
-            for col, text in enumerate(cells):
-                self.zones.setItem(row, col, QTableWidgetItem(text))
+        fill_table(
+            self.zones,
+            [
+                (
+                    zone.capitalize(),
+                    f"{s['days']:,}",
+                    fmt("hit_rate", s["share"]),
+                    fmt("ann_return", s["ann_return"]),
+                    fmt("ann_vol", s["ann_vol"]),
+                    fmt("sharpe", s["sharpe"]),
+                )
+                for zone, s in zones.items()
+            ],
+        )
         crisis = extras.get("crisis_alpha")
         if crisis:
             self.crisis.setText(
