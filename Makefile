@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench selftest install clean
+.PHONY: run test lint bench selftest install clean dist dist-test
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CTA Desk needs Python 3.11+, found " + sys.version.split()[0] + " (set PYTHON=python3.x)")'
@@ -42,6 +42,25 @@ bench: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/startup.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/chart_pan.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run_to_chart.py
+
+VERSION = $(shell $(BIN)/python -c "from importlib.metadata import version; print(version('ctadesk'))")
+ARCHIVE = dist/ctadesk-$(VERSION)-$(shell uname -s | tr A-Z a-z)-$(shell uname -m).tar.gz
+
+dist: install
+	$(BIN)/python -m pip install -q -e '.[dev,dist]'
+	$(BIN)/pyinstaller build.spec --noconfirm --log-level WARN
+	tar -czf $(ARCHIVE) -C dist ctadesk
+	@du -sh dist/ctadesk $(ARCHIVE)
+
+dist-test:
+	rm -rf build/dist-test-home
+	@echo "cold start (compiles the kernels into the user cache):"
+	-CTADESK_HOME=$(CURDIR)/build/dist-test-home QT_QPA_PLATFORM=offscreen dist/ctadesk/ctadesk --self-test --json
+	@echo "warm start (must reuse the cache and pass):"
+	CTADESK_HOME=$(CURDIR)/build/dist-test-home QT_QPA_PLATFORM=offscreen dist/ctadesk/ctadesk --self-test --json
+	CTADESK_HOME=$(CURDIR)/build/dist-test-home dist/ctadesk/ctadesk-cli rule16 --vix 32 --json
+	CTADESK_HOME=$(CURDIR)/build/dist-test-home dist/ctadesk/ctadesk-cli backtest --prices DEMO_ES,DEMO_NQ,DEMO_ZN,DEMO_GC,DEMO_EUR --vix DEMO_VIX --json > /dev/null
+	@echo "dist-test: bundle ok"
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
