@@ -5,7 +5,6 @@ One direction of flow, one module per stage; this module only wires them togethe
 from __future__ import annotations
 
 import contextlib
-import math
 import re
 from dataclasses import dataclass, field
 
@@ -235,7 +234,3 @@ def run_backtest(
 ) -> BacktestResult:
     """Resolve a preset and run it in this thread."""
     return run_job(backtest_job(prices, resolve(preset, overrides), vix, macro_series))
-
-
-def sharpe_of(result: BacktestResult) -> float:
-    return result.metrics["sharpe"] if math.isfinite(result.metrics["sharpe"]) else float("nan")

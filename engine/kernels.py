@@ -107,35 +107,6 @@ def rolling_extremes(x: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray
 
 
 @njit(cache=True, nogil=True)
-def portfolio_pnl(
-    positions: np.ndarray, returns: np.ndarray, cost: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Daily portfolio return, gross P&L and cost from positions decided at each close.
-
-    Day t earns positions[t-1] * returns[t] and pays cost * |positions[t] - positions[t-1]|
-    (cost as a fraction of traded notional), summed over instruments. NaN returns earn 0.
-    Returns (net, gross, costs), each of length T with day 0 = 0.
-    """
-    t_n, k = positions.shape
-    net = np.zeros(t_n)
-    gross = np.zeros(t_n)
-    costs = np.zeros(t_n)
-    for t in range(1, t_n):
-        g = 0.0
-        c = 0.0
-        for j in range(k):
-            prev = positions[t - 1, j]
-            r = returns[t, j]
-            if np.isfinite(r):
-                g += prev * r
-            c += cost * abs(positions[t, j] - prev)
-        gross[t] = g
-        costs[t] = c
-        net[t] = g - c
-    return net, gross, costs
-
-
-@njit(cache=True, nogil=True)
 def return_stats(ret: np.ndarray, start: int) -> tuple[float, float, float, float]:
     """(mean, std with ddof=1, max drawdown of the compounded equity, final equity) of
     ret[start:] in one pass (Welford)."""

@@ -21,7 +21,6 @@ def _calls() -> list[tuple[str, Callable[[], object]]]:
         ("rolling_extremes", lambda: kernels.rolling_extremes(x, 3)),
         ("buffered_positions", lambda: kernels.buffered_positions(x, 0.1)),
         ("pnl_with_costs", lambda: kernels.pnl_with_costs(x, x, x)),
-        ("portfolio_pnl", lambda: kernels.portfolio_pnl(x, x, 1e-4)),
         ("return_stats", lambda: kernels.return_stats(x[:, 0], 1)),
         (
             "tsmom_grid",
