@@ -14,7 +14,9 @@ import math
 import numpy as np
 import pandas as pd
 
+from engine import kernels
 from engine.annualisation import TRADING_DAYS
+from engine.arrays import kernel_array
 from engine.volatility import ewma_alpha
 
 SCENARIOS = {"flat": 0.0, "up": 1.0, "down": -1.0}
@@ -24,13 +26,8 @@ HORIZONS = {"1d": 1, "1w": 5}
 def _state(p: np.ndarray, lookbacks: tuple[int, ...], alpha: float) -> tuple[float, float]:
     """(blend signal in [-1, 1], daily vol of percent returns) at the end of ``p``."""
     signal = float(np.mean([np.sign(p[-1] - p[-1 - lb]) for lb in lookbacks]))
-    r = p[1:] / p[:-1] - 1.0
-    m, v = r[0], 0.0
-    for x in r[1:]:
-        d = x - m
-        m += alpha * d
-        v = (1.0 - alpha) * (v + alpha * d * d)
-    return signal, math.sqrt(v)
+    variance = kernels.ewm_var_1d(kernel_array(p[1:] / p[:-1] - 1.0), alpha)[-1]
+    return signal, math.sqrt(variance)
 
 
 def _position(aum: float, weight: float, target: float, signal: float, daily_vol: float) -> float:

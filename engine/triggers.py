@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from engine import kernels
+from engine.arrays import kernel_array
 from engine.volatility import ewma_daily_vol
 
 DEFAULT_SIGNALS = "ret:252,sma:200,smax:50/200,emax:16/64"
@@ -69,11 +71,8 @@ def parse_signals(text: str) -> list[SignalSpec]:
 
 
 def _ema(values: np.ndarray, span: int) -> float:
-    a = 2.0 / (span + 1.0)
-    m = values[0]
-    for v in values[1:]:
-        m += a * (v - m)
-    return float(m)
+    """Today's EMA (pandas ``ewm(span, adjust=False)``) of the closes."""
+    return float(kernels.ewm_mean_1d(kernel_array(values), 2.0 / (span + 1.0))[-1])
 
 
 def _flip(p: np.ndarray, spec: SignalSpec) -> tuple[float, float]:

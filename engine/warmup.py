@@ -17,6 +17,8 @@ def _calls() -> list[tuple[str, Callable[[], object]]]:
     one = np.ones(1)
     return [
         ("ewm_var", lambda: kernels.ewm_var_2d(x, 0.1)),
+        ("ewm_var_1d", lambda: kernels.ewm_var_1d(x[:, 0].copy(), 0.1)),
+        ("ewm_mean_1d", lambda: kernels.ewm_mean_1d(x[:, 0].copy(), 0.1)),
         ("ewm_mean", lambda: kernels.ewm_mean_2d(x, 0.1)),
         ("rolling_extremes", lambda: kernels.rolling_extremes(x, 3)),
         ("buffered_positions", lambda: kernels.buffered_positions(x, 0.1)),
