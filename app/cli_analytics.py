@@ -152,17 +152,15 @@ def cmd_events_list(_args: argparse.Namespace) -> dict[str, Any]:
 def _store_defaults() -> tuple[str, str, str | None]:
     """(prices, vix, index) symbol specs from the store: futures, the VIX, an equity index."""
     from app.cli_data import open_store
+    from engine.data.store import pick_vix_symbol
 
-    infos = open_store().list_series()
-    futures = [s.symbol for s in infos if s.kind == "future"]
-    vixes = sorted(
-        (s.symbol for s in infos if s.kind == "vix"),
-        key=lambda s: (s not in ("VIX", "DEMO_VIX"), s),
-    )
-    indices = [s.symbol for s in infos if s.kind == "index"]
-    if not futures or not vixes:
+    rows = [s.as_dict() for s in open_store().list_series()]
+    futures = [r["symbol"] for r in rows if r["kind"] == "future"]
+    vix = pick_vix_symbol(rows)
+    indices = [r["symbol"] for r in rows if r["kind"] == "index"]
+    if not futures or vix is None:
         raise ValueError("the store needs futures and a VIX series (load the demo: data demo)")
-    return ",".join(futures), vixes[0], indices[0] if indices else None
+    return ",".join(futures), vix, indices[0] if indices else None
 
 
 def cmd_events_run(args: argparse.Namespace) -> dict[str, Any]:

@@ -68,7 +68,7 @@ class EventController(QObject):
         self.rows = rows
 
     def run(self, name: str) -> None:
-        from app.strategy_actions import pick_vix_symbol
+        from engine.data.store import pick_vix_symbol
 
         vix_symbol = pick_vix_symbol(self.rows)
         indices = [r["symbol"] for r in self.rows if r["kind"] == "index"]

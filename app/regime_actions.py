@@ -110,7 +110,7 @@ class RegimeController(QObject):
         self.refresh(follow_latest=False)
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        from app.strategy_actions import pick_vix_symbol
+        from engine.data.store import pick_vix_symbol
 
         symbol = pick_vix_symbol(rows)
         indices = [r["symbol"] for r in rows if r["kind"] == "index"]

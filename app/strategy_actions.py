@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from engine.data.store import pick_vix_symbol
 from engine.jobs import Job, Progress
 from widgets.equity_panel import EquityPanel, EquitySeries
 from widgets.stats_panel import StatsPanel
@@ -34,15 +35,6 @@ class RunOutput:
     by_zone: dict[str, dict[str, float]] | None
     extras: dict[str, Any] = field(default_factory=dict)
     result: Any = None
-
-
-def pick_vix_symbol(rows: list[dict[str, Any]]) -> str | None:
-    """The store's VIX series: VIX first, then the demo's, then any of kind vix."""
-    vixes = [r["symbol"] for r in rows if r["kind"] == "vix"]
-    for preferred in ("VIX", "DEMO_VIX"):
-        if preferred in vixes:
-            return preferred
-    return vixes[0] if vixes else None
 
 
 def stress_mask(vix: Any, index: Any, level: float = 25.0) -> np.ndarray:

@@ -272,19 +272,24 @@ class MarketStore:
         return pd.concat({s: self.read(s, ["close"])["close"] for s in symbols}, axis=1, sort=True)
 
     def info(self, symbol: str) -> SeriesInfo:
-        matches = [s for s in self.list_series() if s.symbol == symbol]
+        """One series with its row count and date range (reads only that series' bars)."""
+        matches = self._series_infos("WHERE s.symbol = ?", (symbol,))
         if not matches:
             raise StoreError(f"no series {symbol!r} in the store")
         return matches[0]
 
     def list_series(self) -> list[SeriesInfo]:
         """Every series with its row count and first/last date (ISO), by symbol."""
+        return self._series_infos()
+
+    def _series_infos(self, where: str = "", params: tuple = ()) -> list[SeriesInfo]:
         with self._connect() as conn:
             rows = conn.execute(
-                """SELECT s.symbol, s.kind, s.source, s.currency, s.notes, s.imported_at,
-                          s.file_sha256, s.file_name, COUNT(b.day), MIN(b.day), MAX(b.day)
-                   FROM series s LEFT JOIN bars b ON b.symbol = s.symbol
-                   GROUP BY s.symbol ORDER BY s.symbol"""
+                f"""SELECT s.symbol, s.kind, s.source, s.currency, s.notes, s.imported_at,
+                           s.file_sha256, s.file_name, COUNT(b.day), MIN(b.day), MAX(b.day)
+                    FROM series s LEFT JOIN bars b ON b.symbol = s.symbol {where}
+                    GROUP BY s.symbol ORDER BY s.symbol""",
+                params,
             ).fetchall()
         return [
             SeriesInfo(*row[:8], rows=row[8], first=_iso(row[9]), last=_iso(row[10]))
@@ -310,6 +315,16 @@ def _rows(symbol: str, frame: pd.DataFrame, columns: list[str]) -> Iterator[tupl
     """(symbol, day, *values) tuples, built column-wise for speed."""
     values = [frame[c].to_numpy().tolist() for c in columns]
     return zip(itertools.repeat(symbol), frame.index.tolist(), *values, strict=False)
+
+
+def pick_vix_symbol(rows: Sequence[dict]) -> str | None:
+    """The VIX series to use among ``rows`` (dicts with symbol and kind, as listed): VIX first,
+    then the demo's, then the first of kind vix."""
+    vixes = [r["symbol"] for r in rows if r["kind"] == "vix"]
+    for preferred in ("VIX", "DEMO_VIX"):
+        if preferred in vixes:
+            return preferred
+    return vixes[0] if vixes else None
 
 
 def _iso(day: int | None) -> str | None:
