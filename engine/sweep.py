@@ -107,61 +107,16 @@ def run_grid(
 
 
 def reference_sweep_job(prices: np.ndarray, spec: ReferenceSweep, chunks: int = 5) -> Job[dict]:
-    """Job: run the sweep in chunks of lookbacks (progress and cancel between chunks).
+    """Job: the reference sweep (finite positive prices only) as a grid over lookbacks and
+    vol spans, in about ``chunks`` steps (progress and cancel between them).
 
     Returns {"n_combos", "compute_seconds" (kernel time only), "compile_seconds", "results"}.
     """
     arr = check_prices(prices)
-    if max(spec.lookbacks) >= arr.shape[0]:
-        raise ValueError(
-            f"longest lookback {max(spec.lookbacks)} needs more than {arr.shape[0]} days"
-        )
-    yield Progress(0.0, "Compiling the sweep kernel (first run only)")
-    compile_s = warm_up()
-    lookbacks = np.asarray(spec.lookbacks, dtype=np.int64)
-    spans = np.asarray(spec.spans, dtype=np.float64)
-    groups = np.array_split(lookbacks, min(max(chunks, 1), len(lookbacks)))
-    compute_s = 0.0
-    parts = []
-    done = 0
-    for group in groups:
-        n = len(group) * len(spans)
-        start = time.perf_counter()
-        parts.append(
-            run_grid(
-                arr,
-                np.repeat(group, len(spans)),
-                spans,
-                np.tile(np.arange(len(spans)), len(group)),
-                np.full(n, spec.target),
-                np.full(n, spec.cap),
-                np.full(n, spec.cost_bps / 1e4),
-            )
-        )
-        compute_s += time.perf_counter() - start
-        done += len(group) * len(spans)
-        yield Progress(
-            100.0 * done / spec.n_combos, f"Sweep: {done} of {spec.n_combos} combinations"
-        )
-    stats = np.vstack(parts)
-    results = [
-        {
-            "lookback": int(lb),
-            "vol_span": float(sp) if sp != int(sp) else int(sp),
-            "sharpe": float(row[0]),
-            "ann_return": float(row[1]),
-            "ann_vol": float(row[2]),
-            "max_dd": float(row[3]),
-            "turnover": float(row[4]),
-        }
-        for (lb, sp), row in zip(((lb, sp) for lb in lookbacks for sp in spans), stats, strict=True)
-    ]
-    return {
-        "n_combos": spec.n_combos,
-        "compute_seconds": compute_s,
-        "compile_seconds": compile_s,
-        "results": results,
-    }
+    grid = {"lookback": tuple(int(lb) for lb in spec.lookbacks), "vol_span": tuple(spec.spans)}
+    base = {"vol_target": spec.target, "max_leverage": spec.cap, "cost_bps": spec.cost_bps}
+    chunk = -(-spec.n_combos // max(chunks, 1))  # ceiling division
+    return (yield from grid_sweep_job(arr, grid, base, chunk))
 
 
 def generated_prices(days: int = 9000, instruments: int = 20, seed: int = 42) -> np.ndarray:
@@ -204,7 +159,8 @@ def grid_sweep_job(
         )
     arr = check_prices(prices, allow_nan=True)
     combos = grid_combinations(grid)
-    values = {k: np.array([c.get(k, base[k]) for c in combos]) for k in FAST_KEYS}
+    # swept keys come from each combination, the rest from ``base`` (which may omit swept keys)
+    values = {k: np.array([c[k] if k in c else base[k] for c in combos]) for k in FAST_KEYS}
     if values["lookback"].max() >= arr.shape[0]:
         raise ValueError(
             f"longest lookback {values['lookback'].max()} needs more than {arr.shape[0]} days"
