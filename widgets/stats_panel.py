@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from widgets import charts
-from widgets.table_export import fill_table, install_table_menu
+from widgets.table_export import fill_table, install_table_menu, table_to_text
 
 PERCENT_KEYS = {"cagr", "ann_return", "ann_vol", "max_drawdown", "hit_rate", "cost_per_year"}
 LABELS = {
@@ -169,12 +169,9 @@ class StatsPanel(QWidget):
         )
 
     def copy_to_clipboard(self) -> str:
-        lines = [self.title.text()]
-        for table in (self.metrics, self.zones):
-            headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
-            lines.append("\t".join(headers))
-            for r in range(table.rowCount()):
-                lines.append("\t".join(table.item(r, c).text() for c in range(table.columnCount())))
-        text = "\n".join(lines)
+        """The title and both tables, tab-separated, on the clipboard (and returned)."""
+        text = "\n".join(
+            [self.title.text(), table_to_text(self.metrics), table_to_text(self.zones)]
+        )
         QGuiApplication.clipboard().setText(text)
         return text
