@@ -291,9 +291,10 @@ class MainWindow(QMainWindow):
         on_result: Callable[[Any], Any] | None = None,
         on_progress: Callable[[float, str], Any] | None = None,
         quiet: bool = False,
+        on_finished: Callable[[], Any] | None = None,
     ) -> Worker:
         """Run a job in a worker with status-bar progress; errors open a dialog. A ``quiet``
-        job leaves no "done" message behind."""
+        job leaves no "done" message behind; ``on_finished`` runs after any outcome."""
         return self.jobs.start(
             name,
             job_factory,
@@ -301,6 +302,7 @@ class MainWindow(QMainWindow):
             on_error=lambda exc, tb: self.errors.show_exception(f"{name} failed", exc, tb),
             on_progress=on_progress,
             quiet=quiet,
+            on_finished=on_finished,
         )
 
     def _on_job_started(self, worker: Worker) -> None:

@@ -136,8 +136,8 @@ class StrategyController(QObject):
             f"Backtest {label}",
             lambda: backtest_run_job(self.store_path, preset, values, symbols, vix_symbol, label),
             self._done,
+            on_finished=lambda: self.strategy.set_running(False),
         )
-        self.worker.finished.connect(lambda: self.strategy.set_running(False))
 
     def cancel(self) -> None:
         if self.worker is not None:

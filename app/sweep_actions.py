@@ -101,8 +101,8 @@ class SweepController(QObject):
             f"Sweep {n:,} combinations",
             lambda: sweep_run_job(self.runner.store_path, grid, base, symbols),
             done,
+            on_finished=lambda: self.sweep.set_running(False),
         )
-        self.worker.finished.connect(lambda: self.sweep.set_running(False))
 
     def backtest_cell(self, values: dict[str, float]) -> None:
         """Put the cell's values into the Strategy form (TSMOM rule) and run it."""

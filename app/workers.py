@@ -122,9 +122,13 @@ class JobManager(QObject):
         on_error: Callable[[BaseException, str], Any] | None = None,
         on_progress: Callable[[float, str], Any] | None = None,
         quiet: bool = False,
+        on_finished: Callable[[], Any] | None = None,
     ) -> Worker:
-        """Run ``job_factory()`` in the pool; callbacks run on the UI thread."""
+        """Run ``job_factory()`` in the pool; callbacks run on the UI thread. They are connected
+        here, before the job starts: a signal emitted before a later connect would be lost."""
         worker = Worker(name, job_factory, quiet)
+        if on_finished is not None:
+            worker.finished.connect(on_finished)
         if on_progress is not None:
             worker.progress.connect(on_progress)
         if on_result is not None:

@@ -141,3 +141,16 @@ def test_shutdown_cancels_running_jobs(desk_app, qtbot) -> None:
     qtbot.waitUntil(lambda: bool(manager.running), timeout=2000)
     assert manager.shutdown(5000)
     qtbot.waitUntil(lambda: worker.outcome == "cancelled", timeout=2000)
+
+
+def test_on_finished_runs_even_for_a_job_that_fails_at_once(desk_app, qtbot) -> None:
+    manager = JobManager()
+    calls: list[str] = []
+
+    def factory():
+        raise RuntimeError("fails before its first step")
+
+    for _ in range(20):  # the job may end before start() returns; the callback must not be lost
+        worker = manager.start("instant", factory, on_finished=lambda: calls.append("done"))
+        qtbot.waitUntil(lambda w=worker: not manager.is_running(w), timeout=5000)
+    assert calls == ["done"] * 20
