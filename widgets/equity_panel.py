@@ -3,6 +3,7 @@ crosshair readout; up to five runs compared."""
 
 from __future__ import annotations
 
+import html
 import time
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBox
 from widgets import charts
 
 MAX_RUNS = 5
+BENCH_COLOR = "#8a93a0"
 
 
 @dataclass
@@ -50,8 +52,11 @@ class EquityPanel(QWidget):
         top.addWidget(self.readout, 1)
         top.addWidget(self.log_box)
         top.addWidget(self.clear_button)
+        self.key = QLabel("", self)  # which colour is which run: cheaper than a plot legend
+        self.key.setObjectName("equityKey")
         self.layout_ = QVBoxLayout(self)
         self.layout_.addLayout(top)
+        self.layout_.addWidget(self.key)
         self.last_draw_ms = 0.0
         self._build_view()  # at start-up: building plots later would stall the UI thread
 
@@ -61,7 +66,6 @@ class EquityPanel(QWidget):
         self.view.setObjectName("equityView")
         self.equity_plot = self.view.addPlot(row=0, col=0)
         self.equity_plot.setLabel("left", "equity")
-        self.equity_plot.addLegend(offset=(10, 10))
         self.dd_plot = self.view.addPlot(row=1, col=0)
         self.dd_plot.setLabel("left", "DD %")
         self.lev_plot = self.view.addPlot(row=2, col=0, axisItems={"bottom": pg.DateAxisItem()})
@@ -82,6 +86,14 @@ class EquityPanel(QWidget):
             (self.equity_plot, self.dd_plot, self.lev_plot), self.lines, strict=True
         ):
             plot.addItem(line, ignoreBounds=True)
+        self._pool: list[tuple[pg.PlotDataItem, ...]] = []  # curve triples, reused across runs
+        self.bench_curve = charts.fast_curve(self.equity_plot, BENCH_COLOR)
+        self.bench_curve.setPen(pg.mkPen(BENCH_COLOR, width=1, style=Qt.PenStyle.DashLine))
+        self.bench_curve.hide()
+        self.stress_strip = pg.ImageItem()
+        self.stress_strip.setZValue(-10)
+        self.stress_strip.hide()
+        self.equity_plot.addItem(self.stress_strip, ignoreBounds=True)
         self.view.scene().sigMouseMoved.connect(self._on_mouse)
         self.layout_.addWidget(self.view, 1)
 
@@ -97,53 +109,83 @@ class EquityPanel(QWidget):
         self.updated.emit()
 
     def _redraw(self) -> None:
-        for plot in (self.equity_plot, self.dd_plot, self.lev_plot):
-            for item in list(plot.listDataItems()):
-                plot.removeItem(item)
-        legend = self.equity_plot.legend
-        if legend is not None:
-            legend.clear()
-        self.curves = []
-        for i, run in enumerate(self.runs):
+        """Update the curves in place: items are made once and reused, so a new run costs a
+        few setData calls rather than rebuilding plots and legend on the UI thread."""
+        while len(self._pool) < len(self.runs):
+            self._pool.append(
+                tuple(
+                    charts.fast_curve(plot, charts.RUN_COLORS[0])
+                    for plot in (self.equity_plot, self.dd_plot, self.lev_plot)
+                )
+            )
+        self.curves = self._pool[: len(self.runs)]
+        key = []
+        for i, (run, (eq, dd, lev)) in enumerate(zip(self.runs, self.curves, strict=False)):
+            # wide pens take the raster engine's slow path; colour marks the newest
             color = charts.RUN_COLORS[(len(self.runs) - 1 - i) % len(charts.RUN_COLORS)]
-            width = 1.0  # wide pens take the raster engine's slow path; colour marks the newest
-            eq = charts.fast_curve(self.equity_plot, color, width, name=run.label)
-            dd = charts.fast_curve(self.dd_plot, color, width)
-            lev = charts.fast_curve(self.lev_plot, color, width)
-            eq.setData(*charts.finite(run.seconds, run.equity))
-            dd.setData(*charts.finite(run.seconds, run.drawdown * 100.0))
-            lev.setData(*charts.finite(run.seconds, run.leverage))
-            self.curves.append((eq, dd, lev))
-        self._draw_context(self.runs[-1] if self.runs else None)
-        self.equity_plot.enableAutoRange()
+            pen = pg.mkPen(color)
+            values_by_curve = ((eq, run.equity), (dd, run.drawdown * 100.0), (lev, run.leverage))
+            for curve, values in values_by_curve:
+                curve.setPen(pen)
+                curve.setData(*charts.finite(run.seconds, values))
+                curve.show()
+            key.append(f'<span style="color:{color}">&#9632;</span>&nbsp;{html.escape(run.label)}')
+        for triple in self._pool[len(self.runs) :]:
+            for curve in triple:
+                curve.hide()
+                curve.setData([], [])
+        newest = self.runs[-1] if self.runs else None
+        self._draw_context(newest)
+        if newest is not None and newest.benchmark is not None:
+            label = html.escape(newest.benchmark_label)
+            key.append(f'<span style="color:{BENCH_COLOR}">- -</span>&nbsp;{label}')
+        self.key.setText("&nbsp;&nbsp;".join(key))
+        self._fit_range()
+
+    def _fit_range(self) -> None:
+        """Set the view ranges from the data once, instead of pyqtgraph's auto-range pass
+        (which repaints a second time after the first paint)."""
+        if not self.runs:
+            self.equity_plot.enableAutoRange()
+            return
+        seconds = np.concatenate([run.seconds for run in self.runs])
+        equity = [run.equity for run in self.runs]
+        equity += [run.benchmark for run in self.runs[-1:] if run.benchmark is not None]
+        columns = (
+            (self.equity_plot, np.concatenate(equity)),
+            (self.dd_plot, np.concatenate([run.drawdown * 100.0 for run in self.runs])),
+            (self.lev_plot, np.concatenate([run.leverage for run in self.runs])),
+        )
+        x_range = _span(seconds)
+        for plot, values in columns:
+            log_y = plot is self.equity_plot and self.log_box.isChecked()
+            y_range = _span(np.log10(values[values > 0]) if log_y else values)
+            plot.vb.setRange(xRange=x_range, yRange=y_range, padding=0.02)
 
     def _draw_context(self, run: EquitySeries | None) -> None:
         """Benchmark curve and VIX-stress shading of the newest run."""
-        for item in getattr(self, "context_items", []):
-            self.equity_plot.removeItem(item)
-        self.context_items = []
-        if run is None:
+        if run is not None and run.benchmark is not None:
+            self.bench_curve.setData(*charts.finite(run.seconds, run.benchmark))
+            self.bench_curve.show()
+        else:
+            self.bench_curve.hide()
+            self.bench_curve.setData([], [])
+        if run is None or run.stressed is None or not run.stressed.any() or len(run.seconds) < 2:
+            self.stress_strip.hide()
             return
-        if run.benchmark is not None:
-            bench = charts.fast_curve(self.equity_plot, "#8a93a0", name=run.benchmark_label)
-            bench.setPen(pg.mkPen("#8a93a0", width=1, style=Qt.PenStyle.DashLine))
-            bench.setData(*charts.finite(run.seconds, run.benchmark))
-            self.context_items.append(bench)
-        if run.stressed is not None and run.stressed.any() and len(run.seconds) > 1:
-            # one image strip (a column per day) instead of hundreds of region items: cheap to paint
-            rgba = np.zeros((len(run.stressed), 1, 4), dtype=np.ubyte)
-            rgba[run.stressed] = (217, 58, 58, 40)
-            strip = pg.ImageItem(rgba)
-            values = run.equity if run.benchmark is None else np.r_[run.equity, run.benchmark]
-            low, high = float(np.nanmin(values)), float(np.nanmax(values))
-            width = run.seconds[-1] - run.seconds[0]
-            strip.setRect(QRectF(run.seconds[0], low, width, max(high - low, 1e-9)))
-            strip.setZValue(-10)
-            self.equity_plot.addItem(strip, ignoreBounds=True)
-            self.context_items.append(strip)
+        # one image strip (a column per day) instead of hundreds of region items: cheap to paint
+        rgba = np.zeros((len(run.stressed), 1, 4), dtype=np.ubyte)
+        rgba[run.stressed] = (217, 58, 58, 40)
+        self.stress_strip.setImage(rgba, levels=(0, 255))
+        values = run.equity if run.benchmark is None else np.r_[run.equity, run.benchmark]
+        low, high = float(np.nanmin(values)), float(np.nanmax(values))
+        width = run.seconds[-1] - run.seconds[0]
+        self.stress_strip.setRect(QRectF(run.seconds[0], low, width, max(high - low, 1e-9)))
+        self.stress_strip.show()
 
     def _set_log(self, on: bool) -> None:
         self.equity_plot.setLogMode(y=on)
+        self._fit_range()
 
     def clear(self) -> None:
         self.runs.clear()
@@ -177,3 +219,12 @@ class EquityPanel(QWidget):
             f"<b>{run.label}</b>  {day}  equity {run.equity[i]:.3f}  "
             f"drawdown {run.drawdown[i] * 100:.1f}%  gross leverage {run.leverage[i]:.2f}"
         )
+
+
+def _span(values: np.ndarray) -> tuple[float, float]:
+    """(low, high) of the finite values; a flat or empty series gets a unit-wide range."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return 0.0, 1.0
+    low, high = float(finite.min()), float(finite.max())
+    return (low - 0.5, high + 0.5) if high <= low else (low, high)

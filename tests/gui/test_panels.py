@@ -135,3 +135,42 @@ def test_rule16_panel_keyboard_only(desk_app, qtbot) -> None:
     qtbot.keyClick(panel.level_box.lineEdit(), Qt.Key.Key_Return)
     panel.vix_box.setValue(16.0)
     assert _text(panel, "points_1sigma") == "±16.0 pts"
+
+
+def _series(label: str, scale: float, days: int = 300):
+    import numpy as np
+
+    from widgets.equity_panel import EquitySeries
+
+    seconds = 86_400.0 * (19_000 + np.arange(days))
+    equity = scale * np.exp(np.linspace(0.0, 0.5, days))
+    drawdown = equity / np.maximum.accumulate(equity) - 1.0
+    return EquitySeries(label, seconds, equity, drawdown, np.full(days, 1.5), benchmark=equity / 2)
+
+
+def test_equity_panel_reuses_curves_and_fits_ranges(desk_app, qtbot) -> None:
+    import numpy as np
+
+    from widgets.equity_panel import MAX_RUNS, EquityPanel
+
+    panel = EquityPanel()
+    qtbot.addWidget(panel)
+    panel.add_run(_series("first <1>", 1.0))
+    first_items = panel.curves[0]
+    panel.add_run(_series("second", 4.0, days=200))
+    assert panel.curves[0] is first_items  # the same items, new data: no rebuild per run
+    assert "first &lt;1&gt;" in panel.key.text() and "second" in panel.key.text()
+    (x_low, x_high), (y_low, y_high) = panel.equity_plot.vb.viewRange()
+    # x covers the longer run; y both runs and the newest run's benchmark: 1 .. 4 e^0.5
+    top = 4.0 * np.exp(0.5)
+    assert x_low <= 86_400.0 * 19_000 and x_high >= 86_400.0 * 19_299
+    assert 1.0 - 0.1 * top < y_low <= 1.0 and top <= y_high < 1.1 * top
+    panel.log_box.setChecked(True)
+    _x, (log_low, log_high) = panel.equity_plot.vb.viewRange()
+    assert -0.1 < log_low <= 0.0 and np.log10(top) <= log_high < np.log10(top) + 0.1
+    for i in range(MAX_RUNS + 2):
+        panel.add_run(_series(f"run {i}", 1.0 + i))
+    assert len(panel.curves) == MAX_RUNS and len(panel._pool) == MAX_RUNS
+    panel.clear()
+    assert panel.curves == [] and panel.key.text() == ""
+    assert not any(curve.isVisible() for triple in panel._pool for curve in triple)
