@@ -154,6 +154,12 @@ def run_self_test(window: MainWindow, t0: float, screenshot: Path | None = None)
     data_ready = _wait(lambda: window.data.is_ready and not window.jobs.running, JOB_TIMEOUT_S)
     engine_ready = _wait(lambda: getattr(window, "engine_ready", False), JOB_TIMEOUT_S)
     data_ms = (time.perf_counter() - t0 - prep_s) * 1000.0 - startup_ms
+    # first use (lazy imports in the worker, first paint of real curves, a cold disk after
+    # install): measured and reported, but the budget applies to the steady state below
+    first_use = Heartbeat()
+    first_use.start()
+    first_backtest_ms, first_backtest_ok = _run_backtest(window)
+    first_use_stall_ms = first_use.stop()
     render_ms = frame_ms(window)
     budget_ms = max(STALL_FLOOR_MS, STALL_FRAMES * render_ms)
     heartbeat = Heartbeat()  # after the one-off kernel compile/cache load: the jobs themselves
@@ -192,7 +198,7 @@ def run_self_test(window: MainWindow, t0: float, screenshot: Path | None = None)
         saved_shot = window.grab().save(str(screenshot))
     checks = {
         "window_visible": window.isVisible(),
-        "backtest_through_gui": backtest_ok,
+        "backtest_through_gui": backtest_ok and first_backtest_ok,
         "sweep_through_worker": sweep_ok,
         "data_loaded": data_ready and len(window.data_panel.symbols()) > 0,
         "engine_ready": engine_ready,
@@ -215,12 +221,14 @@ def run_self_test(window: MainWindow, t0: float, screenshot: Path | None = None)
         "ok": all(checks.values()),
         "startup_ms": round(startup_ms, 1),
         "max_ui_stall_ms": round(stall_ms, 1),
+        "first_use_stall_ms": round(first_use_stall_ms, 1),
         "stall_budget_ms": round(budget_ms, 1),
         "frame_ms": round(render_ms, 1),
         "heartbeat_ms": HEARTBEAT_MS,
         "heartbeats": heartbeat.ticks,
         "job_ms": round(job_ms, 1),
         "backtest_ms": round(backtest_ms, 1),
+        "first_backtest_ms": round(first_backtest_ms, 1),
         "sweep_ms": round(sweep_ms, 1),
         "data_and_engine_ms": round(data_ms, 1),
         "series": len(window.data_panel.symbols()),

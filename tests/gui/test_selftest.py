@@ -35,6 +35,7 @@ def test_self_test_reports_ok_with_nine_docks_and_screenshot(
     assert 0 <= report["max_ui_stall_ms"] <= report["stall_budget_ms"]
     # the budget is machine-relative: five full renders of the desk, never under 50 ms
     assert report["frame_ms"] > 0
+    assert report["first_backtest_ms"] > 0 and report["first_use_stall_ms"] >= 0
     assert report["stall_budget_ms"] == pytest.approx(max(50.0, 5 * report["frame_ms"]), abs=0.2)
     assert report["heartbeats"] > 10
     image = QImage(str(shot))
