@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ import pandas as pd
 KINDS: tuple[str, ...] = ("vix", "index", "future", "spot", "macro")
 BAR_COLUMNS: tuple[str, ...] = ("open", "high", "low", "close", "adj_close", "volume")
 _EPOCH = np.datetime64("1970-01-01", "D")
+FETCH_ROWS = 1024  # rows per fetch when reading bars
 
 _MIGRATIONS: tuple[str, ...] = (
     # version 1
@@ -251,7 +253,11 @@ class MarketStore:
         cursor = conn.execute(
             f"SELECT day, {', '.join(columns)} FROM bars WHERE symbol=? ORDER BY day", (symbol,)
         )
-        data = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, len(columns) + 1)
+        chunks = []
+        while rows := cursor.fetchmany(FETCH_ROWS):
+            chunks.append(np.array(rows, dtype=np.float64))
+            time.sleep(0)  # let a waiting UI thread take the GIL between chunks
+        data = np.concatenate(chunks) if chunks else np.empty((0, len(columns) + 1))
         return pd.DataFrame(
             data[:, 1:],
             index=pd.Index(data[:, 0].astype(np.int64), name="day"),
