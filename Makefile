@@ -55,7 +55,7 @@ dist: install
 dist-test:
 	rm -rf build/dist-test-home
 	@echo "cold start (compiles the kernels into the user cache):"
-	-CTADESK_HOME=$(CURDIR)/build/dist-test-home QT_QPA_PLATFORM=offscreen dist/ctadesk/ctadesk --self-test --json
+	CTADESK_HOME=$(CURDIR)/build/dist-test-home QT_QPA_PLATFORM=offscreen dist/ctadesk/ctadesk --self-test --json
 	@echo "warm start (must reuse the cache and pass):"
 	CTADESK_HOME=$(CURDIR)/build/dist-test-home QT_QPA_PLATFORM=offscreen dist/ctadesk/ctadesk --self-test --json
 	CTADESK_HOME=$(CURDIR)/build/dist-test-home dist/ctadesk/ctadesk-cli rule16 --vix 32 --json

@@ -50,3 +50,20 @@ def test_excluded_modules_are_not_needed_by_the_app() -> None:
     for path in [*REPO.glob("app/*.py"), *REPO.glob("widgets/*.py")]:
         used |= set(re.findall(r"PySide6\.(Qt\w+)", path.read_text(encoding="utf-8")))
     assert not {f"PySide6.{m}" for m in used} & excluded
+
+
+def test_strip_leaves_vendored_and_qt_libraries_alone() -> None:
+    """The spec strips shared objects itself: never numpy's auditwheel ``*.libs`` (strip breaks
+    their load commands) nor Qt, always llvmlite and libpython (most of the gain)."""
+    tree = ast.parse(SPEC)
+    func = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "strippable")
+    namespace: dict = {"Path": Path}
+    exec(compile(ast.Module([func], type_ignores=[]), "build.spec", "exec"), namespace)
+    strippable = namespace["strippable"]
+    internal = Path("dist/ctadesk/_internal")
+    assert strippable(internal / "llvmlite/binding/libllvmlite.so")
+    assert strippable(internal / "libpython3.11.so.1.0")
+    assert strippable(internal / "numba/_helperlib.cpython-311-x86_64-linux-gnu.so")
+    assert not strippable(internal / "numpy.libs/libscipy_openblas64_-32a4b2a6.so")
+    assert not strippable(internal / "PySide6/Qt/lib/libQt6Core.so.6")
+    assert not strippable(internal / "base_library.zip")
