@@ -21,6 +21,7 @@ from app.cli_engine import add_engine_commands
 from app.logs import setup_logging
 from app.paths import app_paths, configure_numba_cache
 from engine.annualisation import RULE_OF_16_DAYS
+from engine.cluster import ClusterError
 from engine.data.sources import FetchError
 from engine.data.store import StoreError
 from engine.vix import ZONE_NAMES, ZoneThresholds, rule_of_16, zone_index
@@ -28,6 +29,7 @@ from engine.vix import ZONE_NAMES, ZoneThresholds, rule_of_16, zone_index
 log = logging.getLogger("ctadesk.cli")
 
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 
 class CliError(Exception):
@@ -202,8 +204,10 @@ def run(argv: list[str] | None = None) -> tuple[int, str, str]:
         result = args.handler(args)
     except CliError as exc:
         return EXIT_ERROR, "", f"error: {exc}"
-    except (ValueError, OSError, StoreError, FetchError) as exc:
+    except (ValueError, OSError, StoreError, FetchError, ClusterError) as exc:
         return EXIT_ERROR, "", f"error: {exc}"
+    except KeyboardInterrupt:  # jobs were closed on the way out: Dask tasks cancelled
+        return EXIT_INTERRUPTED, "", "error: interrupted"
     except Exception as exc:
         log.exception("internal error in ctadesk-cli %s", argv)
         return EXIT_ERROR, "", f"error: internal error ({type(exc).__name__}: {exc}); see the log"

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import platform
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from engine.cluster import DEFAULT_CHUNK
 
 
 def load_prices(spec: str):
@@ -29,6 +32,13 @@ def load_prices(spec: str):
     return open_store().read_closes(symbols)
 
 
+def _progress_printer(enabled: bool):
+    """Progress lines on stderr (stdout stays one JSON object or table)."""
+    if not enabled:
+        return None
+    return lambda report: print(f"{report.percent:5.1f}%  {report.text}", file=sys.stderr)
+
+
 def cmd_sweep(args: argparse.Namespace) -> dict[str, Any]:
     from engine.jobs import run_job
     from engine.sweep import ReferenceSweep, parse_range, reference_sweep_job
@@ -43,11 +53,26 @@ def cmd_sweep(args: argparse.Namespace) -> dict[str, Any]:
     prices = load_prices(args.prices).dropna()  # the common dates of all instruments
     if prices.empty:
         raise ValueError("the instruments have no dates in common")
-    out = run_job(reference_sweep_job(prices.to_numpy(), spec))
+    on_progress = _progress_printer(args.progress)
+    extra: dict[str, Any] = {}
+    if args.dask or args.scheduler:
+        from engine.cluster import cluster_client, cluster_sweep_job
+
+        grid = {"lookback": spec.lookbacks, "vol_span": spec.spans}
+        base = {"vol_target": spec.target, "max_leverage": spec.cap, "cost_bps": spec.cost_bps}
+        with cluster_client(args.dask, args.scheduler) as client:
+            out = run_job(
+                cluster_sweep_job(client, prices.to_numpy(), grid, base, args.chunk), on_progress
+            )
+        extra = {k: out[k] for k in ("workers", "chunks", "chunk", "wall_seconds")}
+        extra["cluster"] = args.scheduler or args.dask
+    else:
+        out = run_job(reference_sweep_job(prices.to_numpy(), spec), on_progress)
     return {
         "n_combos": out["n_combos"],
         "compute_seconds": out["compute_seconds"],
         "compile_seconds": out["compile_seconds"],
+        **extra,
         "days": len(prices),
         "instruments": list(prices.columns),
         "first": f"{prices.index[0]:%Y-%m-%d}",
@@ -107,6 +132,15 @@ def add_engine_commands(sub: Any, add: Any) -> None:
     p.add_argument("--vol-target", type=float, default=0.10, help="annual vol target (0.10)")
     p.add_argument("--cap", type=float, default=4.0, help="position cap (4)")
     p.add_argument("--cost-bps", type=float, default=1.0, help="cost in bps of traded notional")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--dask", metavar="local[:N]", help="run on a local Dask cluster of N worker processes"
+    )
+    where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on a Dask cluster")
+    p.add_argument(
+        "--chunk", type=int, default=DEFAULT_CHUNK, help="combinations per Dask task (250)"
+    )
+    p.add_argument("--progress", action="store_true", help="print progress on stderr")
 
     p = add(sub, "bench", cmd_bench, "Time the reference sweep workload on generated prices.")
     p.add_argument("--days", type=int, default=9000)

@@ -142,6 +142,60 @@ def grid_combinations(grid: dict[str, tuple]) -> list[dict]:
     ]
 
 
+SWEEP_STATS = ("sharpe", "ann_return", "ann_vol", "max_dd", "turnover")
+"""Per-combination statistics of the fused kernel, in its column order."""
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """A validated grid sweep: prices, the combinations and the kernel's argument columns."""
+
+    prices: np.ndarray
+    combos: list[dict]
+    values: dict[str, np.ndarray]  # one column per FAST_KEYS entry, a value per combination
+    spans: np.ndarray  # the distinct vol spans
+    span_index: np.ndarray  # per combination: its span's position in ``spans``
+
+    def chunk_args(self, lo: int, hi: int) -> tuple[np.ndarray, ...]:
+        """Arguments of :func:`run_grid` after ``prices`` for combinations ``lo:hi``."""
+        v = self.values
+        return (
+            v["lookback"][lo:hi],
+            self.spans,
+            self.span_index[lo:hi],
+            v["vol_target"][lo:hi],
+            v["max_leverage"][lo:hi],
+            v["cost_bps"][lo:hi] / 1e4,
+        )
+
+    def results(self, stats: np.ndarray) -> list[dict]:
+        """Each combination with its statistics (``stats``: one row per combination)."""
+        return [
+            {**combo, **dict(zip(SWEEP_STATS, map(float, row), strict=True))}
+            for combo, row in zip(self.combos, stats, strict=True)
+        ]
+
+
+def plan_sweep(prices: np.ndarray, grid: dict[str, tuple], base: dict) -> SweepPlan:
+    """Validate a TSMOM sweep over any grid of FAST_KEYS (others fixed at ``base``, which may
+    omit swept keys) and lay out the kernel's argument columns."""
+    unknown = [k for k in grid if k not in FAST_KEYS]
+    if unknown:
+        raise ValueError(
+            f"the fast sweep varies {', '.join(FAST_KEYS)}; not {', '.join(unknown)} "
+            "(run backtests for other parameters)"
+        )
+    arr = check_prices(prices, allow_nan=True)
+    combos = grid_combinations(grid)
+    values = {k: np.array([c[k] if k in c else base[k] for c in combos]) for k in FAST_KEYS}
+    if values["lookback"].max() >= arr.shape[0]:
+        raise ValueError(
+            f"longest lookback {values['lookback'].max()} needs more than {arr.shape[0]} days"
+        )
+    spans, span_index = np.unique(values["vol_span"].astype(np.float64), return_inverse=True)
+    return SweepPlan(arr, combos, values, spans, span_index)
+
+
 def grid_sweep_job(
     prices: np.ndarray,
     grid: dict[str, tuple],
@@ -151,49 +205,23 @@ def grid_sweep_job(
     """Job: TSMOM sweep over any grid of FAST_KEYS (others fixed at ``base``), in chunks of
     ``chunk`` combinations with progress and cancel between them. Returns per-combination
     statistics only, so memory does not grow with days x combinations."""
-    unknown = [k for k in grid if k not in FAST_KEYS]
-    if unknown:
-        raise ValueError(
-            f"the fast sweep varies {', '.join(FAST_KEYS)}; not {', '.join(unknown)} "
-            "(run backtests for other parameters)"
-        )
-    arr = check_prices(prices, allow_nan=True)
-    combos = grid_combinations(grid)
-    # swept keys come from each combination, the rest from ``base`` (which may omit swept keys)
-    values = {k: np.array([c[k] if k in c else base[k] for c in combos]) for k in FAST_KEYS}
-    if values["lookback"].max() >= arr.shape[0]:
-        raise ValueError(
-            f"longest lookback {values['lookback'].max()} needs more than {arr.shape[0]} days"
-        )
-    spans, span_index = np.unique(values["vol_span"].astype(np.float64), return_inverse=True)
+    plan = plan_sweep(prices, grid, base)
+    n = len(plan.combos)
     yield Progress(0.0, "Compiling the sweep kernel (first run only)")
     compile_s = warm_up()
-    stats = np.empty((len(combos), 5))
+    stats = np.empty((n, len(SWEEP_STATS)))
     compute_s = 0.0
-    for lo in range(0, len(combos), chunk):
-        hi = min(lo + chunk, len(combos))
+    for lo in range(0, n, chunk):
+        hi = min(lo + chunk, n)
         start = time.perf_counter()
-        stats[lo:hi] = run_grid(
-            arr,
-            values["lookback"][lo:hi],
-            spans,
-            span_index[lo:hi],
-            values["vol_target"][lo:hi],
-            values["max_leverage"][lo:hi],
-            values["cost_bps"][lo:hi] / 1e4,
-        )
+        stats[lo:hi] = run_grid(plan.prices, *plan.chunk_args(lo, hi))
         compute_s += time.perf_counter() - start
-        yield Progress(100.0 * hi / len(combos), f"Sweep: {hi:,} of {len(combos):,} combinations")
-    names = ("sharpe", "ann_return", "ann_vol", "max_dd", "turnover")
-    results = [
-        {**combo, **dict(zip(names, map(float, row), strict=True))}
-        for combo, row in zip(combos, stats, strict=True)
-    ]
+        yield Progress(100.0 * hi / n, f"Sweep: {hi:,} of {n:,} combinations")
     return {
-        "n_combos": len(combos),
+        "n_combos": n,
         "compute_seconds": compute_s,
         "compile_seconds": compile_s,
-        "results": results,
+        "results": plan.results(stats),
     }
 
 

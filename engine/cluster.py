@@ -1,0 +1,147 @@
+"""Sweeps on a Dask cluster (the optional ``cluster`` extra): the grid is cut into chunks of
+combinations, each chunk runs the same numba sweep kernel on a worker, the prices go to every
+worker once (scatter with broadcast), and per-combination statistics come back.
+
+``local`` / ``local:N`` starts a LocalCluster of N single-threaded worker processes; a
+``tcp://HOST:PORT`` address uses a running scheduler. Results equal the in-process sweep's."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from engine.jobs import Job, Progress
+from engine.sweep import SWEEP_STATS, plan_sweep, run_grid, warm_up
+
+INSTALL_HINT = (
+    "running on a cluster needs Dask, an optional extra: "
+    "pip install 'ctadesk[cluster]' (from a checkout: pip install -e '.[cluster]')"
+)
+DEFAULT_CHUNK = 250  # combinations per task: see benchmarks/README.md, "Sweeps on Dask"
+CONNECT_TIMEOUT_S = 10.0
+
+
+class ClusterError(RuntimeError):
+    """Dask is missing, the address is malformed or the scheduler cannot be reached."""
+
+
+def _distributed() -> Any:
+    try:
+        import distributed
+    except ImportError as exc:
+        raise ClusterError(INSTALL_HINT) from exc
+    return distributed
+
+
+def parse_local(spec: str) -> int:
+    """Worker count of ``local`` (one per core) or ``local:N``."""
+    name, _, count = spec.partition(":")
+    if name != "local":
+        raise ClusterError(f"--dask {spec!r}: expected local or local:N (N workers)")
+    if not count:
+        return max(1, os.cpu_count() or 1)
+    if not count.isdigit() or int(count) < 1:
+        raise ClusterError(f"--dask {spec!r}: N must be a whole number of workers >= 1")
+    return int(count)
+
+
+@contextmanager
+def cluster_client(local: str | None = None, scheduler: str | None = None) -> Iterator[Any]:
+    """A connected ``distributed.Client``: a LocalCluster from ``local`` ("local[:N]") or the
+    running scheduler at ``scheduler`` ("tcp://HOST:PORT"); closed (and the local cluster shut
+    down) on exit."""
+    dist = _distributed()
+    cluster = None
+    if scheduler:
+        if "://" not in scheduler:
+            raise ClusterError(f"--scheduler {scheduler!r}: expected tcp://HOST:PORT")
+        try:
+            client = dist.Client(scheduler, timeout=CONNECT_TIMEOUT_S)
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+    else:
+        cluster = dist.LocalCluster(
+            n_workers=parse_local(local or "local"),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            # no dashboard, and the scheduler's HTTP endpoint on a free loopback port, not 8787
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+            silence_logs=logging.ERROR,
+        )
+        client = dist.Client(cluster)
+    try:
+        yield client
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def sweep_chunk(prices: np.ndarray, *args: np.ndarray) -> tuple[np.ndarray, float]:
+    """Task: one chunk of combinations through the sweep kernel; (statistics, kernel seconds)."""
+    start = time.perf_counter()
+    stats = run_grid(prices, *args)
+    return stats, time.perf_counter() - start
+
+
+def cluster_sweep_job(
+    client: Any, prices: np.ndarray, grid: dict[str, tuple], base: dict, chunk: int = DEFAULT_CHUNK
+) -> Job[dict]:
+    """Job: :func:`engine.sweep.grid_sweep_job` on the cluster behind ``client``, progress as
+    chunks finish; closing the job (cancel, Ctrl-C, an error) cancels the outstanding tasks.
+
+    Returns the in-process keys plus "chunks", "chunk", "workers", "task_seconds" (kernel time
+    summed over tasks) and "wall_seconds"."""
+    if chunk < 1:
+        raise ValueError("chunk must be at least one combination")
+    plan = plan_sweep(prices, grid, base)
+    n = len(plan.combos)
+    workers = len(client.scheduler_info()["workers"])
+    if workers == 0:
+        raise ClusterError("the Dask cluster has no workers")
+    yield Progress(0.0, f"Preparing the engine on {workers} Dask workers")
+    compile_s = max(client.run(warm_up).values())
+    start = time.perf_counter()
+    # one copy of the prices on every worker: tasks carry only their chunk's columns, and a
+    # lost worker loses no data (its tasks are rescheduled where the prices already are)
+    [prices_future] = client.scatter([plan.prices], broadcast=True, hash=False)
+    run = uuid.uuid4().hex[:8]
+    bounds = [(lo, min(lo + chunk, n)) for lo in range(0, n, chunk)]
+    futures = {
+        client.submit(
+            sweep_chunk, prices_future, *plan.chunk_args(lo, hi), key=f"sweep-{run}-{lo}"
+        ): (lo, hi)
+        for lo, hi in bounds
+    }
+    stats = np.empty((n, len(SWEEP_STATS)))
+    done = 0
+    task_s = 0.0
+    dist = _distributed()
+    try:
+        for future in dist.as_completed(futures):
+            lo, hi = futures[future]
+            stats[lo:hi], seconds = future.result()
+            task_s += seconds
+            done += hi - lo
+            yield Progress(100.0 * done / n, f"Sweep on Dask: {done:,} of {n:,} combinations")
+    finally:
+        client.cancel([*futures, prices_future])
+    return {
+        "n_combos": n,
+        "compute_seconds": task_s,
+        "compile_seconds": compile_s,
+        "wall_seconds": time.perf_counter() - start,
+        "task_seconds": task_s,
+        "chunks": len(futures),
+        "chunk": chunk,
+        "workers": workers,
+        "results": plan.results(stats),
+    }
