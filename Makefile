@@ -42,6 +42,7 @@ bench: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/startup.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/chart_pan.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run_to_chart.py
+	$(BIN)/python benchmarks/cluster_sweep.py
 
 VERSION = $(shell $(BIN)/python -c "from importlib.metadata import version; print(version('ctadesk'))")
 ARCHIVE = dist/ctadesk-$(VERSION)-$(shell uname -s | tr A-Z a-z)-$(shell uname -m).tar.gz

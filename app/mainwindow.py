@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
             self._panel("dockSweep", SweepPanel),
             self._panel("dockStrategy", StrategyPanel),
             self.strategy,
+            self.settings,
         )
         self.setAcceptDrops(True)
         self.job_status = JobStatus(self)

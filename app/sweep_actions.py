@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QSettings
 
 from engine.jobs import Job, Progress
 from widgets.strategy_panel import StrategyPanel
@@ -19,9 +19,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 INTEGER_PARAMS = ("lookback", "vol_span")
+KEY_SCHEDULER = "cluster/scheduler"  # "local:N" or "tcp://HOST:PORT"
+KEY_ON_CLUSTER = "cluster/enabled"
 
 
-def sweep_run_job(store_path: Path, grid: dict, base: dict, symbols: list[str]) -> Job[dict]:
+def sweep_run_job(
+    store_path: Path, grid: dict, base: dict, symbols: list[str], cluster: str | None = None
+) -> Job[dict]:
+    """Job: the grid sweep on the store's closes, in process or on Dask at ``cluster``
+    ("local[:N]" or "tcp://HOST:PORT")."""
     from engine.data.store import MarketStore
     from engine.sweep import grid_sweep_job
 
@@ -34,7 +40,15 @@ def sweep_run_job(store_path: Path, grid: dict, base: dict, symbols: list[str]) 
         raise ValueError(
             "every ticked instrument has zero or negative prices; the sweep needs percent returns"
         )
-    out = yield from grid_sweep_job(prices.to_numpy(), grid, base)
+    if cluster is None:
+        out = yield from grid_sweep_job(prices.to_numpy(), grid, base)
+    else:
+        from engine.cluster import cluster_client, cluster_sweep_job
+
+        yield Progress(0.0, f"Connecting to Dask ({cluster})")
+        local, scheduler = (cluster, None) if cluster.startswith("local") else (None, cluster)
+        with cluster_client(local, scheduler) as client:
+            out = yield from cluster_sweep_job(client, prices.to_numpy(), grid, base)
     out["days"] = len(prices)
     out["excluded"] = excluded
     out["instruments"] = prices.shape[1]
@@ -50,9 +64,11 @@ class SweepController(QObject):
         sweep: SweepPanel,
         strategy: StrategyPanel,
         runner: StrategyController,
+        settings: QSettings,
     ) -> None:
         super().__init__(window)
         self.window = window
+        self.settings = settings
         self.sweep = sweep
         self.strategy = strategy
         self.runner = runner
@@ -61,6 +77,14 @@ class SweepController(QObject):
         sweep.run_requested.connect(self.run)
         sweep.cancel_requested.connect(lambda: self.worker.cancel() if self.worker else None)
         sweep.cell_chosen.connect(self.backtest_cell)
+        sweep.scheduler_edit.setText(str(settings.value(KEY_SCHEDULER, "") or ""))
+        sweep.cluster_box.setChecked(str(settings.value(KEY_ON_CLUSTER, "false")) == "true")
+        sweep.cluster_box.toggled.connect(
+            lambda on: settings.setValue(KEY_ON_CLUSTER, "true" if on else "false")
+        )
+        sweep.scheduler_edit.editingFinished.connect(
+            lambda: settings.setValue(KEY_SCHEDULER, sweep.scheduler_edit.text().strip())
+        )
 
     def run(self, grid: dict) -> None:
         from engine.presets import resolve
@@ -83,6 +107,9 @@ class SweepController(QObject):
         n = 1
         for values in grid.values():
             n *= len(values)
+        cluster = self.sweep.cluster()
+        if cluster is not None:
+            self.settings.setValue(KEY_SCHEDULER, self.sweep.scheduler_edit.text().strip())
         self.sweep.set_running(True)
 
         def done(out: dict) -> None:
@@ -92,14 +119,19 @@ class SweepController(QObject):
                 f"{out['instruments']} instruments x {out['days']:,} days "
                 f"in {out['compute_seconds']:.2f} s"
             )
+            if "workers" in out:
+                note += (
+                    f" on {out['workers']} Dask workers ({cluster}, {out['chunks']} tasks, "
+                    f"{out['wall_seconds']:.2f} s wall)"
+                )
             if out["excluded"]:
                 note += f" ({', '.join(out['excluded'])} left out: non-positive prices)"
             self.sweep.show_results(grid, out["results"], note)
             log.info(note)
 
         self.worker = self.window.run_job(
-            f"Sweep {n:,} combinations",
-            lambda: sweep_run_job(self.runner.store_path, grid, base, symbols),
+            f"Sweep {n:,} combinations" + (f" on {cluster}" if cluster else ""),
+            lambda: sweep_run_job(self.runner.store_path, grid, base, symbols, cluster),
             done,
             on_finished=lambda: self.sweep.set_running(False),
         )

@@ -44,11 +44,11 @@ def parse_local(spec: str) -> int:
     """Worker count of ``local`` (one per core) or ``local:N``."""
     name, _, count = spec.partition(":")
     if name != "local":
-        raise ClusterError(f"--dask {spec!r}: expected local or local:N (N workers)")
+        raise ClusterError(f"Dask address {spec!r}: expected local or local:N (N workers)")
     if not count:
         return max(1, os.cpu_count() or 1)
     if not count.isdigit() or int(count) < 1:
-        raise ClusterError(f"--dask {spec!r}: N must be a whole number of workers >= 1")
+        raise ClusterError(f"Dask address {spec!r}: N must be a whole number of workers >= 1")
     return int(count)
 
 
@@ -61,7 +61,9 @@ def cluster_client(local: str | None = None, scheduler: str | None = None) -> It
     cluster = None
     if scheduler:
         if "://" not in scheduler:
-            raise ClusterError(f"--scheduler {scheduler!r}: expected tcp://HOST:PORT")
+            raise ClusterError(
+                f"Dask scheduler {scheduler!r}: expected tcp://HOST:PORT or local[:N]"
+            )
         try:
             client = dist.Client(scheduler, timeout=CONNECT_TIMEOUT_S)
         except (OSError, TimeoutError) as exc:

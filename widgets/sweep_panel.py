@@ -9,6 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -77,6 +78,15 @@ class SweepPanel(QWidget):
         self.run_button = QPushButton("Run sweep", self)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setEnabled(False)
+        self.cluster_box = QCheckBox("Run on cluster", self)
+        self.cluster_box.setToolTip("Run the sweep on Dask (the optional cluster extra)")
+        self.scheduler_edit = QLineEdit(self)
+        self.scheduler_edit.setPlaceholderText("local:2 or tcp://host:8786")
+        self.scheduler_edit.setToolTip(
+            "local:N starts N worker processes here; tcp://HOST:PORT uses a running scheduler"
+        )
+        self.scheduler_edit.setEnabled(False)
+        self.cluster_box.toggled.connect(self.scheduler_edit.setEnabled)
         self.message = QLabel("The sweep uses the Strategy dock's universe and parameters.", self)
         self.message.setWordWrap(True)
 
@@ -93,6 +103,8 @@ class SweepPanel(QWidget):
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.cancel_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.cluster_box)
+        buttons.addWidget(self.scheduler_edit, 1)
 
         charts.configure()
         self.plot = pg.PlotWidget(self)
@@ -134,6 +146,14 @@ class SweepPanel(QWidget):
     def set_running(self, running: bool) -> None:
         self.run_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
+        self.cluster_box.setEnabled(not running)
+        self.scheduler_edit.setEnabled(not running and self.cluster_box.isChecked())
+
+    def cluster(self) -> str | None:
+        """The Dask address to run on ("local:N" or "tcp://HOST:PORT"), None for in-process."""
+        if not self.cluster_box.isChecked():
+            return None
+        return self.scheduler_edit.text().strip() or "local"
 
     def show_results(
         self, grid: dict[str, tuple[float, ...]], results: list[dict[str, Any]], note: str

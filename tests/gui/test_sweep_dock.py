@@ -62,3 +62,43 @@ def test_same_axis_twice_is_refused(make_window, qtbot) -> None:
     with qtbot.assertNotEmitted(panel.run_requested):
         panel.run_button.click()
     assert "two different parameters" in panel.message.text()
+
+
+def test_sweep_on_a_local_dask_cluster_matches_in_process(make_window, qtbot) -> None:
+    pytest.importorskip("distributed")
+    window = make_window(auto_demo=True)
+    qtbot.waitUntil(lambda: window.data.is_ready and not window.jobs.running, timeout=30_000)
+    panel = window.panels["dockSweep"]
+    panel.x_range.setText("40:120:40")
+    panel.y_range.setText("20,60")
+    panel.cluster_box.setChecked(True)
+    panel.scheduler_edit.setText("local:2")
+    panel.run_button.click()
+    assert not panel.cluster_box.isEnabled()  # no switching while it runs
+    qtbot.waitUntil(
+        lambda: window.sweeps.last is not None and panel.run_button.isEnabled(), timeout=120_000
+    )
+    assert window.sweeps.last["workers"] == 2 and "2 Dask workers (local:2" in panel.note
+    strategy = window.panels["dockStrategy"]
+    prices = MarketStore(window.data.store_path).read_closes(strategy.symbols()).to_numpy()
+    grid = {"lookback": (40, 80, 120), "vol_span": (20, 60)}
+    expected = run_job(grid_sweep_job(prices, grid, resolve("tsmom-blend")))
+    assert window.sweeps.last["results"] == expected["results"]
+    # the choice is remembered for the next session
+    assert window.settings.value("cluster/scheduler") == "local:2"
+    assert window.settings.value("cluster/enabled") == "true"
+
+
+def test_bad_cluster_address_is_reported(make_window, qtbot) -> None:
+    window = make_window(auto_demo=True)
+    qtbot.waitUntil(lambda: window.data.is_ready and not window.jobs.running, timeout=30_000)
+    panel = window.panels["dockSweep"]
+    panel.x_range.setText("40,80")
+    panel.y_range.setText("20")
+    panel.cluster_box.setChecked(True)
+    panel.scheduler_edit.setText("remote:2")
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: window.errors.dialog is not None, timeout=30_000)
+    assert "Dask scheduler 'remote:2'" in window.errors.dialog.text()
+    qtbot.waitUntil(panel.run_button.isEnabled, timeout=10_000)
+    assert window.sweeps.last is None
