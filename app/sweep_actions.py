@@ -121,7 +121,8 @@ class SweepController(QObject):
             )
             if "workers" in out:
                 note += (
-                    f" on {out['workers']} Dask workers ({cluster}, {out['chunks']} tasks, "
+                    f" on {out['workers']} Dask workers ({cluster}, {out['chunks']} "
+                    f"task{'s' if out['chunks'] != 1 else ''}, "
                     f"{out['wall_seconds']:.2f} s wall)"
                 )
             if out["excluded"]:

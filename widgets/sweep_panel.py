@@ -89,6 +89,8 @@ class SweepPanel(QWidget):
         self.cluster_box.toggled.connect(self.scheduler_edit.setEnabled)
         self.message = QLabel("The sweep uses the Strategy dock's universe and parameters.", self)
         self.message.setWordWrap(True)
+        # two lines always fit, however short the dock: the note names the run and the best cell
+        self.message.setMinimumHeight(2 * self.message.fontMetrics().lineSpacing() + 4)
 
         form = QFormLayout()
         row_x, row_y = QHBoxLayout(), QHBoxLayout()
