@@ -64,16 +64,22 @@ def test_same_axis_twice_is_refused(make_window, qtbot) -> None:
     assert "two different parameters" in panel.message.text()
 
 
-def test_sweep_on_a_local_dask_cluster_matches_in_process(make_window, qtbot) -> None:
-    pytest.importorskip("distributed")
+def _run_on_cluster(make_window, qtbot, xs: str, ys: str, address: str):
+    """A demo-data window whose Sweep dock runs ``xs`` x ``ys`` on the Dask ``address``."""
     window = make_window(auto_demo=True)
     qtbot.waitUntil(lambda: window.data.is_ready and not window.jobs.running, timeout=30_000)
     panel = window.panels["dockSweep"]
-    panel.x_range.setText("40:120:40")
-    panel.y_range.setText("20,60")
+    panel.x_range.setText(xs)
+    panel.y_range.setText(ys)
     panel.cluster_box.setChecked(True)
-    panel.scheduler_edit.setText("local:2")
+    panel.scheduler_edit.setText(address)
     panel.run_button.click()
+    return window, panel
+
+
+def test_sweep_on_a_local_dask_cluster_matches_in_process(make_window, qtbot) -> None:
+    pytest.importorskip("distributed")
+    window, panel = _run_on_cluster(make_window, qtbot, "40:120:40", "20,60", "local:2")
     assert not panel.cluster_box.isEnabled()  # no switching while it runs
     qtbot.waitUntil(
         lambda: window.sweeps.last is not None and panel.run_button.isEnabled(), timeout=120_000
@@ -90,14 +96,7 @@ def test_sweep_on_a_local_dask_cluster_matches_in_process(make_window, qtbot) ->
 
 
 def test_bad_cluster_address_is_reported(make_window, qtbot) -> None:
-    window = make_window(auto_demo=True)
-    qtbot.waitUntil(lambda: window.data.is_ready and not window.jobs.running, timeout=30_000)
-    panel = window.panels["dockSweep"]
-    panel.x_range.setText("40,80")
-    panel.y_range.setText("20")
-    panel.cluster_box.setChecked(True)
-    panel.scheduler_edit.setText("remote:2")
-    panel.run_button.click()
+    window, panel = _run_on_cluster(make_window, qtbot, "40,80", "20", "remote:2")
     qtbot.waitUntil(lambda: window.errors.dialog is not None, timeout=30_000)
     assert "Dask scheduler 'remote:2'" in window.errors.dialog.text()
     qtbot.waitUntil(panel.run_button.isEnabled, timeout=10_000)
