@@ -60,7 +60,7 @@ def cmd_sweep(args: argparse.Namespace) -> dict[str, Any]:
 
         grid = {"lookback": spec.lookbacks, "vol_span": spec.spans}
         base = {"vol_target": spec.target, "max_leverage": spec.cap, "cost_bps": spec.cost_bps}
-        with cluster_client(args.dask, args.scheduler) as client:
+        with cluster_client(args.dask or args.scheduler) as client:
             out = run_job(
                 cluster_sweep_job(client, prices.to_numpy(), grid, base, args.chunk), on_progress
             )

@@ -46,8 +46,7 @@ def sweep_run_job(
         from engine.cluster import cluster_client, cluster_sweep_job
 
         yield Progress(0.0, f"Connecting to Dask ({cluster})")
-        local, scheduler = (cluster, None) if cluster.startswith("local") else (None, cluster)
-        with cluster_client(local, scheduler) as client:
+        with cluster_client(cluster) as client:
             out = yield from cluster_sweep_job(client, prices.to_numpy(), grid, base)
     out["days"] = len(prices)
     out["excluded"] = excluded

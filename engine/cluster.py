@@ -18,7 +18,9 @@ from typing import Any
 import numpy as np
 
 from engine.jobs import Job, Progress
-from engine.sweep import SWEEP_STATS, plan_sweep, run_grid, warm_up
+
+# engine.sweep (and so numba) is imported where used: the CLI imports this module for every
+# command, and a light command such as rule16 must not load the compiler
 
 INSTALL_HINT = (
     "running on a cluster needs Dask, an optional extra: "
@@ -53,24 +55,15 @@ def parse_local(spec: str) -> int:
 
 
 @contextmanager
-def cluster_client(local: str | None = None, scheduler: str | None = None) -> Iterator[Any]:
-    """A connected ``distributed.Client``: a LocalCluster from ``local`` ("local[:N]") or the
-    running scheduler at ``scheduler`` ("tcp://HOST:PORT"); closed (and the local cluster shut
-    down) on exit."""
+def cluster_client(address: str) -> Iterator[Any]:
+    """A connected ``distributed.Client``: a LocalCluster for ``local[:N]``, else the running
+    scheduler at ``address`` ("tcp://HOST:PORT"); closed (and a local cluster shut down) on
+    exit."""
     dist = _distributed()
     cluster = None
-    if scheduler:
-        if "://" not in scheduler:
-            raise ClusterError(
-                f"Dask scheduler {scheduler!r}: expected tcp://HOST:PORT or local[:N]"
-            )
-        try:
-            client = dist.Client(scheduler, timeout=CONNECT_TIMEOUT_S)
-        except (OSError, TimeoutError) as exc:
-            raise ClusterError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
-    else:
+    if address.startswith("local"):
         cluster = dist.LocalCluster(
-            n_workers=parse_local(local or "local"),
+            n_workers=parse_local(address),
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
@@ -79,6 +72,13 @@ def cluster_client(local: str | None = None, scheduler: str | None = None) -> It
             silence_logs=logging.ERROR,
         )
         client = dist.Client(cluster)
+    elif "://" not in address:
+        raise ClusterError(f"Dask address {address!r}: expected local, local:N or tcp://HOST:PORT")
+    else:
+        try:
+            client = dist.Client(address, timeout=CONNECT_TIMEOUT_S)
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
     try:
         yield client
     finally:
@@ -89,6 +89,8 @@ def cluster_client(local: str | None = None, scheduler: str | None = None) -> It
 
 def sweep_chunk(prices: np.ndarray, *args: np.ndarray) -> tuple[np.ndarray, float]:
     """Task: one chunk of combinations through the sweep kernel; (statistics, kernel seconds)."""
+    from engine.sweep import run_grid
+
     start = time.perf_counter()
     stats = run_grid(prices, *args)
     return stats, time.perf_counter() - start
@@ -102,6 +104,8 @@ def cluster_sweep_job(
 
     Returns the in-process keys plus "chunks", "chunk", "workers", "task_seconds" (kernel time
     summed over tasks) and "wall_seconds"."""
+    from engine.sweep import SWEEP_STATS, plan_sweep, warm_up
+
     if chunk < 1:
         raise ValueError("chunk must be at least one combination")
     plan = plan_sweep(prices, grid, base)

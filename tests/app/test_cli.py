@@ -130,3 +130,14 @@ def test_console_script_end_to_end(ctadesk_home: Path) -> None:
     assert bad.stdout == ""
     assert bad.stderr.startswith("error: ") and bad.stderr.count("\n") == 1
     assert (ctadesk_home / "logs" / "ctadesk.log").exists()
+
+
+def test_importing_the_cli_does_not_load_the_compiler() -> None:
+    """Light commands (rule16, regime --vix, paths) start without numba; engine modules that
+    need it are imported by the commands that run kernels."""
+    import subprocess
+    import sys
+
+    code = "import sys, app.cli; print('numba' in sys.modules, 'engine.kernels' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

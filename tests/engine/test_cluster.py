@@ -138,7 +138,7 @@ def test_cancel_cancels_the_tasks(stock_prices, local_client) -> None:
 
 
 def test_separate_processes_and_a_killed_worker(stock_prices, in_process, process_cluster) -> None:
-    with cluster_client(scheduler=process_cluster) as client:
+    with cluster_client(process_cluster) as client:
         client.wait_for_workers(2, timeout=60)
         pids = client.run(os.getpid)
         killed: list[int] = []
@@ -170,7 +170,8 @@ def test_clear_errors_without_dask_or_scheduler(monkeypatch: pytest.MonkeyPatch)
         pytest.skip("shared data not present")
     argv = ["sweep", "--prices", str(STOCKS), "--lookbacks", "60:60:1", "--vol-spans", "20"]
     assert "tcp://HOST:PORT" in cli_fails([*argv, "--scheduler", "127.0.0.1:1"])
-    assert "local or local:N" in cli_fails([*argv, "--dask", "remote:2"])
+    assert "tcp://HOST:PORT" in cli_fails([*argv, "--dask", "remote:2"])
+    assert "whole number of workers" in cli_fails([*argv, "--dask", "local:0"])
     assert "cannot reach the Dask scheduler" in cli_fails(
         [*argv, "--scheduler", "tcp://127.0.0.1:9"]
     )

@@ -98,6 +98,6 @@ def test_sweep_on_a_local_dask_cluster_matches_in_process(make_window, qtbot) ->
 def test_bad_cluster_address_is_reported(make_window, qtbot) -> None:
     window, panel = _run_on_cluster(make_window, qtbot, "40,80", "20", "remote:2")
     qtbot.waitUntil(lambda: window.errors.dialog is not None, timeout=30_000)
-    assert "Dask scheduler 'remote:2'" in window.errors.dialog.text()
+    assert "Dask address 'remote:2'" in window.errors.dialog.text()
     qtbot.waitUntil(panel.run_button.isEnabled, timeout=10_000)
     assert window.sweeps.last is None
