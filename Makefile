@@ -43,6 +43,7 @@ bench: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/chart_pan.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run_to_chart.py
 	$(BIN)/python benchmarks/cluster_sweep.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/batch_report.py
 
 VERSION = $(shell $(BIN)/python -c "from importlib.metadata import version; print(version('ctadesk'))")
 ARCHIVE = dist/ctadesk-$(VERSION)-$(shell uname -s | tr A-Z a-z)-$(shell uname -m).tar.gz

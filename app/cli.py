@@ -18,6 +18,7 @@ from app import __version__
 from app.cli_analytics import add_analytics_commands
 from app.cli_data import add_data_commands
 from app.cli_engine import add_engine_commands
+from app.cli_report import add_report_command
 from app.logs import setup_logging
 from app.paths import app_paths, configure_numba_cache
 from engine.annualisation import RULE_OF_16_DAYS
@@ -194,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_data_commands(sub, add)
     add_engine_commands(sub, add)
     add_analytics_commands(sub, add)
+    add_report_command(sub, add)
     return parser
 
 
@@ -201,6 +203,7 @@ def run(argv: list[str] | None = None) -> tuple[int, str, str]:
     """Parse and run; return (exit status, stdout text, stderr text). Never raises."""
     try:
         args = build_parser().parse_args(argv)
+        args.argv = list(sys.argv[1:] if argv is None else argv)  # for reports that cite it
         result = args.handler(args)
     except CliError as exc:
         return EXIT_ERROR, "", f"error: {exc}"
@@ -211,8 +214,10 @@ def run(argv: list[str] | None = None) -> tuple[int, str, str]:
     except Exception as exc:
         log.exception("internal error in ctadesk-cli %s", argv)
         return EXIT_ERROR, "", f"error: internal error ({type(exc).__name__}: {exc}); see the log"
-    out = json.dumps(result) if args.json else render_table(result)
-    return 0, out, ""
+    if args.json:
+        return 0, json.dumps(result), ""
+    view = getattr(args, "table_view", None)  # a command's compact form for people
+    return 0, render_table(view(result) if view else result), ""
 
 
 def main(argv: list[str] | None = None) -> int:

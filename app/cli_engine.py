@@ -13,12 +13,20 @@ import numpy as np
 
 from engine.cluster import DEFAULT_CHUNK
 
+DEMO_PRICES = "demo"  # --prices demo: the embedded demo universe, without the store
+PRICES_HELP = "wide CSV file, comma-separated store symbols, or demo (the demo universe)"
+
 
 def load_prices(spec: str):
-    """Close prices from a CSV file (any importable format) or comma-separated store symbols."""
+    """Close prices from a CSV file (any importable format), comma-separated store symbols, or
+    ``demo`` (the embedded demo futures and equity index)."""
     import pandas as pd
 
     path = Path(spec)
+    if spec == DEMO_PRICES and not path.exists():
+        from engine.data.demo import demo_closes
+
+        return demo_closes()
     if path.exists():
         from engine.data.importers import parse_file
 
@@ -32,7 +40,7 @@ def load_prices(spec: str):
     return open_store().read_closes(symbols)
 
 
-def _progress_printer(enabled: bool):
+def progress_printer(enabled: bool):
     """Progress lines on stderr (stdout stays one JSON object or table)."""
     if not enabled:
         return None
@@ -53,7 +61,7 @@ def cmd_sweep(args: argparse.Namespace) -> dict[str, Any]:
     prices = load_prices(args.prices).dropna()  # the common dates of all instruments
     if prices.empty:
         raise ValueError("the instruments have no dates in common")
-    on_progress = _progress_printer(args.progress)
+    on_progress = progress_printer(args.progress)
     extra: dict[str, Any] = {}
     if args.dask or args.scheduler:
         from engine.cluster import cluster_client, cluster_sweep_job
@@ -115,32 +123,41 @@ def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def add_cluster_options(p: argparse.ArgumentParser) -> None:
+    """``--dask local[:N]`` or ``--scheduler tcp://HOST:PORT`` (one of them, or neither)."""
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--dask", metavar="local[:N]", help="run on a local Dask cluster of N worker processes"
+    )
+    where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on a Dask cluster")
+
+
+def add_progress_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--progress", action="store_true", help="print progress on stderr")
+
+
 def add_engine_commands(sub: Any, add: Any) -> None:
     from engine.presets import presets
 
     p = add(sub, "backtest", cmd_backtest, "Backtest a preset on prices from a file or the store.")
-    p.add_argument("--prices", required=True, help="wide CSV file or comma-separated symbols")
+    p.add_argument("--prices", required=True, help=PRICES_HELP)
     p.add_argument("--preset", default="tsmom-blend", choices=sorted(presets()))
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter")
     p.add_argument("--vix", help="VIX series (CSV file or store symbol) for by-zone metrics")
     p.add_argument("--out", type=Path, help="write Date, return, equity, pos_<symbol> CSV here")
 
     p = add(sub, "sweep", cmd_sweep, "The reference TSMOM sweep over lookbacks x vol spans.")
-    p.add_argument("--prices", required=True, help="wide CSV file or comma-separated symbols")
+    p.add_argument("--prices", required=True, help=PRICES_HELP)
     p.add_argument("--lookbacks", default="20:260:10", help="A:B:STEP or a,b,c (default 20:260:10)")
     p.add_argument("--vol-spans", default="10,20,30,40,60,80,100,120", help="a,b,c or A:B:STEP")
     p.add_argument("--vol-target", type=float, default=0.10, help="annual vol target (0.10)")
     p.add_argument("--cap", type=float, default=4.0, help="position cap (4)")
     p.add_argument("--cost-bps", type=float, default=1.0, help="cost in bps of traded notional")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument(
-        "--dask", metavar="local[:N]", help="run on a local Dask cluster of N worker processes"
-    )
-    where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on a Dask cluster")
+    add_cluster_options(p)
     p.add_argument(
         "--chunk", type=int, default=DEFAULT_CHUNK, help="combinations per Dask task (250)"
     )
-    p.add_argument("--progress", action="store_true", help="print progress on stderr")
+    add_progress_option(p)
 
     p = add(sub, "bench", cmd_bench, "Time the reference sweep workload on generated prices.")
     p.add_argument("--days", type=int, default=9000)
@@ -148,7 +165,7 @@ def add_engine_commands(sub: Any, add: Any) -> None:
     p.add_argument("--repeat", type=int, default=5)
 
 
-def _series_from(spec: str, what: str):
+def series_from(spec: str, what: str):
     """One close series from a CSV file or a store symbol (for --vix and macro_symbol)."""
     prices = load_prices(spec)
     if prices.shape[1] != 1:
@@ -163,11 +180,11 @@ def cmd_backtest(args: argparse.Namespace) -> dict[str, Any]:
 
     params = resolve(args.preset, parse_assignments(args.set or []))
     prices = load_prices(args.prices)
-    vix = _series_from(args.vix, "--vix") if args.vix else None
-    macro = _series_from(params["macro_symbol"], "macro_symbol") if params["macro_symbol"] else None
+    vix = series_from(args.vix, "--vix") if args.vix else None
+    macro = series_from(params["macro_symbol"], "macro_symbol") if params["macro_symbol"] else None
     result = run_job(backtest_job(prices, params, vix, macro))
     if args.out:
-        _write_result_csv(result, Path(args.out))
+        write_result_csv(result, Path(args.out))
     keys = ("sharpe", "sortino", "cagr", "ann_return", "ann_vol", "max_drawdown", "calmar",
             "skew", "hit_rate", "turnover", "cost_drag")  # fmt: skip
     out: dict[str, Any] = {
@@ -191,7 +208,7 @@ def cmd_backtest(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
-def _write_result_csv(result: Any, target: Path) -> None:
+def write_result_csv(result: Any, target: Path) -> None:
     """Date, return, equity, pos_<symbol>... (see app/csv_out.py)."""
     import pandas as pd
 

@@ -53,7 +53,7 @@ def backtest_run_job(
 ) -> Job[RunOutput]:
     """Job: read prices from the store, run the preset, prepare chart arrays and tables."""
     from engine import metrics
-    from engine.backtest import backtest_job
+    from engine.backtest import backtest_job, benchmark_equity
     from engine.data.store import MarketStore
     from engine.presets import resolve
 
@@ -75,17 +75,14 @@ def backtest_run_job(
         extras["allocation_mixer"] = metrics.allocation_mixer(
             result.returns, index_returns, sleeves=MIXER_SLEEVES, days=params["annualisation"]
         )
-    benchmark = None
-    if result.modes.get(result.equity_index) == "percent":
-        level = prices[result.equity_index].reindex(result.returns.index).ffill()
-        benchmark = (level / level.dropna().iloc[0]).to_numpy()
+    benchmark = benchmark_equity(result, prices)
     series = EquitySeries(
         label=label,
         seconds=seconds,
         equity=equity,
         drawdown=equity / peak - 1.0,
         leverage=result.gross_exposure.to_numpy(),
-        benchmark=benchmark,
+        benchmark=None if benchmark is None else benchmark.to_numpy(),
         benchmark_label=f"{result.equity_index} (benchmark)",
         stressed=stress_mask(vix, result.returns.index) if vix is not None else None,
     )

@@ -225,6 +225,15 @@ def _first_trade(positions: pd.DataFrame) -> int:
     return max(int(active[0]), 0)
 
 
+def benchmark_equity(result: BacktestResult, prices: pd.DataFrame) -> pd.Series | None:
+    """The equity index over the run's dates, 1 at its first price; None unless it is a
+    price index (percent mode)."""
+    if result.modes.get(result.equity_index) != "percent":
+        return None
+    level = prices[result.equity_index].reindex(result.returns.index).ffill()
+    return level / level.dropna().iloc[0]
+
+
 def run_backtest(
     prices: pd.DataFrame,
     preset: str = "tsmom-blend",

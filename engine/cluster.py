@@ -87,6 +87,13 @@ def cluster_client(address: str) -> Iterator[Any]:
             cluster.close()
 
 
+def _worker_count(client: Any) -> int:
+    workers = len(client.scheduler_info()["workers"])
+    if workers == 0:
+        raise ClusterError("the Dask cluster has no workers")
+    return workers
+
+
 def sweep_chunk(prices: np.ndarray, *args: np.ndarray) -> tuple[np.ndarray, float]:
     """Task: one chunk of combinations through the sweep kernel; (statistics, kernel seconds)."""
     from engine.sweep import run_grid
@@ -110,20 +117,18 @@ def cluster_sweep_job(
         raise ValueError("chunk must be at least one combination")
     plan = plan_sweep(prices, grid, base)
     n = len(plan.combos)
-    workers = len(client.scheduler_info()["workers"])
-    if workers == 0:
-        raise ClusterError("the Dask cluster has no workers")
+    workers = _worker_count(client)
     yield Progress(0.0, f"Preparing the engine on {workers} Dask workers")
     compile_s = max(client.run(warm_up).values())
     start = time.perf_counter()
     # one copy of the prices on every worker: tasks carry only their chunk's columns, and a
     # lost worker loses no data (its tasks are rescheduled where the prices already are)
     [prices_future] = client.scatter([plan.prices], broadcast=True, hash=False)
-    run = uuid.uuid4().hex[:8]
+    tag = uuid.uuid4().hex[:8]
     bounds = [(lo, min(lo + chunk, n)) for lo in range(0, n, chunk)]
     futures = {
         client.submit(
-            sweep_chunk, prices_future, *plan.chunk_args(lo, hi), key=f"sweep-{run}-{lo}"
+            sweep_chunk, prices_future, *plan.chunk_args(lo, hi), key=f"sweep-{tag}-{lo}"
         ): (lo, hi)
         for lo, hi in bounds
     }
@@ -151,3 +156,48 @@ def cluster_sweep_job(
         "workers": workers,
         "results": plan.results(stats),
     }
+
+
+def cluster_batch_job(client: Any, runs: list, inputs: Any) -> Job[list]:
+    """Job: :func:`engine.batch.batch_job` on the cluster behind ``client``, one task per run;
+    every universe's prices and VIX and the macro series go to every worker once. Progress as
+    runs finish; closing the job cancels the outstanding tasks."""
+    from engine.batch import BatchOutcome, backtest_task
+
+    workers = _worker_count(client)
+    yield Progress(0.0, f"Sending the data to {workers} Dask workers")
+
+    def shared(objects: dict) -> dict:
+        if not objects:  # scatter of nothing fails inside distributed
+            return {}
+        futures = client.scatter(list(objects.values()), broadcast=True, hash=False)
+        return dict(zip(objects, futures, strict=True))
+
+    prices = shared(inputs.prices)
+    macro = shared(inputs.macro)
+    vix = shared(inputs.vix)
+    tag = uuid.uuid4().hex[:8]
+    futures = {
+        client.submit(
+            backtest_task,
+            prices[run.universe],
+            run.params,
+            vix.get(run.universe),
+            macro.get(run.params["macro_symbol"]),
+            key=f"backtest-{tag}-{i}",
+        ): i
+        for i, run in enumerate(runs)
+    }
+    outcomes: list = [None] * len(runs)
+    dist = _distributed()
+    try:
+        for done, future in enumerate(dist.as_completed(futures), start=1):
+            i = futures[future]
+            outcomes[i] = BatchOutcome(runs[i], *future.result())
+            yield Progress(
+                100.0 * done / len(runs), f"Backtests on Dask: {done} of {len(runs)} done"
+            )
+    finally:
+        shared_futures = [*prices.values(), *vix.values(), *macro.values()]
+        client.cancel([*futures, *shared_futures])
+    return outcomes

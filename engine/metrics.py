@@ -178,3 +178,15 @@ def allocation_mixer(
             }
         )
     return rows
+
+
+def calendar_returns(returns: pd.Series) -> pd.DataFrame:
+    """Compounded returns by calendar month: one row per year, columns 1..12 and "year"
+    (the whole year's compounded return); months without days are NaN."""
+    r = _clean(returns)
+    growth = 1.0 + r
+    monthly = growth.groupby([r.index.year, r.index.month]).prod() - 1.0
+    table = monthly.unstack().reindex(columns=range(1, 13))
+    table["year"] = growth.groupby(r.index.year).prod() - 1.0
+    table.index.name = "year"
+    return table

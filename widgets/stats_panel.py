@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,37 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.labels import LABELS, fmt
 from widgets import charts
 from widgets.table_export import fill_table, install_table_menu, table_to_text
-
-PERCENT_KEYS = {"cagr", "ann_return", "ann_vol", "max_drawdown", "hit_rate", "cost_per_year"}
-LABELS = {
-    "sharpe": "Sharpe",
-    "sortino": "Sortino",
-    "cagr": "CAGR",
-    "ann_return": "Annual return",
-    "ann_vol": "Annual volatility",
-    "max_drawdown": "Max drawdown",
-    "max_drawdown_days": "Max drawdown length (days)",
-    "calmar": "Calmar",
-    "skew": "Skew",
-    "hit_rate": "Hit rate",
-    "turnover": "Turnover (x capital / year)",
-    "cost_drag": "Cost drag (Sharpe units)",
-    "cost_per_year": "Costs per year",
-    "days": "Days",
-    "annualisation_days": "Annualisation (days)",
-}
-
-
-def fmt(key: str, value: float) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "-"
-    if key in PERCENT_KEYS:
-        return f"{value * 100:.2f}%"
-    if float(value).is_integer() and abs(value) >= 10:
-        return f"{value:,.0f}"
-    return f"{value:.3f}"
 
 
 def _table(rows: int, headers: Sequence[str], parent: QWidget) -> QTableWidget:

@@ -9,6 +9,7 @@ realised vol and spikes with it); trending regimes give trend followers somethin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -148,3 +149,17 @@ def load_demo_job(store: MarketStore, seed: int = DEMO_SEED) -> Job[list[str]]:
     store.write(items)
     yield Progress(100.0, "Demo universe loaded")
     return list(universe)
+
+
+@cache
+def _universe() -> dict[str, tuple[str, str, pd.DataFrame]]:
+    return demo_universe()
+
+
+def demo_closes(kinds: tuple[str, ...] = ("future", "index")) -> pd.DataFrame:
+    """Closes of the demo series of these kinds (default: the futures and the equity index),
+    generated in memory without touching the store."""
+    universe = _universe()
+    return pd.concat(
+        {s: frame["close"] for s, (kind, _, frame) in universe.items() if kind in kinds}, axis=1
+    )

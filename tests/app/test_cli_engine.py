@@ -102,3 +102,12 @@ def test_backtest_store_symbols_and_errors(prices_csv) -> None:
     ]:
         status, stdout, err = run([*argv, "--json"])
         assert status == 2 and stdout == "" and words in err, err
+
+
+def test_prices_demo_is_the_embedded_universe_without_the_store(ctadesk_home: Path) -> None:
+    from engine.data.demo import INDEX_SYMBOL, INSTRUMENTS
+
+    out = _ok(["backtest", "--prices", "demo", "--preset", "fast"])
+    assert set(out["positions"]) == {INDEX_SYMBOL, *(i.symbol for i in INSTRUMENTS)}
+    assert out["last"] == "2025-12-31"
+    assert not (ctadesk_home / "data").exists() or not any((ctadesk_home / "data").iterdir())

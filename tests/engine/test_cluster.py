@@ -15,9 +15,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from engine.cluster import ClusterError, cluster_client, cluster_sweep_job, parse_local
+from engine.cluster import (
+    ClusterError,
+    cluster_batch_job,
+    cluster_client,
+    cluster_sweep_job,
+    parse_local,
+)
 from engine.jobs import Cancelled, run_job
 from engine.sweep import grid_sweep_job
 from tests.cli_helpers import cli_fails, cli_ok
@@ -137,6 +144,37 @@ def test_cancel_cancels_the_tasks(stock_prices, local_client) -> None:
     assert local_client.run_on_scheduler(ours) == 0
 
 
+def test_batch_backtests_on_local_cluster_match_in_process(local_client) -> None:
+    """Presets x universes (real stocks and the S&P 500 with the real VIX) as Dask tasks: the
+    same results as in process, a run the engine rejects reported the same way."""
+    if not STOCKS.is_file():
+        pytest.skip("shared data not present")
+    from app.cli_engine import load_prices
+    from engine.batch import BatchInputs, BatchRun, batch_job
+    from engine.presets import resolve
+
+    stocks = load_prices(str(STOCKS))
+    index = load_prices(str(SHARED_DATA / "sp500_index_close_1990_2022.csv"))
+    vix = load_prices(str(SHARED_DATA / "vix_daily.csv")).iloc[:, 0]
+    inputs = BatchInputs(prices={"stocks": stocks, "index": index}, vix={"stocks": vix})
+    runs = [
+        BatchRun(p, u, resolve(p)) for u in ("stocks", "index") for p in ("ewmac", "fast", "macro")
+    ]
+    local = run_job(batch_job(runs, inputs))
+    reports = []
+    remote = run_job(cluster_batch_job(local_client, runs, inputs), reports.append)
+    assert [o.run for o in remote] == runs
+    assert len(reports) == 1 + len(runs)  # one report per finished run
+    for a, b in zip(local, remote, strict=True):
+        assert a.error == b.error
+        if a.result is None:
+            assert "indicator series" in a.error
+            continue
+        assert a.result.metrics == b.result.metrics
+        pd.testing.assert_series_equal(a.result.returns, b.result.returns)
+        assert (a.result.by_vix_zone is None) == (a.run.universe == "index")
+
+
 def test_separate_processes_and_a_killed_worker(stock_prices, in_process, process_cluster) -> None:
     with cluster_client(process_cluster) as client:
         client.wait_for_workers(2, timeout=60)
@@ -165,6 +203,17 @@ def test_cli_sweep_on_local_cluster_matches_in_process(tmp_path: Path) -> None:
     assert cluster["workers"] == 2 and cluster["chunks"] == 3 and cluster["cluster"] == "local:2"
 
 
+def test_cli_report_on_local_cluster_matches_in_process(tmp_path: Path) -> None:
+    argv = ["report", "--preset", "ewmac,fast", "--prices", "demo"]
+    local = cli_ok([*argv, "--out", str(tmp_path / "local")])
+    cluster = cli_ok([*argv, "--out", str(tmp_path / "dask"), "--dask", "local:2"])
+    assert cluster["workers"] == 2 and cluster["cluster"] == "local:2"
+    assert [r["metrics"] for r in cluster["runs"]] == [r["metrics"] for r in local["runs"]]
+    for run_ in cluster["runs"]:
+        assert (tmp_path / "dask" / run_["html"]).is_file()
+        assert all((tmp_path / "dask" / png).is_file() for png in run_["charts"].values())
+
+
 def test_clear_errors_without_dask_or_scheduler(monkeypatch: pytest.MonkeyPatch) -> None:
     if not STOCKS.is_file():
         pytest.skip("shared data not present")
@@ -177,3 +226,5 @@ def test_clear_errors_without_dask_or_scheduler(monkeypatch: pytest.MonkeyPatch)
     )
     monkeypatch.setitem(sys.modules, "distributed", None)  # as if the extra were not installed
     assert "pip install" in cli_fails([*argv, "--dask", "local:2"])
+    report = ["report", "--preset", "fast", "--prices", str(STOCKS), "--out", "unused"]
+    assert "pip install" in cli_fails([*report, "--dask", "local:2"])

@@ -12,6 +12,7 @@ import pytest
 from engine.metrics import (
     allocation_mixer,
     by_vix_zone,
+    calendar_returns,
     crisis_alpha,
     drawdown,
     max_drawdown_duration,
@@ -121,3 +122,15 @@ def test_allocation_mixer(returns: pd.Series) -> None:
 def test_too_short_is_an_error() -> None:
     with pytest.raises(ValueError, match="at least two"):
         performance(pd.Series([0.01]))
+
+
+def test_calendar_returns_hand_computed() -> None:
+    days = pd.to_datetime(["2020-12-30", "2020-12-31", "2021-01-04", "2021-01-05", "2021-03-01"])
+    r = pd.Series([0.10, -0.10, 0.02, 0.03, -0.05], index=days)
+    table = calendar_returns(r)
+    assert list(table.index) == [2020, 2021]
+    assert table.loc[2020, 12] == pytest.approx(1.1 * 0.9 - 1)  # -1%
+    assert table.loc[2021, 1] == pytest.approx(1.02 * 1.03 - 1)
+    assert np.isnan(table.loc[2021, 2]) and table.loc[2021, 3] == pytest.approx(-0.05)
+    assert table.loc[2021, "year"] == pytest.approx(1.02 * 1.03 * 0.95 - 1)
+    assert np.isnan(table.loc[2020, 1])

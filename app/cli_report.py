@@ -1,0 +1,198 @@
+"""``ctadesk-cli report``: backtest presets on universes (in this process or on Dask) and write
+the HTML report (app/report.py)."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import time
+from pathlib import Path
+from typing import Any
+
+from app.cli_engine import (
+    DEMO_PRICES,
+    PRICES_HELP,
+    add_cluster_options,
+    add_progress_option,
+    load_prices,
+    progress_printer,
+    series_from,
+)
+from app.report import Universe, VixInput, unique_names
+
+ALL_PRESETS = "all"
+
+
+def preset_names(values: list[str]) -> list[str]:
+    """``--preset`` values (repeatable, comma-separated, or ``all``) as known preset names."""
+    from engine.presets import presets
+
+    known = presets()
+    names: list[str] = []
+    for value in values:
+        for name in (n.strip() for n in value.split(",")):
+            if name == ALL_PRESETS:
+                names.extend(known)
+            elif name in known:
+                names.append(name)
+            elif name:
+                raise ValueError(f"unknown preset {name!r} (one of {', '.join(known)}, or all)")
+    if not names:
+        raise ValueError("--preset: name at least one preset")
+    return list(dict.fromkeys(names))
+
+
+def _universe_name(spec: str) -> str:
+    path = Path(spec)
+    if path.exists():
+        return path.stem
+    if spec == DEMO_PRICES:
+        return "demo"
+    symbols = [s.strip() for s in spec.split(",") if s.strip()]
+    return "+".join(symbols) if len(symbols) <= 3 else f"{symbols[0]}+{len(symbols) - 1}"
+
+
+def _source(spec: str) -> str:
+    from engine.data import DEMO_SOURCE
+
+    path = Path(spec)
+    if path.exists():
+        return f"file {path.name}"
+    if spec == DEMO_PRICES:
+        return DEMO_SOURCE
+    from app.cli_data import open_store
+
+    store = open_store()
+    sources = sorted({store.info(s.strip()).source for s in spec.split(",") if s.strip()})
+    return "store: " + ", ".join(sources)
+
+
+def load_universes(args: argparse.Namespace) -> dict[str, Universe]:
+    """One universe per ``--prices``, by a unique short name, with its VIX."""
+    names = unique_names(_universe_name(spec) for spec in args.prices)
+    return {
+        name: Universe(name, load_prices(spec), _source(spec), universe_vix(args, spec))
+        for name, spec in zip(names, args.prices, strict=True)
+    }
+
+
+def universe_vix(args: argparse.Namespace, spec: str) -> VixInput:
+    """``--vix``; else the demo VIX for the demo universe; else the store's VIX series; else
+    none. ``--no-vix``: none."""
+    from engine.data.demo import VIX_SYMBOL, demo_closes
+
+    if args.no_vix:
+        return VixInput(None, "left out (--no-vix)")
+    if args.vix:
+        return VixInput(series_from(args.vix, "--vix"), args.vix)
+    if spec == DEMO_PRICES and not Path(spec).exists():
+        from engine.data import DEMO_SOURCE
+
+        series = demo_closes(("vix",))[VIX_SYMBOL]
+        return VixInput(series, f"{VIX_SYMBOL}, {DEMO_SOURCE}")
+    from app.cli_data import open_store
+    from engine.data.store import pick_vix_symbol
+
+    store = open_store()
+    symbol = pick_vix_symbol([s.as_dict() for s in store.list_series()])
+    if symbol is None:
+        return VixInput(None, "none given (--vix) and none in the store")
+    return VixInput(store.read(symbol, ["close"])["close"], f"{symbol} (store)")
+
+
+def cmd_report(args: argparse.Namespace) -> dict[str, Any]:
+    from app.report import report_job
+    from engine.batch import BatchInputs, BatchRun, batch_job
+    from engine.jobs import run_job
+    from engine.presets import parse_assignments, resolve
+
+    start = time.perf_counter()
+    names = preset_names(args.preset)
+    overrides = parse_assignments(args.set or [])
+    params = {name: resolve(name, overrides) for name in names}
+    universes = load_universes(args)
+    macro_symbols = {p["macro_symbol"] for p in params.values()} - {""}
+    inputs = BatchInputs(
+        prices={name: u.prices for name, u in universes.items()},
+        vix={n: u.vix.series for n, u in universes.items() if u.vix.series is not None},
+        macro={s: series_from(s, "macro_symbol") for s in sorted(macro_symbols)},
+    )
+    runs = [BatchRun(p, u, params[p]) for u in universes for p in names]
+    on_progress = progress_printer(args.progress)
+    extra: dict[str, Any] = {}
+    compute_start = time.perf_counter()
+    if args.dask or args.scheduler:
+        from engine.cluster import cluster_batch_job, cluster_client
+
+        with cluster_client(args.dask or args.scheduler) as client:
+            extra["workers"] = len(client.scheduler_info()["workers"])
+            outcomes = run_job(cluster_batch_job(client, runs, inputs), on_progress)
+        extra["cluster"] = args.scheduler or args.dask
+    else:
+        outcomes = run_job(batch_job(runs, inputs), on_progress)
+    compute_s = time.perf_counter() - compute_start
+    failed = [o for o in outcomes if o.result is None]
+    if len(failed) == len(outcomes):
+        raise ValueError(f"no run finished; {failed[0].run.name}: {failed[0].error}")
+    render_start = time.perf_counter()
+    command = shlex.join(["ctadesk-cli", *args.argv])
+    summary = run_job(report_job(Path(args.out), outcomes, universes, command), on_progress)
+    return {
+        "out": str(args.out),
+        "index": summary["index"],
+        "runs": summary["runs"],
+        "failed": [{"name": o.run.name, "error": o.error} for o in failed],
+        "vix": {n: u.vix.label for n, u in universes.items()},
+        "compute_seconds": compute_s,
+        "backtest_seconds": sum(o.seconds for o in outcomes),
+        "render_seconds": time.perf_counter() - render_start,
+        "wall_seconds": time.perf_counter() - start,
+        **extra,
+    }
+
+
+def table_view(result: dict[str, Any]) -> dict[str, Any]:
+    """The report's outcome for people: one line per run, the page to open first."""
+    from engine.labels import fmt
+
+    compact = {k: v for k, v in result.items() if k not in ("runs", "failed")}
+    compact["runs"] = [
+        {
+            "run": r["name"],
+            "sharpe": fmt("sharpe", r["metrics"]["sharpe"]),
+            "cagr": fmt("cagr", r["metrics"]["cagr"]),
+            "max_drawdown": fmt("max_drawdown", r["metrics"]["max_drawdown"]),
+            "page": str(Path(result["out"]) / r["html"]),
+        }
+        for r in result["runs"]
+        if not r["error"]
+    ]
+    if result["failed"]:
+        compact["failed"] = result["failed"]
+    return compact
+
+
+def add_report_command(sub: Any, add: Any) -> None:
+    p = add(
+        sub,
+        "report",
+        cmd_report,
+        "Backtest presets on universes and write an HTML report with charts.",
+    )
+    p.add_argument(
+        "--preset",
+        action="append",
+        required=True,
+        help="preset name; repeat or separate by commas for several, or all",
+    )
+    p.add_argument(
+        "--prices", action="append", required=True, help=f"{PRICES_HELP}; repeat for several"
+    )
+    p.add_argument("--out", type=Path, required=True, help="folder for index.html and the runs")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter")
+    vix = p.add_mutually_exclusive_group()
+    vix.add_argument("--vix", help="VIX series (CSV file or store symbol) for the regime pages")
+    vix.add_argument("--no-vix", action="store_true", help="no VIX regime statistics")
+    add_cluster_options(p)
+    add_progress_option(p)
+    p.set_defaults(table_view=table_view)

@@ -1,0 +1,36 @@
+"""Display names and number formats of the metrics: one place for the Statistics dock and the
+HTML report. Non-finite values show as "-", never as "nan" or "inf"."""
+
+from __future__ import annotations
+
+import math
+
+PERCENT_KEYS = {"cagr", "ann_return", "ann_vol", "max_drawdown", "hit_rate", "cost_per_year"}
+LABELS = {
+    "sharpe": "Sharpe",
+    "sortino": "Sortino",
+    "cagr": "CAGR",
+    "ann_return": "Annual return",
+    "ann_vol": "Annual volatility",
+    "max_drawdown": "Max drawdown",
+    "max_drawdown_days": "Max drawdown length (days)",
+    "calmar": "Calmar",
+    "skew": "Skew",
+    "hit_rate": "Hit rate",
+    "turnover": "Turnover (x capital / year)",
+    "cost_drag": "Cost drag (Sharpe units)",
+    "cost_per_year": "Costs per year",
+    "days": "Days",
+    "annualisation_days": "Annualisation (days)",
+}
+
+
+def fmt(key: str, value: float | None) -> str:
+    """``value`` of metric ``key`` as shown to users."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    if key in PERCENT_KEYS:
+        return f"{value * 100:.2f}%"
+    if float(value).is_integer() and abs(value) >= 10:
+        return f"{value:,.0f}"
+    return f"{value:.3f}"

@@ -1,0 +1,180 @@
+"""Charts of the HTML report (``ctadesk-cli report``): drawn with pyqtgraph off screen, on a
+light background, and saved as PNG by pyqtgraph's ImageExporter."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from pyqtgraph.exporters import ImageExporter
+from PySide6.QtCore import QCoreApplication, QEvent, QRectF
+from PySide6.QtWidgets import QApplication
+
+from engine.vix import ZONE_NAMES, ZoneThresholds
+from widgets import charts
+from widgets.palette import ZONE_COLORS
+
+WIDTH = 1100  # pixels of every chart; heights per chart below
+STRATEGY = "#1f63b4"
+BENCHMARK = "#8a93a0"
+DRAWDOWN = "#c0392b"
+LEVERAGE = "#2c7a4b"
+SERIES_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")  # fmt: skip
+
+
+def ensure_app() -> QApplication:
+    """The running QApplication, or a new one on the off-screen platform (no display needed)."""
+    app = QApplication.instance()
+    if app is None:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        app = QApplication(["ctadesk-report"])
+    return app  # type: ignore[return-value]
+
+
+@contextmanager
+def _figure(path: Path, height: int) -> Iterator[pg.GraphicsLayoutWidget]:
+    """A layout to draw on; on exit it is laid out at WIDTH x ``height`` and saved to ``path``."""
+    ensure_app()
+    background, foreground = charts.THEMES["light"]
+    saved = {k: pg.getConfigOption(k) for k in ("background", "foreground", "antialias")}
+    pg.setConfigOptions(background=background, foreground=foreground, antialias=True)
+    view = pg.GraphicsLayoutWidget()
+    try:
+        yield view
+        view.ci.setGeometry(QRectF(0, 0, WIDTH, height))
+        exporter = ImageExporter(view.ci)
+        exporter.parameters()["width"] = WIDTH
+        exporter.export(str(path))
+        if not path.is_file():
+            raise OSError(f"could not write the chart {path}")
+    finally:
+        pg.setConfigOptions(**saved)
+        view.close()
+        view.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def _date_plot(view: pg.GraphicsLayoutWidget, row: int, label: str) -> pg.PlotItem:
+    plot = view.addPlot(row=row, col=0, axisItems={"bottom": pg.DateAxisItem()})
+    plot.setLabel("left", label)
+    plot.showGrid(x=True, y=True, alpha=0.15)
+    plot.getAxis("left").enableAutoSIPrefix(False)
+    plot.getAxis("left").setWidth(60)
+    return plot
+
+
+def _curve(plot: pg.PlotItem, x: np.ndarray, y: np.ndarray, color: str, **kw) -> None:
+    curve = plot.plot(*charts.finite(np.asarray(x, float), np.asarray(y, float)), **kw)
+    curve.setPen(pg.mkPen(color, width=1.5))
+    curve.setDownsampling(auto=True, method="peak")
+
+
+def _positive(values: np.ndarray) -> bool:
+    """Whether a log scale can show every point."""
+    finite = np.asarray(values, float)
+    finite = finite[np.isfinite(finite)]
+    return bool(finite.size) and bool(finite.min() > 0)
+
+
+def equity_chart(
+    path: Path,
+    seconds: np.ndarray,
+    equity: np.ndarray,
+    benchmark: np.ndarray | None = None,
+    benchmark_label: str = "",
+) -> None:
+    """Strategy equity (1 at the start; log scale while it stays positive) and the benchmark."""
+    with _figure(path, 380) as view:
+        plot = _date_plot(view, 0, "equity (log)")
+        plot.addLegend(offset=(10, 10))
+        log = _positive(equity) and (benchmark is None or _positive(benchmark))
+        plot.setLogMode(y=log)
+        if not log:
+            plot.setLabel("left", "equity")
+        if benchmark is not None:
+            _curve(plot, seconds, benchmark, BENCHMARK, name=benchmark_label)
+        _curve(plot, seconds, equity, STRATEGY, name="strategy")
+
+
+def drawdown_chart(
+    path: Path, seconds: np.ndarray, drawdown: np.ndarray, leverage: np.ndarray
+) -> None:
+    """Drawdown in percent (filled) above the gross leverage, on one time axis."""
+    with _figure(path, 420) as view:
+        dd = _date_plot(view, 0, "drawdown %")
+        x, y = charts.finite(np.asarray(seconds, float), np.asarray(drawdown, float) * 100)
+        dd.plot(x, y, pen=pg.mkPen(DRAWDOWN, width=1), fillLevel=0, brush=(192, 57, 43, 90))
+        lev = _date_plot(view, 1, "gross leverage")
+        lev.setXLink(dd)
+        _curve(lev, seconds, leverage, LEVERAGE)
+        view.ci.layout.setRowStretchFactor(0, 3)
+        view.ci.layout.setRowStretchFactor(1, 2)
+
+
+def regime_chart(
+    path: Path,
+    seconds: np.ndarray,
+    vix: np.ndarray,
+    thresholds: ZoneThresholds,
+    zone_sharpes: Sequence[tuple[str, float]],
+) -> None:
+    """The VIX over the zone bands, and the strategy's Sharpe ratio in each zone as bars:
+    ``zone_sharpes`` holds (label, Sharpe) for the zones in order, calm to panic."""
+    sharpe_by_zone = [sharpe for _, sharpe in zone_sharpes]
+    with _figure(path, 480) as view:
+        top = _date_plot(view, 0, "VIX")
+        x, y = charts.finite(np.asarray(seconds, float), np.asarray(vix, float))
+        ceiling = max(float(y.max()) if y.size else 0.0, thresholds.bounds[-1] + 5.0)
+        for zone in thresholds.zones():
+            color = ZONE_COLORS[zone.name]
+            band = pg.LinearRegionItem(
+                values=(zone.lower or 0.0, zone.upper or ceiling), orientation="horizontal",
+                movable=False, pen=pg.mkPen(None),
+                brush=pg.mkBrush(color.red(), color.green(), color.blue(), 45),
+            )  # fmt: skip
+            band.setZValue(-10)
+            top.addItem(band)
+        _curve(top, x, y, "#30343b")
+        top.setYRange(0, ceiling, padding=0.02)
+        bars = view.addPlot(row=1, col=0)
+        bars.setLabel("left", "Sharpe")
+        bars.getAxis("left").setWidth(60)
+        bars.setTitle("Strategy Sharpe ratio by VIX zone (VIX at the previous close)", size="9pt")
+        heights = [v if np.isfinite(v) else 0.0 for v in sharpe_by_zone]
+        bars.addItem(
+            pg.BarGraphItem(
+                x=np.arange(len(heights)), height=heights, width=0.6,
+                brushes=[ZONE_COLORS[name] for name in ZONE_NAMES], pen=pg.mkPen(None),
+            )
+        )  # fmt: skip
+        bars.addLine(y=0, pen=pg.mkPen("#30343b", width=1))
+        for i, value in enumerate(sharpe_by_zone):
+            text = f"{value:.2f}" if np.isfinite(value) else "no days"
+            label = pg.TextItem(text, color="#30343b", anchor=(0.5, 1.0 if heights[i] >= 0 else 0))
+            label.setPos(i, heights[i])
+            bars.addItem(label)
+        bars.getAxis("bottom").setTicks([list(enumerate(label for label, _ in zone_sharpes))])
+        low, high = min(0.0, *heights), max(0.0, *heights)
+        pad = 0.25 * max(high - low, 0.5)
+        bars.setYRange(low - pad, high + pad, padding=0)
+        bars.setXRange(-0.6, len(heights) - 0.4, padding=0)
+        view.ci.layout.setRowStretchFactor(0, 3)
+        view.ci.layout.setRowStretchFactor(1, 2)
+
+
+def overlay_chart(path: Path, curves: Sequence[tuple[str, np.ndarray, np.ndarray]]) -> None:
+    """Equity of several runs on one log chart, with a legend: (label, seconds, equity)."""
+    with _figure(path, 420) as view:
+        plot = _date_plot(view, 0, "equity (log)")
+        plot.addLegend(offset=(10, 10))
+        log = all(_positive(equity) for _, _, equity in curves)
+        plot.setLogMode(y=log)
+        if not log:
+            plot.setLabel("left", "equity")
+        for i, (label, seconds, equity) in enumerate(curves):
+            _curve(plot, seconds, equity, SERIES_COLORS[i % len(SERIES_COLORS)], name=label)
