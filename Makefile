@@ -62,6 +62,8 @@ dist-test:
 	CTADESK_HOME=$(CURDIR)/build/dist-test-home QT_QPA_PLATFORM=offscreen dist/ctadesk/ctadesk --self-test --json
 	CTADESK_HOME=$(CURDIR)/build/dist-test-home dist/ctadesk/ctadesk-cli rule16 --vix 32 --json
 	CTADESK_HOME=$(CURDIR)/build/dist-test-home dist/ctadesk/ctadesk-cli backtest --prices DEMO_ES,DEMO_NQ,DEMO_ZN,DEMO_GC,DEMO_EUR --vix DEMO_VIX --json > /dev/null
+	CTADESK_HOME=$(CURDIR)/build/dist-test-home dist/ctadesk/ctadesk-cli report --preset tsmom-blend --prices demo --out build/dist-test-report --json > /dev/null
+	test -s build/dist-test-report/tsmom-blend_demo/equity.png
 	@echo "dist-test: bundle ok"
 
 clean:
