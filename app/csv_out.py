@@ -3,10 +3,10 @@ failure or a kill never leaves a half-written file behind."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from engine.files import atomic_writer
 
 
 def write_dated_csv(frame: Any, target: Path, float_format: str = "%.12g") -> int:
@@ -14,14 +14,6 @@ def write_dated_csv(frame: Any, target: Path, float_format: str = "%.12g") -> in
     out = frame.copy()
     out.index = out.index.strftime("%Y-%m-%d")
     out.index.name = "Date"
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            out.to_csv(handle, lineterminator="\n", float_format=float_format)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_writer(Path(target)) as handle:
+        out.to_csv(handle, lineterminator="\n", float_format=float_format)
     return len(out)

@@ -31,16 +31,22 @@ def _open(path: Path):
     return MarketStore(path)
 
 
-def _startup_job(path: Path, load_demo: bool) -> Job[list[dict[str, Any]]]:
+def _startup_job(path: Path, load_demo: bool) -> Job[tuple[list[dict[str, Any]], Any]]:
+    """Open (or, if damaged, set aside and recreate) the store; load the demo if it is empty.
+    Returns the series rows and the :class:`engine.data.store.Recovery` if there was one."""
+    from engine.data.store import open_or_recover
+
     yield Progress(0.0, "Opening the data store")
-    store = _open(path)
+    store, recovery = open_or_recover(path)
+    if recovery is not None:
+        log.error("%s: moved to %s, starting a new store", recovery.reason, recovery.kept)
     if load_demo and store.is_empty():
         from engine.data.demo import load_demo_job
 
         log.info("the data store is empty: loading the demo universe (DEMO, synthetic)")
         symbols = yield from load_demo_job(store)
         log.info("demo universe loaded: %d synthetic series", len(symbols))
-    return [s.as_dict() for s in store.list_series()]
+    return [s.as_dict() for s in store.list_series()], recovery
 
 
 def _list_job(path: Path) -> Job[list[dict[str, Any]]]:
@@ -109,7 +115,16 @@ class DataController(QObject):
             quiet=True,
         )
 
-    def _first_rows(self, rows: list[dict[str, Any]]) -> None:
+    def _first_rows(self, result: tuple[list[dict[str, Any]], Any]) -> None:
+        rows, recovery = result
+        if recovery is not None:
+            self.window.errors.report.emit(
+                "Data store damaged",
+                f"{recovery.reason}. It was moved to {recovery.kept} and a new store was "
+                "started (with the demo universe). Re-import your data, or restore the file "
+                "from a backup.",
+                "",
+            )
         self._set_rows(rows)
         self.is_ready = True
         self.ready.emit()

@@ -33,6 +33,7 @@ from app.regime_actions import RegimeController
 from app.settings import (
     LAYOUT_VERSION,
     open_settings,
+    recover_settings,
     restore_geometry,
     restore_state,
     save_layout,
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(f"CTA Desk {__version__}")
+        self.settings_recovery = recover_settings() if settings is None else None
         self.settings = settings if settings is not None else open_settings()
         self.save_on_close = True
         self.errors = ErrorReporter(self)
@@ -257,6 +259,13 @@ class MainWindow(QMainWindow):
             if not self.layout_restored:
                 self.reset_layout()
         log.info("main window ready (layout %s)", "restored" if self.layout_restored else "default")
+        if self.settings_recovery is not None:
+            self.errors.report.emit(
+                "Settings file damaged",
+                f"{self.settings_recovery.reason}. It was moved to {self.settings_recovery.kept} "
+                "and the default settings are used.",
+                "",
+            )
         QTimer.singleShot(0, lambda: self.data.start(load_demo=self._auto_demo))
         QTimer.singleShot(0, self._warm_engine)
 

@@ -8,11 +8,14 @@ layout stays in place.
 from __future__ import annotations
 
 import logging
+import re
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow
 
 from app.paths import AppPaths, app_paths
+from engine.files import Recovery, quarantine
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +25,54 @@ LAYOUT_VERSION = 1
 KEY_GEOMETRY = "window/geometry"
 KEY_STATE = "window/state"
 KEY_VERSION = "window/layout_version"
+
+
+MAX_SETTINGS_BYTES = 1 << 20
+# what QSettings writes: [section], key=value (keys and values escaped to ASCII), blank lines
+_INI_LINE = re.compile(r"\s*(\[[^\]]*\]|[;#].*|[^=\[\]]+=.*|)\s*")
+
+
+def _settings_text(path: Path) -> tuple[str, str | None]:
+    """(text, None) or ("", why it is not a settings file's text); ("", None) if absent."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return "", None
+    except OSError as exc:
+        return "", f"unreadable ({exc.strerror or exc})"
+    nul = data.find(bytes(1))
+    if len(data) > MAX_SETTINGS_BYTES:
+        return "", f"{len(data):,} bytes, more than a settings file holds"
+    if nul >= 0:
+        return "", f"NUL bytes from byte {nul:,} (an interrupted or zero-filled write)"
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return "", f"not text (byte {exc.start:,})"
+
+
+def settings_problem(path: Path) -> str | None:
+    """Why the settings file cannot be trusted, or None (also when there is none yet).
+    QSettings itself accepts any bytes as INI and silently drops what it cannot read."""
+    text, problem = _settings_text(path)
+    if problem:
+        return problem
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not _INI_LINE.fullmatch(line):
+            return f"line {number} is not a setting: {line[:40]!r}"
+    return None
+
+
+def recover_settings(paths: AppPaths | None = None) -> Recovery | None:
+    """Move a damaged settings file aside (kept under a dated name) so the app starts from
+    the defaults; returns what was done, or None if the file is fine."""
+    path = (paths or app_paths()).settings_file
+    problem = settings_problem(path)
+    if problem is None:
+        return None
+    kept = quarantine(path)
+    log.error("settings file %s damaged (%s): moved to %s, defaults used", path, problem, kept)
+    return Recovery(kept, f"settings file {path} is damaged: {problem}")
 
 
 def open_settings(paths: AppPaths | None = None) -> QSettings:

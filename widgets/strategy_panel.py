@@ -3,7 +3,6 @@ resources/presets/parameters.toml, a universe picker, Run / Cancel, workspace fi
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.presets import DEFAULT_PRESET, ParamSpec, parameter_specs, presets, resolve
+from engine.workspace import Workspace, load_workspace, save_workspace
 
 WORKSPACE_FILTER = "CTA Desk workspace (*.ctadesk.json *.json)"
 
@@ -235,30 +235,30 @@ class StrategyPanel(QWidget):
         self.cancel_button.setEnabled(running)
 
     # -- workspace files --------------------------------------------------------------------
-    def workspace(self) -> dict[str, Any]:
-        return {"preset": self.preset, "params": self.values(), "symbols": self.symbols()}
+    def workspace(self) -> Workspace:
+        return Workspace(self.preset, self.values(), self.symbols())
 
-    def apply_workspace(self, data: dict[str, Any]) -> None:
-        self.select_preset(str(data["preset"]))
-        self.set_values(dict(data.get("params", {})))
-        self.set_symbols(list(data.get("symbols", [])))
+    def apply_workspace(self, workspace: Workspace) -> None:
+        self.select_preset(workspace.preset)
+        self.set_values(workspace.params)
+        self.set_symbols(workspace.symbols)
 
     def save_workspace(self, path: Path) -> None:
-        Path(path).write_text(json.dumps(self.workspace(), indent=2), encoding="utf-8")
+        save_workspace(Path(path), self.workspace())
 
     def load_workspace(self, path: Path) -> None:
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-            self.apply_workspace(data)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{path}: not a CTA Desk workspace ({exc})") from exc
+        """Apply a workspace file; a bad file raises ValueError and changes nothing."""
+        self.apply_workspace(load_workspace(Path(path)))
 
     def _save_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self, "Save workspace", "workspace.ctadesk.json", WORKSPACE_FILTER
         )
         if path:
-            self.save_workspace(Path(path))
+            try:
+                self.save_workspace(Path(path))
+            except OSError as exc:
+                self.error_label.setText(f"Could not save {path}: {exc.strerror or exc}")
 
     def _load_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Load workspace", "", WORKSPACE_FILTER)

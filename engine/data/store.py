@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from engine.files import Recovery, quarantine
 
 KINDS: tuple[str, ...] = ("vix", "index", "future", "spot", "macro")
 BAR_COLUMNS: tuple[str, ...] = ("open", "high", "low", "close", "adj_close", "volume")
@@ -55,6 +58,20 @@ SCHEMA_VERSION = len(_MIGRATIONS)
 
 class StoreError(Exception):
     """The store cannot be opened or a request cannot be served (unknown symbol, ...)."""
+
+
+class StoreDamaged(StoreError):
+    """The store file is not a readable SQLite database (truncated, overwritten, corrupted)."""
+
+
+_DAMAGE = ("not a database", "malformed", "file is encrypted", "disk image")
+
+
+def _store_error(path: Path, exc: sqlite3.Error) -> StoreError:
+    damaged = isinstance(exc, sqlite3.DatabaseError) and any(m in str(exc) for m in _DAMAGE)
+    if damaged:
+        return StoreDamaged(f"data store {path} is damaged ({exc})")
+    return StoreError(f"data store {path}: {exc}")
 
 
 @dataclass(frozen=True)
@@ -130,9 +147,16 @@ class MarketStore:
             conn.execute("PRAGMA foreign_keys=ON")
             yield conn
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"data store {self.path}: {exc}") from exc
+            raise _store_error(self.path, exc) from exc
         finally:
             conn.close()
+
+    def check(self) -> None:
+        """SQLite's quick integrity check of every page; :class:`StoreDamaged` if it fails."""
+        with self._connect() as conn:
+            problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+        if problems != ["ok"]:
+            raise StoreDamaged(f"data store {self.path} is damaged ({'; '.join(problems)})")
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -321,6 +345,22 @@ def _rows(symbol: str, frame: pd.DataFrame, columns: list[str]) -> Iterator[tupl
     """(symbol, day, *values) tuples, built column-wise for speed."""
     values = [frame[c].to_numpy().tolist() for c in columns]
     return zip(itertools.repeat(symbol), frame.index.tolist(), *values, strict=False)
+
+
+def open_or_recover(path: Path) -> tuple[MarketStore, Recovery | None]:
+    """Open and check the store; if it is damaged, move it (with its WAL and shared-memory
+    files) aside under a dated name and start an empty one in its place."""
+    try:
+        store = MarketStore(path)
+        store.check()
+        return store, None
+    except StoreDamaged as exc:
+        kept = quarantine(Path(path))
+        for suffix in ("-wal", "-shm"):
+            side = Path(f"{path}{suffix}")
+            if side.exists():
+                os.replace(side, f"{kept}{suffix}")
+        return MarketStore(path), Recovery(kept, str(exc))
 
 
 def pick_vix_symbol(rows: Sequence[dict]) -> str | None:

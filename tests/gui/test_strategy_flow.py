@@ -62,7 +62,7 @@ def test_workspace_round_trip(desk_app, qtbot, tmp_path: Path) -> None:
     assert second.preset == "fast" and second.symbols() == ["A", "C"]
     assert second.fields["vol_target"].value() == pytest.approx(0.2)
     (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(ValueError, match="not a CTA Desk workspace"):
+    with pytest.raises(ValueError, match="not a usable CTA Desk workspace"):
         second.load_workspace(tmp_path / "bad.json")
 
 
