@@ -25,6 +25,7 @@ from engine.annualisation import RULE_OF_16_DAYS
 from engine.cluster import ClusterError
 from engine.data.sources import FetchError
 from engine.data.store import StoreError
+from engine.labels import finite_json
 from engine.vix import ZONE_NAMES, ZoneThresholds, rule_of_16, zone_index
 
 log = logging.getLogger("ctadesk.cli")
@@ -214,8 +215,9 @@ def run(argv: list[str] | None = None) -> tuple[int, str, str]:
     except Exception as exc:
         log.exception("internal error in ctadesk-cli %s", argv)
         return EXIT_ERROR, "", f"error: internal error ({type(exc).__name__}: {exc}); see the log"
+    result = finite_json(result)
     if args.json:
-        return 0, json.dumps(result), ""
+        return 0, json.dumps(result, allow_nan=False), ""
     view = getattr(args, "table_view", None)  # a command's compact form for people
     return 0, render_table(view(result) if view else result), ""
 

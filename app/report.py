@@ -27,7 +27,7 @@ import pandas as pd
 from app import __version__
 from engine import metrics
 from engine.jobs import Job, Progress
-from engine.labels import LABELS, fmt
+from engine.labels import LABELS, finite_json, fmt
 from engine.presets import presets
 from engine.vix import DEFAULT_ZONES
 
@@ -137,13 +137,6 @@ def _page(title: str, body: str) -> str:
         f"{_e(__version__)} (ctadesk-cli report). Past performance of a backtest is not a "
         "forecast.</p></body></html>\n"
     )
-
-
-def finite_or_none(value: Any) -> Any:
-    """JSON has no NaN or infinity: those become null."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 # -- one run -------------------------------------------------------------------------------
@@ -465,7 +458,7 @@ def _summary_row(outcome: BatchOutcome, folder: str, universe: Universe) -> dict
             first=f"{result.returns.index[0]:%Y-%m-%d}",
             last=f"{result.returns.index[-1]:%Y-%m-%d}",
             instruments=list(result.positions.columns),
-            metrics={k: finite_or_none(v) for k, v in result.metrics.items()},
+            metrics=finite_json(result.metrics),
             html=f"{folder}/report.html",
         )
     return row
@@ -544,7 +537,7 @@ def report_job(
             )
         _write_text(staging / "index.html", index_page(rows, universes, command, overlay_note))
         summary = {"index": str(out_dir / "index.html"), "runs": rows}
-        _write_text(staging / "summary.json", json.dumps(summary, indent=1))
+        _write_text(staging / "summary.json", json.dumps(summary, indent=1, allow_nan=False))
         _move_into_place(staging, out_dir)
         return summary
     finally:

@@ -133,7 +133,7 @@ def backtest_job(
     )
     gross_s = pd.Series(gross.sum(axis=1), index=frame.index)
     cost_s = pd.Series(costs.sum(axis=1), index=frame.index)
-    start = _first_trade(positions)
+    start = _first_trade(positions, frame)
     returns = (gross_s - cost_s).iloc[start:]
 
     yield Progress(90.0, "Statistics")
@@ -215,13 +215,17 @@ def _equity_relative(
     return out
 
 
-def _first_trade(positions: pd.DataFrame) -> int:
+def _first_trade(positions: pd.DataFrame, frame: pd.DataFrame) -> int:
     """Index of the day before the first non-zero position (statistics start there)."""
     active = np.flatnonzero((positions.abs().sum(axis=1) > 0).to_numpy())
     if not len(active):
-        raise ValueError(
-            "the strategy never takes a position: not enough history for its lookbacks"
+        still = [str(c) for c in frame.columns if frame[c].nunique() <= 1]
+        reason = (
+            f"prices that never move (zero volatility): {', '.join(still)}"
+            if len(still) == frame.shape[1]
+            else f"not enough history for its lookbacks ({len(frame)} days)"
         )
+        raise ValueError(f"the strategy never takes a position: {reason}")
     return max(int(active[0]), 0)
 
 

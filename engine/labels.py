@@ -4,6 +4,7 @@ HTML report. Non-finite values show as "-", never as "nan" or "inf"."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 PERCENT_KEYS = {"cagr", "ann_return", "ann_vol", "max_drawdown", "hit_rate", "cost_per_year"}
 LABELS = {
@@ -34,3 +35,15 @@ def fmt(key: str, value: float | None) -> str:
     if float(value).is_integer() and abs(value) >= 10:
         return f"{value:,.0f}"
     return f"{value:.3f}"
+
+
+def finite_json(value: Any) -> Any:
+    """``value`` with NaN and infinities as None: JSON has no such numbers, and a table shows
+    None as "-" rather than "nan"."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite_json(v) for v in value]
+    return value

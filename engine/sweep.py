@@ -71,7 +71,7 @@ def check_prices(prices: np.ndarray, allow_nan: bool = False) -> np.ndarray:
         day, col = np.argwhere(bad)[0]
         raise ValueError(
             f"the reference sweep needs finite positive prices (percent returns); "
-            f"column {col} day {day} holds {arr[day, col]!r}"
+            f"column {col + 1} row {day + 1} holds {float(arr[day, col]):g}"
         )
     return arr
 
