@@ -47,3 +47,10 @@ def finite_json(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [finite_json(v) for v in value]
     return value
+
+
+def number(value: float | None, spec: str, suffix: str = "") -> str:
+    """``value`` formatted with ``spec`` (e.g. "+.2f") plus ``suffix``; "-" if not finite."""
+    if value is None or not math.isfinite(value):
+        return "-"
+    return f"{value:{spec}}{suffix}"

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.labels import number
 from widgets import charts
 from widgets.inputs import number_box
 from widgets.table_export import fill_table, install_table_menu
@@ -194,11 +195,11 @@ class PositioningPanel(QWidget):
             cells = [
                 QTableWidgetItem(row["symbol"]),
                 QTableWidgetItem(row["signal"]),
-                NumberItem(row["last"], f"{row['last']:,.4g}"),
-                NumberItem(row["price"], f"{row['price']:,.4g}"),
-                NumberItem(row["distance_pct"], f"{row['distance_pct']:+.2f}%"),
-                NumberItem(abs(row["distance_sigma"]), f"{row['distance_sigma']:+.2f}"),
-                NumberItem(row["current"], f"{row['current']:+.2f}"),
+                NumberItem(row["last"], number(row["last"], ",.4g")),
+                NumberItem(row["price"], number(row["price"], ",.4g")),
+                NumberItem(row["distance_pct"], number(row["distance_pct"], "+.2f", "%")),
+                NumberItem(abs(row["distance_sigma"]), number(row["distance_sigma"], "+.2f")),
+                NumberItem(row["current"], number(row["current"], "+.2f")),
                 QTableWidgetItem(row["flips_if"]),
             ]
             for c, item in enumerate(cells):
@@ -215,10 +216,10 @@ class PositioningPanel(QWidget):
         for r, symbol in enumerate([*symbols, "total"]):
             pos = flows["positions"].get(symbol, sum(flows["positions"].values()))
             self.flows.setItem(r, 0, QTableWidgetItem(symbol))
-            self.flows.setItem(r, 1, NumberItem(pos, f"{pos / 1e9:,.1f}"))
+            self.flows.setItem(r, 1, NumberItem(pos, number(pos / 1e9, ",.1f")))
             for c, (scenario, horizon) in enumerate(SCENARIO_COLUMNS, start=2):
                 value = flows["scenarios"][scenario][horizon][symbol]
-                self.flows.setItem(r, c, NumberItem(value, f"{value / 1e9:+,.1f}"))
+                self.flows.setItem(r, c, NumberItem(value, number(value / 1e9, "+,.1f")))
         self.flows.setSortingEnabled(True)
         down = np.array([flows["scenarios"]["down"]["1w"][s] / 1e9 for s in symbols])
         self.bars.clear()
