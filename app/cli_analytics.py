@@ -75,11 +75,13 @@ def _numbers(text: str, what: str) -> list[float]:
 
 
 def cmd_deleverage(args: argparse.Namespace) -> dict[str, Any]:
-    from engine.deleverage import deleverage_path
+    from engine.deleverage import deleverage_path, parse_vix_path
 
-    return deleverage_path(
-        _numbers(args.vix_path, "--vix-path"), args.target, args.max_leverage, args.aum
-    )
+    try:
+        path = parse_vix_path(args.vix_path)
+    except ValueError as exc:
+        raise ValueError(f"--vix-path: {exc}") from None
+    return deleverage_path(path, args.target, args.max_leverage, args.aum)
 
 
 def add_analytics_commands(sub: Any, add: Any) -> None:

@@ -70,10 +70,10 @@ class PositioningController(QObject):
         )
 
     def deleverage(self, path: str, target: float, cap: float) -> None:
-        from engine.deleverage import deleverage_path
+        from engine.deleverage import deleverage_path, parse_vix_path
 
         try:
-            vols = [float(x) for x in path.split(",") if x.strip()]
+            vols = parse_vix_path(path)
             out = deleverage_path(vols, target, cap)
         except ValueError as exc:
             self.panel.delev_summary.setText(f"<span style='color:#ff6b6b'>VIX path: {exc}</span>")

@@ -7,6 +7,22 @@ import math
 from collections.abc import Sequence
 
 
+def parse_vix_path(text: str) -> list[float]:
+    """A comma-separated VIX path such as ``"20,30,40"``; ValueError quoting a bad item."""
+    levels = []
+    for item in (x.strip() for x in text.split(",")):
+        if not item:
+            continue
+        try:
+            level = float(item)
+        except ValueError:
+            level = math.nan
+        if not (level > 0 and math.isfinite(level)):
+            raise ValueError(f"{item!r} is not a positive VIX level")
+        levels.append(level)
+    return levels
+
+
 def deleverage_path(
     vols: Sequence[float],
     target: float = 0.10,
@@ -31,7 +47,7 @@ def deleverage_path(
     for raw in vols:
         vol = float(raw) / 100.0 if in_vix_points else float(raw)
         if not (vol > 0 and math.isfinite(vol)):
-            raise ValueError(f"vol levels must be positive numbers, got {raw!r}")
+            raise ValueError(f"vol levels must be positive finite numbers, got {float(raw):g}")
         exposure = min(max_leverage, target / vol)
         sold = 0.0 if previous is None else previous - exposure
         cumulative += sold

@@ -21,6 +21,7 @@ from engine.volatility import ewma_alpha
 
 SCENARIOS = {"flat": 0.0, "up": 1.0, "down": -1.0}
 HORIZONS = {"1d": 1, "1w": 5}
+MAX_FALL = -0.99  # a scenario move is capped here: a price cannot fall to zero or below
 
 
 def _state(p: np.ndarray, lookbacks: tuple[int, ...], alpha: float) -> tuple[float, float]:
@@ -76,7 +77,7 @@ def estimate_flows(
             flows = {}
             for symbol, p in usable.items():
                 total = direction * sigmas * vols[symbol] * math.sqrt(days)
-                step = (1.0 + total) ** (1.0 / days) if total > -1 else 0.0
+                step = (1.0 + max(total, MAX_FALL)) ** (1.0 / days)
                 path = p[-1] * step ** np.arange(1, days + 1)
                 signal, vol = _state(np.concatenate([p, path]), lookbacks, alpha)
                 flows[symbol] = _position(aum, weight, vol_target, signal, vol) - positions[symbol]

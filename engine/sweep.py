@@ -44,19 +44,43 @@ class ReferenceSweep:
         return len(self.lookbacks) * len(self.spans)
 
 
-def parse_range(text: str) -> tuple[int, ...]:
-    """``A:B:STEP`` (inclusive of B when on the grid) or a comma list, as whole numbers."""
+MAX_AXIS_VALUES = 10_000  # values of one swept parameter
+MAX_COMBOS = 2_000_000  # combinations in one sweep (each keeps a row of statistics)
+
+
+def _numbers(parts: list[str], whole: bool) -> list[float]:
+    values = [int(p) if whole else float(p) for p in parts]  # ValueError for text
+    if not all(np.isfinite(values)):
+        raise ValueError("not finite")
+    return values
+
+
+def parse_values(text: str, whole: bool = False) -> tuple[float, ...]:
+    """``A:B:STEP`` (inclusive of B when on the grid) or ``a,b,c``: finite numbers (whole
+    numbers when ``whole``), at most MAX_AXIS_VALUES of them."""
+    kind = "whole numbers" if whole else "numbers"
     try:
         if ":" in text:
-            parts = [int(p) for p in text.split(":")]
-            if len(parts) != 3 or parts[2] <= 0 or parts[1] < parts[0]:
-                raise ValueError
-            return tuple(range(parts[0], parts[1] + 1, parts[2]))
-        return tuple(int(p) for p in text.split(","))
-    except ValueError:
-        raise ValueError(
-            f"expected A:B:STEP or a comma list of whole numbers, got {text!r}"
-        ) from None
+            a, b, step = _numbers(text.split(":"), whole)  # ValueError unless three
+            if step <= 0 or b < a:
+                raise ValueError("empty range")
+            count = int(np.floor((b - a) / step + 1e-9)) + 1
+            values = tuple(
+                a + i * step if whole else round(a + i * step, 10)
+                for i in range(min(count, MAX_AXIS_VALUES + 1))
+            )
+        else:
+            values = tuple(_numbers([p for p in text.split(",") if p.strip()], whole))
+    except (ValueError, OverflowError):
+        raise ValueError(f"expected A:B:STEP or a comma list of {kind}, got {text!r}") from None
+    if not values or len(values) > MAX_AXIS_VALUES:
+        raise ValueError(f"{text!r}: from 1 to {MAX_AXIS_VALUES:,} values per parameter")
+    return values
+
+
+def parse_range(text: str) -> tuple[int, ...]:
+    """:func:`parse_values` for whole numbers (lookbacks, spans)."""
+    return tuple(int(v) for v in parse_values(text, whole=True))
 
 
 def check_prices(prices: np.ndarray, allow_nan: bool = False) -> np.ndarray:
@@ -186,6 +210,9 @@ def plan_sweep(prices: np.ndarray, grid: dict[str, tuple], base: dict) -> SweepP
             "(run backtests for other parameters)"
         )
     arr = check_prices(prices, allow_nan=True)
+    n = int(np.prod([len(v) for v in grid.values()]))
+    if n > MAX_COMBOS:
+        raise ValueError(f"{n:,} combinations is more than one sweep holds ({MAX_COMBOS:,})")
     combos = grid_combinations(grid)
     values = {k: np.array([c[k] if k in c else base[k] for c in combos]) for k in FAST_KEYS}
     if values["lookback"].max() >= arr.shape[0]:

@@ -50,7 +50,7 @@ class ZoneThresholds:
                 f"need {len(ZONE_NAMES) - 1} thresholds, got {len(bounds)}: {list(bounds)}"
             )
         if not all(math.isfinite(b) and b > 0 for b in bounds):
-            raise ValueError(f"thresholds must be positive numbers, got {list(bounds)}")
+            raise ValueError("thresholds must be positive finite numbers")
         if any(a >= b for a, b in pairwise(bounds)):
             raise ValueError(f"thresholds must be strictly ascending, got {list(bounds)}")
         object.__setattr__(self, "bounds", bounds)

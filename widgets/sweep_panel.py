@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.sweep import parse_values
 from widgets import charts
 
 AXES = ("lookback", "vol_span", "vol_target", "max_leverage", "cost_bps")
@@ -31,23 +32,6 @@ DEFAULT_RANGES = {
     "cost_bps": "0,1,2,5,10",
 }
 STATS = ("sharpe", "ann_return", "ann_vol", "max_dd", "turnover")
-
-
-def parse_values(text: str) -> tuple[float, ...]:
-    """``A:B:STEP`` (inclusive) or ``a,b,c``; numbers may be fractional."""
-    try:
-        if ":" in text:
-            a, b, step = (float(x) for x in text.split(":"))
-            if step <= 0 or b < a:
-                raise ValueError
-            count = int(np.floor((b - a) / step + 1e-9)) + 1
-            return tuple(float(round(a + i * step, 10)) for i in range(count))
-        values = tuple(float(x) for x in text.split(",") if x.strip())
-        if not values:
-            raise ValueError
-        return values
-    except ValueError:
-        raise ValueError(f"expected A:B:STEP or a,b,c, got {text!r}") from None
 
 
 class SweepPanel(QWidget):

@@ -15,7 +15,7 @@ def test_deleverage_contract() -> None:
     out = _ok(["deleverage", "--vix-path", "20,30,40", "--target", "0.10", "--max-leverage", "2"])
     assert [round(s["exposure"], 4) for s in out["steps"]] == [0.5, 0.3333, 0.25]
     assert [round(s["nav_sold"], 4) for s in out["steps"]] == [0.0, 0.1667, 0.0833]
-    assert "comma-separated" in _fails(["deleverage", "--vix-path", "20,abc"])
+    assert "'abc' is not a positive VIX level" in _fails(["deleverage", "--vix-path", "20,abc"])
     assert "positive" in _fails(["deleverage", "--vix-path", "20,0"])
 
 

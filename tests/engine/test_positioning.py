@@ -143,3 +143,13 @@ def test_blend_rows_in_trigger_levels() -> None:
         p = prices[row["symbol"]].to_numpy()
         anchors = [p[-lb] for lb in (20, 60, 120)]
         assert row["price"] in anchors  # the blend only jumps at its components' flip prices
+
+
+def test_flow_scenarios_never_take_a_price_to_zero() -> None:
+    """50 sigmas down would be below -100%: the move is capped at -99% and stays finite."""
+    days = pd.bdate_range("2010-01-01", periods=400)
+    closes = 100 * np.exp(np.cumsum(np.random.default_rng(2).normal(0, 0.03, 400)))
+    out = estimate_flows(pd.DataFrame({"X": closes}, index=days), 1e9, sigmas=50.0)
+    for horizons in out["scenarios"].values():
+        for flows in horizons.values():
+            assert all(math.isfinite(v) for v in flows.values()), flows

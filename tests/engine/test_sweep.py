@@ -90,7 +90,7 @@ def test_parse_range_and_validation(small: np.ndarray) -> None:
         ReferenceSweep((10,), (10,), target=-1)
     bad = small.copy()
     bad[10, 2] = -1.0
-    with pytest.raises(ValueError, match="column 2 day 10"):
+    with pytest.raises(ValueError, match="column 3 row 11 holds -1"):
         run_job(reference_sweep_job(bad, ReferenceSweep((10,), (10,))))
     with pytest.raises(ValueError, match="needs more than"):
         run_job(reference_sweep_job(small[:30], ReferenceSweep((40,), (10,))))

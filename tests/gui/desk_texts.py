@@ -7,6 +7,7 @@ import re
 from PySide6.QtWidgets import QAbstractButton, QLabel, QListWidget, QTableWidget, QWidget
 
 _TAG = re.compile(r"<[^>]+>")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")  # the user's own text echoed in a message
 _NOT_A_NUMBER = re.compile(r"(?<![A-Za-z])-?(nan|inf|infinity)(?![A-Za-z])", re.IGNORECASE)
 
 
@@ -27,4 +28,4 @@ def shown_texts(root: QWidget) -> list[str]:
 
 def nan_shown(root: QWidget) -> list[str]:
     """The shown texts that carry "nan" or "inf" as a word (should be none)."""
-    return [t for t in shown_texts(root) if _NOT_A_NUMBER.search(t)]
+    return [t for t in shown_texts(root) if _NOT_A_NUMBER.search(_QUOTED.sub("", t))]

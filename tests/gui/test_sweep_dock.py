@@ -8,8 +8,7 @@ import pytest
 from engine.data.store import MarketStore
 from engine.jobs import run_job
 from engine.presets import resolve
-from engine.sweep import grid_sweep_job
-from widgets.sweep_panel import parse_values
+from engine.sweep import grid_sweep_job, parse_values
 
 
 def test_parse_values() -> None:
