@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench selftest install clean dist dist-test
+.PHONY: run test lint bench selftest soak install clean dist dist-test
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CTA Desk needs Python 3.11+, found " + sys.version.split()[0] + " (set PYTHON=python3.x)")'
@@ -53,6 +53,12 @@ dist: install
 	$(BIN)/pyinstaller build.spec --noconfirm --log-level WARN
 	tar -czf $(ARCHIVE) -C dist ctadesk
 	@du -sh dist/ctadesk $(ARCHIVE)
+
+# full-length reliability runs (make test runs the same tests in a bounded form)
+soak: install
+	QT_QPA_PLATFORM=offscreen CTADESK_MONKEY_EVENTS=5000 CTADESK_SOAK_RUNS=200 CTADESK_SOAK_KILLS=60 \
+	$(BIN)/python -m pytest -q -s -p no:logging tests/gui/test_monkey.py tests/gui/test_soak.py \
+	tests/engine/test_crash_safety.py tests/app/test_kill_restart.py
 
 dist-test:
 	rm -rf build/dist-test-home

@@ -60,13 +60,26 @@ class Routes:
                 self._send(handler, 200, STOOQ_CSV)
         elif ticker == "nodata":
             self._send(handler, 200, b"No data")
+        elif ticker == "page":  # a login or error page instead of the file
+            self._send(handler, 200, b"<html><body>Sign in</body></html>", "text/html")
+        elif ticker == "csvtype":
+            self._send(handler, 200, STOOQ_CSV, "text/csv; charset=utf-8")
+        elif ticker == "huge":  # announces 10 GB
+            handler.send_response(200)
+            handler.send_header("Content-Length", str(10 << 30))
+            handler.end_headers()
+            handler.wfile.write(STOOQ_CSV)
         else:
             self._send(handler, 404, b"not found")
 
     @staticmethod
-    def _send(handler: BaseHTTPRequestHandler, code: int, body: bytes) -> None:
+    def _send(
+        handler: BaseHTTPRequestHandler, code: int, body: bytes, content_type: str = ""
+    ) -> None:
         handler.send_response(code)
         handler.send_header("Content-Length", str(len(body)))
+        if content_type:
+            handler.send_header("Content-Type", content_type)
         handler.end_headers()
         handler.wfile.write(body)
 

@@ -14,6 +14,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from engine.data.csvcheck import MAX_IMPORT_BYTES, DataImportError
 from engine.data.importers import ImportReport, import_job
@@ -55,6 +56,8 @@ def download_job(
     """Job: stream ``url`` into ``target``; returns the byte count. Raises FetchError.
 
     Unset options take the module defaults TIMEOUT_S, RETRIES and BACKOFF_S."""
+    if urllib.parse.urlparse(url).scheme not in ("http", "https"):
+        raise FetchError(f"{url}: only http and https downloads are allowed")
     timeout = TIMEOUT_S if timeout is None else timeout
     retries = RETRIES if retries is None else retries
     backoff = BACKOFF_S if backoff is None else backoff
@@ -73,10 +76,31 @@ def download_job(
     raise FetchError(_describe(url, last)) from last
 
 
+# what a CSV download may be labelled as; web pages, JSON, images are refused unread
+CSV_TYPES = ("text/csv", "text/plain", "application/csv", "application/x-csv",
+             "text/comma-separated-values", "application/octet-stream",
+             "application/vnd.ms-excel", "binary/octet-stream")  # fmt: skip
+
+
+def _check_headers(url: str, headers: Any, max_bytes: int) -> int:
+    """The announced length (0 if none) after checking type and size before any body byte."""
+    if headers.get("Content-Type") and headers.get_content_type() not in CSV_TYPES:
+        raise FetchError(
+            f"{url}: the server sent {headers.get_content_type()}, not a CSV file "
+            "(a web page or an error message?)"
+        )
+    total = int(headers.get("Content-Length") or 0)
+    if total > max_bytes:
+        raise FetchError(f"{url}: the file ({total:,} bytes) is over the {max_bytes:,} byte limit")
+    return total
+
+
 def _stream(url: str, target: Path, timeout: float, max_bytes: int) -> Job[int]:
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    with urllib.request.urlopen(request, timeout=timeout) as response, target.open("wb") as out:
-        total = int(response.headers.get("Content-Length") or 0)
+    # the scheme was checked in download_job: http(s) only, never file: or custom handlers
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})  # noqa: S310
+    opened = urllib.request.urlopen(request, timeout=timeout)  # noqa: S310
+    with opened as response, target.open("wb") as out:
+        total = _check_headers(url, response.headers, max_bytes)
         done = 0
         while chunk := response.read(1 << 16):
             done += len(chunk)

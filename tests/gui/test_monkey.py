@@ -52,6 +52,8 @@ def test_monkey(make_window, qtbot, ctadesk_home) -> None:
         f"\nmonkey: {report.events} events, {len(report.dialogs)} dialogs, longest UI gap "
         f"{report.max_gap_ms:.0f} ms, actions {report.actions}"
     )
+    for title, message in sorted(set(report.dialogs)):
+        print(f"  dialog: {title}: {message[:110]}")
     assert report.unexpected() == []
     assert "uncaught exception" not in log
     assert unexpected_tracebacks(log) == []

@@ -92,6 +92,21 @@ def test_garbage_is_refused_and_store_untouched(store, server, source: str, word
     assert store.content_hash() == before
 
 
+def test_content_type_and_announced_size_are_checked_before_reading(store, server) -> None:
+    base, routes = server
+    before = store.content_hash()
+    with pytest.raises(FetchError, match="sent text/html, not a CSV file"):
+        _fetch(store, "stooq:page", base)
+    with pytest.raises(FetchError, match=r"10,737,418,240 bytes\) is over the"):
+        _fetch(store, "stooq:huge", base)
+    assert store.content_hash() == before
+    assert routes.hits["/?s=page&i=d"] + routes.hits["/?s=huge&i=d"] == 2  # no retry
+    with pytest.raises(FetchError, match="only http and https"):
+        _fetch(store, "cboe-vix", "file:///etc/")
+    _fetch(store, "stooq:csvtype", base)  # a CSV labelled as one is fine
+    assert store.read("CSVTYPE")["close"].tolist() == [5346.56, 5186.33]
+
+
 def test_no_server_reads_as_offline(store) -> None:
     with pytest.raises(FetchError, match="you may be offline"):
         _fetch(store, "cboe-vix", "http://127.0.0.1:9/", retries=1)
