@@ -31,8 +31,9 @@ def make_window(desk_app, qtbot):
     """Factory for main windows sharing this test's settings file; all closed at teardown."""
     windows: list[MainWindow] = []
 
-    def make(show: bool = True, auto_demo: bool = False) -> MainWindow:
-        window = MainWindow(settings=open_settings(), auto_demo=auto_demo)
+    def make(show: bool = True, auto_demo: bool = False, as_app: bool = False) -> MainWindow:
+        """``as_app``: open the settings file as the app does (checked, set aside if damaged)."""
+        window = MainWindow(settings=None if as_app else open_settings(), auto_demo=auto_demo)
         qtbot.addWidget(window)
         if show:
             window.show()

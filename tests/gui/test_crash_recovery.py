@@ -12,35 +12,16 @@ from app.paths import app_paths
 from engine.data.store import MarketStore
 
 
-@pytest.fixture
-def fresh_window(desk_app, qtbot):
-    """A main window opened the way the app opens it (its own settings file and store)."""
-    windows: list[MainWindow] = []
-
-    def make() -> MainWindow:
-        window = MainWindow(auto_demo=True)
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        windows.append(window)
-        return window
-
-    yield make
-    for window in windows:
-        window.save_on_close = False
-        window.jobs.shutdown(5000)
-
-
 def _dialog_text(window: MainWindow) -> str:
     dialog = window.errors.dialog
     assert dialog is not None
     return f"{dialog.windowTitle()} {dialog.text()}"
 
 
-def test_damaged_store_is_replaced_and_kept(fresh_window, qtbot) -> None:
+def test_damaged_store_is_replaced_and_kept(make_window, qtbot) -> None:
     paths = app_paths().ensure()
     paths.store.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 40)
-    window = fresh_window()
+    window = make_window(auto_demo=True, as_app=True)
     qtbot.waitUntil(lambda: window.data.is_ready and not window.jobs.running, timeout=60_000)
     text = _dialog_text(window)
     kept = next(paths.data.glob("ctadesk.sqlite.damaged-*"))
@@ -50,10 +31,10 @@ def test_damaged_store_is_replaced_and_kept(fresh_window, qtbot) -> None:
     MarketStore(paths.store).check()
 
 
-def test_damaged_settings_file_gives_defaults_and_a_copy(fresh_window, qtbot) -> None:
+def test_damaged_settings_file_gives_defaults_and_a_copy(make_window, qtbot) -> None:
     paths = app_paths().ensure()
     paths.settings_file.write_bytes(b"[window]\ngeometry=@ByteArray(" + bytes(500))
-    window = fresh_window()
+    window = make_window(auto_demo=True, as_app=True)
     qtbot.waitUntil(lambda: window.errors.dialog is not None, timeout=10_000)
     text = _dialog_text(window)
     assert "Settings file damaged" in text and "NUL bytes" in text
