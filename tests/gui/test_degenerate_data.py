@@ -90,6 +90,12 @@ def test_every_dock_on_degenerate_series(degenerate_desk, qtbot) -> None:
     _dialog(window)
     assert nan_shown(window) == []
 
+    data = window.panels["dockData"]
+    for row in range(data.table.model().rowCount()):  # preview every series, degenerate too
+        data.table.selectRow(row)
+        _settle(window, qtbot)
+        assert _dialog(window) == "" and nan_shown(window) == [], row
+
     events = window.panels["dockEventReplay"]
     events.run_button.click()  # the data (2015-2018) does not cover the first event
     _settle(window, qtbot)
