@@ -3,6 +3,7 @@ simulator (a few multiplications) directly."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,9 +48,17 @@ class PositioningController(QObject):
         panel.deleverage_requested.connect(self.deleverage)
 
     def refresh(self, signals: str, aum: float, target: float, sigmas: float) -> None:
+        from engine.triggers import parse_signals
+
         symbols = self.strategy.symbols()
         if not symbols:
             self.panel.status.setText("Tick instruments in the Strategy dock first.")
+            return
+        try:  # a typo is shown here, not as an error dialog from the worker
+            parse_signals(signals)
+        except ValueError as exc:
+            message = html.escape(f"Signals: {exc}")
+            self.panel.status.setText(f"<span style='color:#ff6b6b'>{message}</span>")
             return
 
         def done(out: dict[str, Any]) -> None:
