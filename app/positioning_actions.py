@@ -3,13 +3,13 @@ simulator (a few multiplications) directly."""
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
 from engine.jobs import Job, Progress
+from widgets.palette import error_html
 from widgets.positioning_panel import PositioningPanel
 from widgets.strategy_panel import StrategyPanel
 
@@ -57,8 +57,7 @@ class PositioningController(QObject):
         try:  # a typo is shown here, not as an error dialog from the worker
             parse_signals(signals)
         except ValueError as exc:
-            message = html.escape(f"Signals: {exc}")
-            self.panel.status.setText(f"<span style='color:#ff6b6b'>{message}</span>")
+            self.panel.status.setText(error_html(f"Signals: {exc}"))
             return
 
         def done(out: dict[str, Any]) -> None:
@@ -85,6 +84,6 @@ class PositioningController(QObject):
             vols = parse_vix_path(path)
             out = deleverage_path(vols, target, cap)
         except ValueError as exc:
-            self.panel.delev_summary.setText(f"<span style='color:#ff6b6b'>VIX path: {exc}</span>")
+            self.panel.delev_summary.setText(error_html(f"VIX path: {exc}"))
             return
         self.panel.show_deleverage(out, self.panel.aum_box.value() * 1e9)

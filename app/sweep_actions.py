@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QSettings
 
 from engine.jobs import Job, Progress
+from widgets.palette import error_html
 from widgets.strategy_panel import StrategyPanel
 from widgets.sweep_panel import SweepPanel
 
@@ -96,12 +97,10 @@ class SweepController(QObject):
         try:
             base = resolve(self.strategy.preset, self.strategy.values())
         except ValueError as exc:
-            self.sweep.message.setText(f"<span style='color:#ff6b6b'>{exc}</span>")
+            self.sweep.message.setText(error_html(exc))
             return
         if not symbols:
-            self.sweep.message.setText(
-                "<span style='color:#ff6b6b'>tick instruments in the Strategy dock</span>"
-            )
+            self.sweep.message.setText(error_html("tick instruments in the Strategy dock"))
             return
         n = 1
         for values in grid.values():

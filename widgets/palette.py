@@ -1,5 +1,7 @@
 """Colours shared by the panels (one place for the VIX zone colours)."""
 
+import html
+
 from PySide6.QtGui import QColor
 
 ZONE_COLORS: dict[str, QColor] = {
@@ -13,3 +15,9 @@ ZONE_COLORS: dict[str, QColor] = {
 TEXT_MUTED = QColor("#9aa4b2")
 GAUGE_TRACK = QColor("#2a2f38")
 NEEDLE = QColor("#e8ecf1")
+ERROR_TEXT = "#ff6b6b"
+
+
+def error_html(text: object) -> str:
+    """``text`` as a red message for a rich-text label, escaped (it may echo user input)."""
+    return f"<span style='color:{ERROR_TEXT}'>{html.escape(str(text))}</span>"

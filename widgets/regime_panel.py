@@ -25,7 +25,7 @@ from engine.vix import (
     vix_zone,
 )
 from widgets.inputs import number_box, set_quietly
-from widgets.palette import ZONE_COLORS
+from widgets.palette import ERROR_TEXT, ZONE_COLORS
 from widgets.regime_history import RegimeHistory
 from widgets.vix_gauge import VixGauge
 
@@ -50,7 +50,7 @@ class RegimePanel(QWidget):
         self.move_label.setObjectName("regimeMove")
         self.error_label = QLabel(self)
         self.error_label.setObjectName("thresholdError")
-        self.error_label.setStyleSheet("color: #ff6b6b;")
+        self.error_label.setStyleSheet(f"color: {ERROR_TEXT};")
         self.error_label.setWordWrap(True)
         self.table = self._build_table()
         self.threshold_boxes = [

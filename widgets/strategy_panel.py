@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from engine.presets import DEFAULT_PRESET, ParamSpec, parameter_specs, presets, resolve
 from engine.workspace import Workspace, load_workspace, save_workspace
+from widgets.palette import ERROR_TEXT
 
 WORKSPACE_FILTER = "CTA Desk workspace (*.ctadesk.json *.json)"
 
@@ -125,7 +126,7 @@ class StrategyPanel(QWidget):
             form.addRow(label, field.widget)
         self.error_label = QLabel(self)
         self.error_label.setObjectName("paramErrors")
-        self.error_label.setStyleSheet("color: #ff6b6b;")
+        self.error_label.setStyleSheet(f"color: {ERROR_TEXT};")
         self.error_label.setWordWrap(True)
 
         universe_box = QGroupBox("Universe", self)

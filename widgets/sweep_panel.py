@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from engine.sweep import parse_values
 from widgets import charts
+from widgets.palette import error_html
 
 AXES = ("lookback", "vol_span", "vol_target", "max_leverage", "cost_bps")
 DEFAULT_RANGES = {
@@ -125,7 +126,7 @@ class SweepPanel(QWidget):
         try:
             grid = self.grid()
         except ValueError as exc:
-            self.message.setText(f"<span style='color:#ff6b6b'>{exc}</span>")
+            self.message.setText(error_html(exc))
             return
         self.run_requested.emit(grid)
 
