@@ -120,9 +120,9 @@ class DataController(QObject):
         if recovery is not None:
             self.window.errors.report.emit(
                 "Data store damaged",
-                f"{recovery.reason}. It was moved to {recovery.kept} and a new store was "
-                "started (with the demo universe). Re-import your data, or restore the file "
-                "from a backup.",
+                f"{recovery.reason[:1].upper()}{recovery.reason[1:]}. It was moved to "
+                f"{recovery.kept} and a new store was started (with the demo universe). "
+                "Re-import your data, or restore the file from a backup.",
                 "",
             )
         self._set_rows(rows)

@@ -260,9 +260,11 @@ class MainWindow(QMainWindow):
                 self.reset_layout()
         log.info("main window ready (layout %s)", "restored" if self.layout_restored else "default")
         if self.settings_recovery is not None:
+            reason = self.settings_recovery.reason
             self.errors.report.emit(
                 "Settings file damaged",
-                f"{self.settings_recovery.reason}. It was moved to {self.settings_recovery.kept} "
+                f"{reason[:1].upper()}{reason[1:]}. It was moved to "
+                f"{self.settings_recovery.kept} "
                 "and the default settings are used.",
                 "",
             )
