@@ -13,11 +13,14 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from engine.jobs import Job, Progress
+
+if TYPE_CHECKING:
+    from engine.batch import BatchInputs, BatchOutcome, BatchRun
 
 # engine.sweep (and so numba) is imported where used: the CLI imports this module for every
 # command, and a light command such as rule16 must not load the compiler
@@ -158,7 +161,9 @@ def cluster_sweep_job(
     }
 
 
-def cluster_batch_job(client: Any, runs: list, inputs: Any) -> Job[list]:
+def cluster_batch_job(
+    client: Any, runs: list[BatchRun], inputs: BatchInputs
+) -> Job[list[BatchOutcome]]:
     """Job: :func:`engine.batch.batch_job` on the cluster behind ``client``, one task per run;
     every universe's prices and VIX and the macro series go to every worker once. Progress as
     runs finish; closing the job cancels the outstanding tasks."""
@@ -188,7 +193,7 @@ def cluster_batch_job(client: Any, runs: list, inputs: Any) -> Job[list]:
         ): i
         for i, run in enumerate(runs)
     }
-    outcomes: list = [None] * len(runs)
+    outcomes: list[BatchOutcome] = [None] * len(runs)  # type: ignore[list-item]  # filled below
     dist = _distributed()
     try:
         for done, future in enumerate(dist.as_completed(futures), start=1):
