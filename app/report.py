@@ -408,7 +408,9 @@ def index_page(
     demo = any("DEMO" in u.source for u in universes.values())
     body = [
         "<h1>CTA Desk batch report</h1>",
-        f"<p class=sub>{len(ok)} runs" + (f", {len(failed)} failed" if failed else "") + "</p>",
+        f"<p class=sub>{len(ok)} of {len(rows)} runs finished"
+        + (f", {len(failed)} could not run" if failed else "")
+        + "</p>",
         '<p class="banner">Includes DEMO (synthetic) data: illustrative, not market history.</p>'
         if demo
         else "",
