@@ -27,7 +27,7 @@ import pandas as pd
 from app import __version__
 from engine import metrics
 from engine.jobs import Job, Progress
-from engine.labels import LABELS, finite_json, fmt
+from engine.labels import LABELS, finite_json, fmt, number
 from engine.presets import presets
 from engine.vix import DEFAULT_ZONES
 
@@ -112,11 +112,7 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]], cls: str = "")
 
 
 def _pct(value: float | None) -> str:
-    return "-" if value is None or not math.isfinite(value) else f"{value * 100:.1f}%"
-
-
-def _number(value: float, digits: int) -> str:
-    return f"{value:,.{digits}f}" if math.isfinite(value) else "-"
+    return number(None if value is None else value * 100, ".1f", "%")
 
 
 def _heat_cell(value: float) -> Cell:
@@ -263,8 +259,8 @@ def _positions_section(outcome: BatchOutcome) -> str:
     rows = (
         (
             symbol,
-            _number(float(last[symbol]), 3),
-            _number(float(forecast[symbol]), 2),
+            number(float(last[symbol]), ",.3f"),
+            number(float(forecast[symbol]), ",.2f"),
             result.modes.get(symbol, ""),
         )
         for symbol in result.positions.columns

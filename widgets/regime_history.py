@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 
 from engine.vix import ZoneThresholds
 from widgets import charts
-from widgets.palette import ZONE_COLORS
 from widgets.table_export import fill_table, install_table_menu
 
 ALERT_COLORS = {"trend_weakening": "#f2c12e", "risk_cut_jump": "#d93a3a"}
@@ -67,18 +66,9 @@ class RegimeHistory(QWidget):
     def set_bands(self, thresholds: ZoneThresholds, top: float) -> None:
         for band in self.bands:
             self.plot.removeItem(band)
-        self.bands = []
-        for zone in thresholds.zones():
-            lo = zone.lower or 0.0
-            hi = zone.upper or max(top, lo + 1.0)
-            color = ZONE_COLORS[zone.name]
-            band = pg.LinearRegionItem(
-                values=(lo, hi), orientation="horizontal", movable=False,
-                brush=pg.mkBrush(color.red(), color.green(), color.blue(), 40), pen=pg.mkPen(None),
-            )  # fmt: skip
-            band.setZValue(-10)
+        self.bands = charts.zone_bands(thresholds, top)
+        for band in self.bands:
             self.plot.addItem(band)
-            self.bands.append(band)
 
     def show_history(self, out: dict[str, Any], thresholds: ZoneThresholds) -> None:
         seconds = np.asarray(out["seconds"], dtype=float)

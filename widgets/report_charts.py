@@ -130,14 +130,7 @@ def regime_chart(
         top = _date_plot(view, 0, "VIX")
         x, y = charts.finite(np.asarray(seconds, float), np.asarray(vix, float))
         ceiling = max(float(y.max()) if y.size else 0.0, thresholds.bounds[-1] + 5.0)
-        for zone in thresholds.zones():
-            color = ZONE_COLORS[zone.name]
-            band = pg.LinearRegionItem(
-                values=(zone.lower or 0.0, zone.upper or ceiling), orientation="horizontal",
-                movable=False, pen=pg.mkPen(None),
-                brush=pg.mkBrush(color.red(), color.green(), color.blue(), 45),
-            )  # fmt: skip
-            band.setZValue(-10)
+        for band in charts.zone_bands(thresholds, ceiling):
             top.addItem(band)
         _curve(top, x, y, "#30343b")
         top.setYRange(0, ceiling, padding=0.02)
