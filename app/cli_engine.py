@@ -63,17 +63,18 @@ def cmd_sweep(args: argparse.Namespace) -> dict[str, Any]:
         raise ValueError("the instruments have no dates in common")
     on_progress = progress_printer(args.progress)
     extra: dict[str, Any] = {}
-    if args.dask or args.scheduler:
+    address = cluster_address(args)
+    if address:
         from engine.cluster import cluster_client, cluster_sweep_job
 
         grid = {"lookback": spec.lookbacks, "vol_span": spec.spans}
         base = {"vol_target": spec.target, "max_leverage": spec.cap, "cost_bps": spec.cost_bps}
-        with cluster_client(args.dask or args.scheduler) as client:
+        with cluster_client(address) as client:
             out = run_job(
                 cluster_sweep_job(client, prices.to_numpy(), grid, base, args.chunk), on_progress
             )
         extra = {k: out[k] for k in ("workers", "chunks", "chunk", "wall_seconds")}
-        extra["cluster"] = args.scheduler or args.dask
+        extra["cluster"] = address
     else:
         out = run_job(reference_sweep_job(prices.to_numpy(), spec), on_progress)
     return {
@@ -130,6 +131,11 @@ def add_cluster_options(p: argparse.ArgumentParser) -> None:
         "--dask", metavar="local[:N]", help="run on a local Dask cluster of N worker processes"
     )
     where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on a Dask cluster")
+
+
+def cluster_address(args: argparse.Namespace) -> str | None:
+    """The Dask address given with ``--dask`` or ``--scheduler``, None to run in process."""
+    return args.dask or args.scheduler
 
 
 def add_progress_option(p: argparse.ArgumentParser) -> None:

@@ -14,6 +14,7 @@ from app.cli_engine import (
     PRICES_HELP,
     add_cluster_options,
     add_progress_option,
+    cluster_address,
     load_prices,
     progress_printer,
     series_from,
@@ -68,28 +69,38 @@ def _source(spec: str) -> str:
 
 
 def load_universes(args: argparse.Namespace) -> dict[str, Universe]:
-    """One universe per ``--prices``, by a unique short name, with its VIX."""
+    """One universe per ``--prices``, by a unique short name, with its VIX: ``--vix``; else the
+    demo VIX for the demo universe; else the store's VIX series; else none (``--no-vix``: none).
+    A VIX from a file or the store is read once, and only if a universe needs it."""
     names = unique_names(_universe_name(spec) for spec in args.prices)
+    shared: list[VixInput] = []
+
+    def vix_for(spec: str) -> VixInput:
+        if args.no_vix:
+            return VixInput(None, "left out (--no-vix)")
+        if not args.vix and spec == DEMO_PRICES and not Path(spec).exists():
+            return _demo_vix()
+        if not shared:
+            shared.append(_given_or_stored_vix(args.vix))
+        return shared[0]
+
     return {
-        name: Universe(name, load_prices(spec), _source(spec), universe_vix(args, spec))
+        name: Universe(name, load_prices(spec), _source(spec), vix_for(spec))
         for name, spec in zip(names, args.prices, strict=True)
     }
 
 
-def universe_vix(args: argparse.Namespace, spec: str) -> VixInput:
-    """``--vix``; else the demo VIX for the demo universe; else the store's VIX series; else
-    none. ``--no-vix``: none."""
+def _demo_vix() -> VixInput:
+    from engine.data import DEMO_SOURCE
     from engine.data.demo import VIX_SYMBOL, demo_closes
 
-    if args.no_vix:
-        return VixInput(None, "left out (--no-vix)")
-    if args.vix:
-        return VixInput(series_from(args.vix, "--vix"), args.vix)
-    if spec == DEMO_PRICES and not Path(spec).exists():
-        from engine.data import DEMO_SOURCE
+    return VixInput(demo_closes(("vix",))[VIX_SYMBOL], f"{VIX_SYMBOL}, {DEMO_SOURCE}")
 
-        series = demo_closes(("vix",))[VIX_SYMBOL]
-        return VixInput(series, f"{VIX_SYMBOL}, {DEMO_SOURCE}")
+
+def _given_or_stored_vix(spec: str | None) -> VixInput:
+    """``--vix SPEC`` (file or store symbol), else the store's VIX series, else none."""
+    if spec:
+        return VixInput(series_from(spec, "--vix"), spec)
     from app.cli_data import open_store
     from engine.data.store import pick_vix_symbol
 
@@ -121,13 +132,14 @@ def cmd_report(args: argparse.Namespace) -> dict[str, Any]:
     on_progress = progress_printer(args.progress)
     extra: dict[str, Any] = {}
     compute_start = time.perf_counter()
-    if args.dask or args.scheduler:
+    address = cluster_address(args)
+    if address:
         from engine.cluster import cluster_batch_job, cluster_client
 
-        with cluster_client(args.dask or args.scheduler) as client:
+        with cluster_client(address) as client:
             extra["workers"] = len(client.scheduler_info()["workers"])
             outcomes = run_job(cluster_batch_job(client, runs, inputs), on_progress)
-        extra["cluster"] = args.scheduler or args.dask
+        extra["cluster"] = address
     else:
         outcomes = run_job(batch_job(runs, inputs), on_progress)
     compute_s = time.perf_counter() - compute_start

@@ -118,12 +118,11 @@ class DataController(QObject):
     def _first_rows(self, result: tuple[list[dict[str, Any]], Any]) -> None:
         rows, recovery = result
         if recovery is not None:
-            self.window.errors.report.emit(
+            self.window.errors.show_recovery(
                 "Data store damaged",
-                f"{recovery.reason[:1].upper()}{recovery.reason[1:]}. It was moved to "
-                f"{recovery.kept} and a new store was started (with the demo universe). "
-                "Re-import your data, or restore the file from a backup.",
-                "",
+                recovery,
+                "and a new store was started (with the demo universe). Re-import your data, "
+                "or restore the file from a backup.",
             )
         self._set_rows(rows)
         self.is_ready = True

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.paths import app_paths
+from engine.files import Recovery
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,12 @@ class ErrorReporter(QObject):
     @Slot()
     def _forget_dialog(self) -> None:
         self.dialog = None
+
+    def show_recovery(self, title: str, recovery: Recovery, instead: str) -> None:
+        """Tell the user a damaged file was set aside: what was wrong, where the copy is, and
+        what is used ``instead``."""
+        reason = f"{recovery.reason[:1].upper()}{recovery.reason[1:]}"
+        self.report.emit(title, f"{reason}. It was moved to {recovery.kept} {instead}", "")
 
     def show_exception(self, title: str, exc: BaseException, details: str = "") -> None:
         """Report an exception caught elsewhere (e.g. by a worker)."""

@@ -260,13 +260,10 @@ class MainWindow(QMainWindow):
                 self.reset_layout()
         log.info("main window ready (layout %s)", "restored" if self.layout_restored else "default")
         if self.settings_recovery is not None:
-            reason = self.settings_recovery.reason
-            self.errors.report.emit(
+            self.errors.show_recovery(
                 "Settings file damaged",
-                f"{reason[:1].upper()}{reason[1:]}. It was moved to "
-                f"{self.settings_recovery.kept} "
+                self.settings_recovery,
                 "and the default settings are used.",
-                "",
             )
         QTimer.singleShot(0, lambda: self.data.start(load_demo=self._auto_demo))
         QTimer.singleShot(0, self._warm_engine)

@@ -17,18 +17,16 @@ from typing import IO
 
 
 @contextmanager
-def atomic_writer(target: Path, mode: str = "w") -> Iterator[IO]:
-    """Open a temporary file beside ``target`` for writing (``"w"`` text as UTF-8 with ``\\n``
-    line ends, or ``"wb"``); on a clean exit it is fsynced and renamed over ``target``, on an
-    error it is removed and ``target`` is untouched."""
+def atomic_writer(target: Path) -> Iterator[IO[str]]:
+    """Open a temporary text file (UTF-8, line ends as written) beside ``target``; on a clean
+    exit it is fsynced and renamed over ``target``, on an error it is removed and ``target`` is
+    untouched."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
-    text = "b" not in mode
-    options = {"encoding": "utf-8", "newline": ""} if text else {}
     try:
         # "x": a new file with the umask's permissions (mkstemp would make it private)
-        with open(tmp, "x" if text else "xb", **options) as handle:
+        with open(tmp, "x", encoding="utf-8", newline="") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -43,12 +41,6 @@ def atomic_write_text(target: Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``target`` atomically."""
     with atomic_writer(target) as handle:
         handle.write(text)
-
-
-def atomic_write_bytes(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` atomically."""
-    with atomic_writer(target, "wb") as handle:
-        handle.write(data)
 
 
 @dataclass(frozen=True)
