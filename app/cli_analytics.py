@@ -110,9 +110,12 @@ def cmd_flows(args: argparse.Namespace) -> dict[str, Any]:
     lookbacks = tuple(int(x) for x in _numbers(args.lookbacks, "--lookbacks"))
     out = estimate_flows(prices, args.aum, args.vol_target, args.sigmas, lookbacks, args.vol_span)
     if args.threshold is not None:
-        symbol = args.index or next(iter(out["positions"]))
-        if symbol not in out["positions"]:
-            raise ValueError(f"--index {symbol!r} is not among the instruments with flows")
+        from engine.equity_index import no_index_message, pick_equity_index
+
+        columns = list(out["positions"])
+        symbol = pick_equity_index(columns, args.index or "")
+        if symbol is None:
+            raise ValueError(no_index_message(columns, "--threshold"))
         share = args.aum / len(out["positions"])
         level = selling_level(prices[symbol], share, args.threshold, args.vol_target, lookbacks)
         out["selling_threshold"] = {
@@ -142,7 +145,13 @@ def _add_more(sub: Any, add: Any) -> None:
     p.add_argument(
         "--threshold", type=float, help="report the level where 1-day selling reaches this"
     )
-    p.add_argument("--index", help="instrument for --threshold (default: the first)")
+    p.add_argument(
+        "--equity-index",
+        "--index",
+        dest="index",
+        metavar="SYMBOL",
+        help="instrument for --threshold (default: the one named like the S&P 500)",
+    )
 
 
 def cmd_events_list(_args: argparse.Namespace) -> dict[str, Any]:
@@ -155,6 +164,7 @@ def _store_defaults() -> tuple[str, str, str | None]:
     """(prices, vix, index) symbol specs from the store: futures, the VIX, an equity index."""
     from app.cli_data import open_store
     from engine.data.store import pick_vix_symbol
+    from engine.equity_index import pick_equity_index
 
     rows = [s.as_dict() for s in open_store().list_series()]
     futures = [r["symbol"] for r in rows if r["kind"] == "future"]
@@ -162,7 +172,7 @@ def _store_defaults() -> tuple[str, str, str | None]:
     indices = [r["symbol"] for r in rows if r["kind"] == "index"]
     if not futures or vix is None:
         raise ValueError("the store needs futures and a VIX series (load the demo: data demo)")
-    return ",".join(futures), vix, indices[0] if indices else None
+    return ",".join(futures), vix, pick_equity_index(indices)
 
 
 def cmd_events_run(args: argparse.Namespace) -> dict[str, Any]:
@@ -181,6 +191,11 @@ def cmd_events_run(args: argparse.Namespace) -> dict[str, Any]:
     index = load_prices(index_spec).iloc[:, 0] if index_spec else None
     out = run_job(replay_job(event, prices, vix, index, args.preset, args.aum))
     out["data"] = {"prices": prices_spec, "vix": vix_spec, "index": index_spec}
+    if index_spec is None:
+        out["data"]["index_note"] = (
+            "no equity index: none given (--equity-index) and none of the store's index "
+            "series looks like the S&P 500"
+        )
     return out
 
 
@@ -197,6 +212,12 @@ def add_event_commands(sub: Any, add: Any) -> None:
     p.add_argument("name", help="event name (see events list)")
     p.add_argument("--prices", help="CSV file or symbols (default: the store's futures)")
     p.add_argument("--vix", help="VIX CSV file or symbol (default: the store's VIX)")
-    p.add_argument("--index", help="equity index CSV file or symbol (default: the store's index)")
+    p.add_argument(
+        "--equity-index",
+        "--index",
+        dest="index",
+        help="equity index CSV file or symbol (default: the store's index series named like "
+        "the S&P 500)",
+    )
     p.add_argument("--preset", default="tsmom-blend", choices=sorted(presets()))
     p.add_argument("--aum", type=float, default=1e9, help="AUM for flow amounts (1e9)")

@@ -138,6 +138,34 @@ def cluster_address(args: argparse.Namespace) -> str | None:
     return args.dask or args.scheduler
 
 
+def add_equity_index_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--equity-index",
+        metavar="SYMBOL",
+        help="the equity index among the prices (default: the one named like the S&P 500, "
+        "e.g. SPX, SP500, ES; none otherwise)",
+    )
+
+
+def run_overrides(args: argparse.Namespace) -> dict[str, str]:
+    """``--set key=value`` pairs, plus ``--equity-index`` as the equity_index parameter."""
+    from engine.presets import parse_assignments
+
+    overrides = parse_assignments(args.set or [])
+    if args.equity_index:
+        overrides["equity_index"] = args.equity_index
+    return overrides
+
+
+def equity_index_fields(symbol: str | None, columns: list[str]) -> dict[str, str | None]:
+    """``equity_index`` (null when the prices have none) and, then, a note saying so."""
+    from engine.equity_index import no_index_message
+
+    if symbol:
+        return {"equity_index": symbol}
+    return {"equity_index": None, "equity_index_note": no_index_message(columns)}
+
+
 def add_progress_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--progress", action="store_true", help="print progress on stderr")
 
@@ -150,6 +178,7 @@ def add_engine_commands(sub: Any, add: Any) -> None:
     p.add_argument("--preset", default="tsmom-blend", choices=sorted(presets()))
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter")
     p.add_argument("--vix", help="VIX series (CSV file or store symbol) for by-zone metrics")
+    add_equity_index_option(p)
     p.add_argument("--out", type=Path, help="write Date, return, equity, pos_<symbol> CSV here")
 
     p = add(sub, "sweep", cmd_sweep, "The reference TSMOM sweep over lookbacks x vol spans.")
@@ -182,9 +211,9 @@ def series_from(spec: str, what: str):
 def cmd_backtest(args: argparse.Namespace) -> dict[str, Any]:
     from engine.backtest import backtest_job
     from engine.jobs import run_job
-    from engine.presets import parse_assignments, resolve
+    from engine.presets import resolve
 
-    params = resolve(args.preset, parse_assignments(args.set or []))
+    params = resolve(args.preset, run_overrides(args))
     prices = load_prices(args.prices)
     vix = series_from(args.vix, "--vix") if args.vix else None
     macro = series_from(params["macro_symbol"], "macro_symbol") if params["macro_symbol"] else None
@@ -201,14 +230,14 @@ def cmd_backtest(args: argparse.Namespace) -> dict[str, Any]:
         "positions": {s: float(v) for s, v in result.positions.iloc[-1].items()},
         "return_modes": result.modes,
         "idm": result.idm,
-        "equity_index": result.equity_index,
+        **equity_index_fields(result.equity_index, [str(c) for c in prices.columns]),
         "first": f"{result.returns.index[0]:%Y-%m-%d}",
         "last": f"{result.returns.index[-1]:%Y-%m-%d}",
         "largest_moves": result.largest_moves,
     }
     if result.by_vix_zone is not None:
         out["by_vix_zone"] = result.by_vix_zone
-    out.update(result.extras)  # crisis_alpha, allocation_mixer, regime_correlation
+    out.update(result.extras)  # crisis_alpha, allocation_mixer(_legs), regime_correlation
     if args.out:
         out["out"] = str(args.out)
     return out

@@ -13,10 +13,12 @@ from app.cli_engine import (
     DEMO_PRICES,
     PRICES_HELP,
     add_cluster_options,
+    add_equity_index_option,
     add_progress_option,
     cluster_address,
     load_prices,
     progress_printer,
+    run_overrides,
     series_from,
 )
 from app.report import Universe, VixInput, unique_names
@@ -115,11 +117,11 @@ def cmd_report(args: argparse.Namespace) -> dict[str, Any]:
     from app.report import report_job
     from engine.batch import BatchInputs, BatchRun, batch_job
     from engine.jobs import run_job
-    from engine.presets import parse_assignments, resolve
+    from engine.presets import resolve
 
     start = time.perf_counter()
     names = preset_names(args.preset)
-    overrides = parse_assignments(args.set or [])
+    overrides = run_overrides(args)
     params = {name: resolve(name, overrides) for name in names}
     universes = load_universes(args)
     macro_symbols = {p["macro_symbol"] for p in params.values()} - {""}
@@ -202,6 +204,7 @@ def add_report_command(sub: Any, add: Any) -> None:
     )
     p.add_argument("--out", type=Path, required=True, help="folder for index.html and the runs")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter")
+    add_equity_index_option(p)
     vix = p.add_mutually_exclusive_group()
     vix.add_argument("--vix", help="VIX series (CSV file or store symbol) for the regime pages")
     vix.add_argument("--no-vix", action="store_true", help="no VIX regime statistics")

@@ -69,9 +69,11 @@ class EventController(QObject):
 
     def run(self, name: str) -> None:
         from engine.data.store import pick_vix_symbol
+        from engine.equity_index import pick_equity_index
 
         vix_symbol = pick_vix_symbol(self.rows)
         indices = [r["symbol"] for r in self.rows if r["kind"] == "index"]
+        index_symbol = self.strategy.values()["equity_index"] or pick_equity_index(indices)
         symbols = self.strategy.symbols()
         if vix_symbol is None or not symbols:
             self.panel.readout.setText(
@@ -91,7 +93,7 @@ class EventController(QObject):
                 self.strategy.preset,
                 symbols,
                 vix_symbol,
-                indices[0] if indices else None,
+                index_symbol,
             ),
             done,
         )

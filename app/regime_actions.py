@@ -111,10 +111,10 @@ class RegimeController(QObject):
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         from engine.data.store import pick_vix_symbol
+        from engine.equity_index import pick_equity_index
 
         symbol = pick_vix_symbol(rows)
-        indices = [r["symbol"] for r in rows if r["kind"] == "index"]
-        self.index_symbol = "SPX" if "SPX" in indices else (indices[0] if indices else None)
+        self.index_symbol = pick_equity_index([r["symbol"] for r in rows if r["kind"] == "index"])
         first = self.symbol is None
         if symbol != self.symbol:
             self.symbol = symbol

@@ -26,6 +26,7 @@ import pandas as pd
 
 from app import __version__
 from engine import metrics
+from engine.equity_index import no_index_message
 from engine.jobs import Job, Progress
 from engine.labels import LABELS, finite_json, fmt, number
 from engine.presets import presets
@@ -210,6 +211,9 @@ def _regime_section(outcome: BatchOutcome, vix: VixInput, has_chart: bool) -> st
 def _equity_index_section(outcome: BatchOutcome) -> str:
     result = outcome.result
     assert result is not None
+    if not result.equity_index:
+        columns = [str(c) for c in result.positions.columns]
+        return f"<h2>Against the equity index</h2><p>{_e(no_index_message(columns))}.</p>"
     crisis = result.extras.get("crisis_alpha")
     mixer = result.extras.get("allocation_mixer")
     if not isinstance(crisis, dict) and not mixer:
@@ -223,7 +227,11 @@ def _equity_index_section(outcome: BatchOutcome) -> str:
             f"{crisis['strategy_hit_rate'] * 100:.0f}% of them.</p>"
         )
     if isinstance(mixer, list) and mixer:
-        parts.append("<p>The index with a CTA sleeve of this strategy (rebalanced daily):</p>")
+        legs = result.extras.get("allocation_mixer_legs", "equity + CTA")
+        parts.append(
+            f"<p>Portfolio {_e(str(legs))}: the base with a CTA sleeve of this strategy "
+            "(rebalanced daily):</p>"
+        )
         parts.append(
             _table(
                 ("CTA sleeve", "Sharpe", "Annual return", "Annual vol", "Max drawdown"),

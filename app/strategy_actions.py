@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,8 @@ def backtest_run_job(
     from engine import metrics
     from engine.backtest import backtest_job, benchmark_equity
     from engine.data.store import MarketStore
+    from engine.equity_index import no_index_message
+    from engine.mixer import mixer_legs
     from engine.presets import resolve
 
     yield Progress(0.0, "Loading prices")
@@ -70,11 +73,14 @@ def backtest_run_job(
     peak = np.maximum.accumulate(np.r_[1.0, equity])[1:]
     seconds = result.returns.index.values.astype("datetime64[s]").astype(np.float64)
     extras = dict(result.extras)
-    if "allocation_mixer" in extras:  # 1% steps for the slider
-        index_returns = prices[result.equity_index].pct_change().reindex(result.returns.index)
-        extras["allocation_mixer"] = metrics.allocation_mixer(
-            result.returns, index_returns, sleeves=MIXER_SLEEVES, days=params["annualisation"]
+    if "allocation_mixer" in extras:  # 1% steps for the slider, on the same legs
+        stocks, bonds, legs = mixer_legs(
+            prices, result.modes, result.equity_index, result.params.get("bond_leg", "")
         )
+        extras["allocation_mixer"] = metrics.allocation_mixer(
+            result.returns, stocks, bonds, sleeves=MIXER_SLEEVES, days=params["annualisation"]
+        )
+        extras["allocation_mixer_legs"] = legs
     benchmark = benchmark_equity(result, prices)
     series = EquitySeries(
         label=label,
@@ -90,6 +96,7 @@ def backtest_run_job(
         f"<b>{label}</b>: {len(symbols)} instruments, {result.returns.index[0]:%Y-%m-%d} .. "
         f"{result.returns.index[-1]:%Y-%m-%d}, IDM {result.idm:.2f}"
         + (f", VIX {vix_symbol}" if vix_symbol else ", no VIX series loaded")
+        + ("" if result.equity_index else f"<br>{html.escape(no_index_message(symbols))}")
     )
     return RunOutput(title, series, result.metrics, result.by_vix_zone, extras, result)
 

@@ -5,7 +5,6 @@ One direction of flow, one module per stage; this module only wires them togethe
 from __future__ import annotations
 
 import contextlib
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -13,12 +12,14 @@ import pandas as pd
 
 from engine import kernels, metrics, signals, sizing
 from engine.arrays import kernel_array
+from engine.calendars import held_closes, in_range, notional_unit, on_own_calendar
+from engine.equity_index import no_index_message, pick_equity_index
 from engine.jobs import Job, Progress, run_job
 from engine.presets import resolve
+from engine.prices import check_prices, price_window
 from engine.returns import largest_moves, price_moves, return_modes
-from engine.volatility import ewma_daily_vol, vix_daily_vol
-
-_INDEX_NAMES = re.compile(r"(^|[^A-Z])(SPX|SP500|SPY|ES|S&P|GSPC)([^A-Z]|$)")
+from engine.vix import DEFAULT_ZONES, ZoneThresholds
+from engine.volatility import ewma_alpha, ewma_daily_vol, vix_daily_vol
 
 
 @dataclass
@@ -29,11 +30,13 @@ class BacktestResult:
     returns: pd.Series
     gross: pd.Series
     costs: pd.Series
-    positions: pd.DataFrame
+    positions: pd.DataFrame  # units of capital: notional fraction or price units (difference)
+    notional: pd.DataFrame  # notional / capital per instrument, every return mode
     forecasts: pd.DataFrame
     modes: dict[str, str]
-    idm: float
-    equity_index: str
+    idm: float  # the diversification multiplier in effect on the last day
+    idm_series: pd.Series
+    equity_index: str  # "" when the universe has none
     metrics: dict[str, float]
     largest_moves: dict[str, list[dict]]
     gross_exposure: pd.Series  # sum of |notional| / capital per day
@@ -45,116 +48,110 @@ class BacktestResult:
         return (1.0 + self.returns).cumprod()
 
 
-def pick_equity_index(columns: list[str], wanted: str = "") -> str:
-    """The named column, else one that looks like the S&P 500, else the first."""
-    if wanted:
-        if wanted not in columns:
-            raise ValueError(
-                f"equity_index {wanted!r} is not among the prices ({', '.join(columns)})"
-            )
-        return wanted
-    return next((c for c in columns if _INDEX_NAMES.search(c.upper())), columns[0])
-
-
-def _check_prices(prices: pd.DataFrame) -> pd.DataFrame:
-    if not isinstance(prices, pd.DataFrame) or prices.empty:
-        raise ValueError("prices must be a non-empty DataFrame (dates x instruments)")
-    if not isinstance(prices.index, pd.DatetimeIndex):
-        raise ValueError("prices must be indexed by date")
-    frame = prices.sort_index().astype(float)
-    if frame.index.has_duplicates:
-        raise ValueError("prices have duplicate dates")
-    if np.isinf(frame.to_numpy()).any():
-        raise ValueError("prices contain infinite values")
-    empty = [c for c in frame.columns if frame[c].notna().sum() < 3]
-    if empty:
-        raise ValueError(f"instruments with fewer than 3 prices: {', '.join(map(str, empty))}")
-    frame.columns = [str(c) for c in frame.columns]
-    return frame
-
-
 def backtest_job(
     prices: pd.DataFrame,
     params: dict,
     vix: pd.Series | None = None,
     macro_series: pd.Series | None = None,
+    thresholds: ZoneThresholds | None = None,
+    start: str | None = None,
+    end: str | None = None,
 ) -> Job[BacktestResult]:
-    """Job: run one backtest with resolved ``params`` (see engine/presets.py)."""
-    frame = _check_prices(prices)
+    """Job: run one backtest with resolved ``params`` (see engine/presets.py); metrics cover
+    ``start``..``end`` (ISO dates; the history before ``start`` is warm-up only)."""
+    frame, first = price_window(check_prices(prices), start, end)
     days = int(params["annualisation"])
     yield Progress(5.0, "Returns and volatility")
     modes = return_modes(frame, params["return_mode"])
-    moves = price_moves(frame, modes)
-    daily_vol = ewma_daily_vol(
-        moves, params["vol_span"], params["vol_halflife"], params["vol_floor"]
-    )
-    price_vol = ewma_daily_vol(
-        frame.diff(), params["vol_span"], params["vol_halflife"], params["vol_floor"]
-    )
+    own_moves = on_own_calendar(frame, lambda p: price_moves(p, modes), hold=False)
+    vol_args = (params["vol_span"], params["vol_halflife"], params["vol_floor"])
+    ranged = in_range(frame)
+    daily_vol = ewma_daily_vol(own_moves, *vol_args).where(ranged)
+    own_diffs = on_own_calendar(frame, lambda p: p.diff(), hold=False)
+    price_vol = ewma_daily_vol(own_diffs, *vol_args).where(ranged)
+    unit = notional_unit(frame, modes)
     index_symbol = pick_equity_index(list(frame.columns), params["equity_index"])
     if params["vol_method"] == "vix":
         if vix is None:
             raise ValueError("vol_method=vix needs a VIX series (--vix)")
+        if index_symbol is None:
+            raise ValueError(no_index_message(list(frame.columns), "vol_method=vix"))
         implied = vix_daily_vol(vix, frame.index, days)
         if modes[index_symbol] == "difference":
-            implied = implied * frame[index_symbol].abs()
-        daily_vol[index_symbol] = implied.where(implied > 0)
+            implied = implied * unit[index_symbol]
+        daily_vol[index_symbol] = implied.where((implied > 0) & in_range(frame)[index_symbol])
 
     yield Progress(30.0, "Forecasts")
-    forecast = _forecast(frame, price_vol, params, index_symbol, macro_series)
-    available = frame.notna() & daily_vol.notna() & forecast.notna()
+    # signals read the held closes: a lookback of L days spans the same dates for every
+    # instrument, whichever holidays its exchange keeps (docs/methodology.md, "Calendars")
+    held = held_closes(frame)
+    forecast = _forecast(held, price_vol, params, index_symbol, macro_series).where(in_range(frame))
+    available = in_range(frame) & (daily_vol > 0) & forecast.notna()
 
     yield Progress(55.0, "Positions")
     weights = sizing.equal_weights(available)
-    idm = params["idm"] or sizing.diversification_multiplier(moves, daily_vol)
-    percent_cols = [c for c, m in modes.items() if m == "percent"]
-    target = sizing.target_positions(
+    if params["idm"] > 0:
+        idm = pd.Series(min(params["idm"], sizing.IDM_CAP), index=frame.index)
+    else:
+        normalised = own_moves / daily_vol.shift(1).where(own_moves.notna())
+        idm = sizing.diversification_multiplier(normalised, available)
+    sleeve = sizing.sleeve_positions(
         forecast.where(available),
         daily_vol,
-        weights,
         params["vol_target"],
-        min(idm, sizing.IDM_CAP),
         days,
         params["max_leverage"],
-        percent_cols,
+        unit,
     )
+    target = sleeve.mul(weights).mul(idm.fillna(0.0), axis=0)
+    if params["portfolio_vol_target"] > 0:
+        alpha = ewma_alpha(params["vol_span"], params["vol_halflife"])
+        scale = sizing.portfolio_scale(
+            target, own_moves, params["portfolio_vol_target"], alpha, days
+        )
+        target = target.mul(scale.fillna(0.0), axis=0)
     positions = sizing.buffered(target, params["buffer"])
 
     yield Progress(75.0, "P&L and costs")
-    # notional of one unit of position: 1 in percent mode, |price| in difference mode
-    unit = pd.DataFrame(1.0, index=frame.index, columns=frame.columns)
-    diff_cols = [c for c in frame.columns if c not in percent_cols]
-    unit[diff_cols] = frame[diff_cols].abs().ffill()
-    traded = positions.diff().abs() * unit
+    notional = positions * unit.fillna(0.0)
+    traded = notional.diff().abs()
     gross, costs = kernels.pnl_with_costs(
         kernel_array(positions),
-        kernel_array(moves),
+        kernel_array(own_moves),
         kernel_array(unit * params["cost_bps"] / 1e4),
     )
     gross_s = pd.Series(gross.sum(axis=1), index=frame.index)
     cost_s = pd.Series(costs.sum(axis=1), index=frame.index)
-    start = _first_trade(positions, frame)
-    returns = (gross_s - cost_s).iloc[start:]
+    begin = max(_first_trade(positions, frame), first)
+    returns = (gross_s - cost_s).iloc[begin:]
 
     yield Progress(90.0, "Statistics")
-    stats = metrics.performance(returns, traded.sum(axis=1).iloc[start:], cost_s.iloc[start:], days)
+    stats = metrics.performance(returns, traded.sum(axis=1).iloc[begin:], cost_s.iloc[begin:], days)
     result = BacktestResult(
         params=params,
         returns=returns,
-        gross=gross_s.iloc[start:],
-        costs=cost_s.iloc[start:],
+        gross=gross_s.iloc[begin:],
+        costs=cost_s.iloc[begin:],
         positions=positions,
+        notional=notional,
         forecasts=forecast,
         modes=modes,
-        idm=float(min(idm, sizing.IDM_CAP)),
-        equity_index=index_symbol,
+        idm=float(idm.dropna().iloc[-1]) if idm.notna().any() else 1.0,
+        idm_series=idm,
+        equity_index=index_symbol or "",
         metrics=stats,
-        largest_moves=largest_moves(moves, moves.rolling(60, min_periods=20).std()),
-        gross_exposure=(positions.abs() * unit).sum(axis=1).iloc[start:],
+        largest_moves=largest_moves(own_moves, own_moves.rolling(60, min_periods=20).std()),
+        gross_exposure=notional.abs().sum(axis=1).iloc[begin:],
     )
+    zones = thresholds or DEFAULT_ZONES
     if vix is not None:
-        result.by_vix_zone = metrics.by_vix_zone(returns, vix, days=days)
-    result.extras = _equity_relative(returns, frame[index_symbol], modes[index_symbol], vix, days)
+        result.by_vix_zone = metrics.by_vix_zone(returns, vix, zones, days=days)
+    if index_symbol is None:
+        result.extras = {"equity_index_note": no_index_message(list(frame.columns))}
+    else:
+        result.extras = _equity_relative(
+            returns, frame[index_symbol], modes[index_symbol], vix, days, zones
+        )
     yield Progress(100.0, "Backtest done")
     return result
 
@@ -163,7 +160,7 @@ def _forecast(
     frame: pd.DataFrame,
     price_vol: pd.DataFrame,
     p: dict,
-    index_symbol: str,
+    index_symbol: str | None,
     macro_series: pd.Series | None,
 ) -> pd.DataFrame:
     rule = p["signal"]
@@ -178,6 +175,8 @@ def _forecast(
     if rule == "breakout":
         return signals.breakout(frame, p["breakout_window"], p["forecast_cap"])
     if rule == "risk_offset":
+        if index_symbol is None:
+            raise ValueError(no_index_message(list(frame.columns), "the risk-offset rule"))
         return signals.risk_offset(frame, index_symbol, p["beta"], p["overlay_lookback"])
     if rule == "macro":
         if macro_series is None:
@@ -199,7 +198,12 @@ def _forecast(
 
 
 def _equity_relative(
-    returns: pd.Series, index: pd.Series, mode: str, vix: pd.Series | None, days: int
+    returns: pd.Series,
+    index: pd.Series,
+    mode: str,
+    vix: pd.Series | None,
+    days: int,
+    thresholds: ZoneThresholds,
 ) -> dict[str, object]:
     """Crisis alpha, calm/stressed correlation and the CTA-sleeve mixer against the equity
     index (only when it is a price index, i.e. in percent mode)."""
@@ -211,7 +215,7 @@ def _equity_relative(
     index_returns = index.pct_change().reindex(returns.index)
     out["allocation_mixer"] = metrics.allocation_mixer(returns, index_returns, days=days)
     if vix is not None:
-        out["regime_correlation"] = metrics.regime_correlation(returns, index, vix)
+        out["regime_correlation"] = metrics.regime_correlation(returns, index, vix, thresholds)
     return out
 
 

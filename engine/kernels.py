@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from engine.annualisation import TRADING_DAYS  # a compile-time constant inside the kernels
+PORTFOLIO_MIN_DAYS = 20
+"""Daily returns the unscaled portfolio needs before a portfolio vol target scales it."""
 
 
 @njit(cache=True, nogil=True)
@@ -37,6 +38,53 @@ def ewm_var_1d(r: np.ndarray, alpha: float) -> np.ndarray:
             m += alpha * d
             v = (1.0 - alpha) * (v + alpha * d * d)
         out[t] = v
+    return out
+
+
+@njit(cache=True, nogil=True)
+def ewm_vol_1d(moves: np.ndarray, alpha: float, floor: float) -> np.ndarray:
+    """Daily vol of one instrument's moves (NaN on days it did not trade): the square root of
+    ewm_var_1d over its own moves, NaN while the variance is 0, never below ``floor`` x the
+    mean of its own vol estimates so far; held over the days it did not trade."""
+    n = moves.shape[0]
+    out = np.full(n, np.nan)
+    started = False
+    m = 0.0
+    v = 0.0
+    total = 0.0
+    count = 0
+    last = np.nan
+    for t in range(n):
+        x = moves[t]
+        if not np.isfinite(x):
+            if started:
+                out[t] = last
+            continue
+        if not started:
+            m = x
+            v = 0.0
+            started = True
+        else:
+            d = x - m
+            m += alpha * d
+            v = (1.0 - alpha) * (v + alpha * d * d)
+        vol = np.sqrt(v) if v > 0.0 else np.nan
+        if np.isfinite(vol):
+            count += 1
+            total += vol
+            if floor > 0.0:
+                vol = max(vol, floor * (total / count))
+        last = vol
+        out[t] = vol
+    return out
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def ewm_vol_2d(moves: np.ndarray, alpha: float, floor: float) -> np.ndarray:
+    """ewm_vol_1d for every column of moves."""
+    out = np.empty_like(moves)
+    for j in prange(moves.shape[1]):
+        out[:, j] = ewm_vol_1d(moves[:, j], alpha, floor)
     return out
 
 
@@ -129,74 +177,215 @@ def return_stats(ret: np.ndarray, start: int) -> tuple[float, float, float, floa
     return mean, std, max_dd, equity
 
 
+@njit(cache=True, nogil=True)
+def _trend_forecast(held: np.ndarray, t: int, j: int, lookbacks: np.ndarray, m: int) -> float:
+    """Mean of 10 x sign(held[t] - held[t - L]) over the first ``m`` lookbacks; NaN unless
+    every one is known (signals.tsmom_blend)."""
+    total = 0.0
+    for i in range(m):
+        lag = t - lookbacks[i]
+        if lag < 0:
+            return np.nan
+        change = held[t, j] - held[lag, j]
+        if not np.isfinite(change):
+            return np.nan
+        total += 10.0 * (1.0 if change > 0 else (-1.0 if change < 0 else 0.0))
+    return total / m
+
+
 @njit(cache=True, nogil=True, parallel=True)
-def tsmom_grid(
-    prices: np.ndarray,
+def trend_grid(
+    held: np.ndarray,
+    moves: np.ndarray,
+    unit: np.ndarray,
+    vols: np.ndarray,
+    idms: np.ndarray,
+    first: int,
     lookbacks: np.ndarray,
-    span_index: np.ndarray,
-    spans: np.ndarray,
+    n_lookbacks: np.ndarray,
+    vol_group: np.ndarray,
+    idm_group: np.ndarray,
     targets: np.ndarray,
     caps: np.ndarray,
-    costs: np.ndarray,
+    cost_bps: np.ndarray,
+    buffers: np.ndarray,
+    port_targets: np.ndarray,
+    port_alphas: np.ndarray,
+    days: np.ndarray,
 ) -> np.ndarray:
-    """The reference TSMOM sweep (DESIGN.md) for any list of combinations.
+    """The backtest of a TSMOM (blend) strategy for many parameter combinations at once,
+    with exactly the pipeline's semantics (engine/backtest.py; docs/methodology.md).
 
-    Combination c uses lookbacks[c], spans[span_index[c]], targets[c], caps[c] and costs[c]
-    (cost as a fraction of traded notional). Percent returns; the portfolio return of a day
-    is the mean over the instruments that have a return that day (NaN prices = not trading).
-    Returns stats[c] = (sharpe, ann_return, ann_vol, max_dd, turnover). The EWMA variance
-    of each (span, instrument) is computed once; memory does not grow with combinations x days.
-    """
-    t_n, k = prices.shape
+    Shared inputs, ``[day, instrument]``: ``held`` closes (held over non-trading days, NaN
+    outside each range), own ``moves`` (NaN on non-trading days), notional ``unit``;
+    ``vols[g]`` daily vol per vol group, ``idms[g]`` the IDM per day per IDM group; ``first``
+    the first row of the metrics window. Per combination c: lookbacks[c, :n_lookbacks[c]],
+    its groups, vol target, leverage cap (0 = none), cost in bps of notional, buffer,
+    portfolio vol target (0 = off) with its EWMA alpha, and days per year.
+    Returns stats[c] = (sharpe, ann_return, ann_vol, max_dd, turnover); NaN if it never
+    takes a position. Memory per combination is O(days + instruments)."""
+    t_n, k = held.shape
     n_c = lookbacks.shape[0]
-    n_s = spans.shape[0]
-    r = np.full((t_n, k), np.nan)
-    for t in range(1, t_n):
-        for j in range(k):
-            r[t, j] = prices[t, j] / prices[t - 1, j] - 1.0
-    var = np.empty((n_s, t_n, k))
-    for i in prange(n_s * k):
-        s = i // k
-        j = i % k
-        var[s, :, j] = ewm_var_1d(r[:, j], 2.0 / (spans[s] + 1.0))
-    stats = np.empty((n_c, 5))
-    ann = np.sqrt(TRADING_DAYS)
+    stats = np.full((n_c, 5), np.nan)
     for c in prange(n_c):
-        lb = lookbacks[c]
-        s = span_index[c]
-        port = np.zeros(t_n)
-        count = np.zeros(t_n)
+        gv = vol_group[c]
+        gi = idm_group[c]
+        m = n_lookbacks[c]
+        lbs = lookbacks[c]
+        root = np.sqrt(days[c])
+        pos = np.zeros(k)
+        notional = np.zeros(k)
+        unscaled = np.zeros(k)
+        sleeve = np.zeros(k)
+        avail = np.zeros(k, np.bool_)
+        ret = np.zeros(t_n)
         traded = np.zeros(t_n)
-        for j in range(k):
-            prev = 0.0
-            for t in range(1, t_n):
-                v = var[s, t, j]
-                pos = 0.0
-                if t >= lb and v > 0.0:
-                    diff = prices[t, j] - prices[t - lb, j]
-                    if np.isfinite(diff):
-                        sign = 1.0 if diff > 0 else (-1.0 if diff < 0 else 0.0)
-                        pos = min(
-                            max(sign * targets[c] / np.sqrt(TRADING_DAYS * v), -caps[c]), caps[c]
-                        )
-                x = r[t, j]
-                if np.isfinite(x):
-                    port[t] += prev * x - costs[c] * abs(pos - prev)
-                    traded[t] += abs(pos - prev)
-                    count[t] += 1.0
-                prev = pos
-        turnover = 0.0
-        for t in range(1, t_n):
-            if count[t] > 0:
-                port[t] /= count[t]
-                turnover += traded[t] / count[t]
-        mean, std, max_dd, _equity = return_stats(port, 1)
-        stats[c, 0] = mean / std * ann if std > 0 else np.nan
-        stats[c, 1] = mean * TRADING_DAYS
-        stats[c, 2] = std * ann
+        first_trade = -1
+        p_started = False
+        p_mean = 0.0
+        p_var = 0.0
+        p_count = 0
+        for t in range(t_n):
+            gross = 0.0
+            for j in range(k):
+                mv = moves[t, j]
+                if np.isfinite(mv):
+                    gross += pos[j] * mv
+            if port_targets[c] > 0.0 and t > 0:
+                u = 0.0
+                known = False
+                exposed = 0.0
+                for j in range(k):
+                    exposed += abs(unscaled[j])
+                    mv = moves[t, j]
+                    if np.isfinite(mv):
+                        u += unscaled[j] * mv
+                        known = True
+                if known and exposed > 0.0:
+                    p_count += 1
+                    if not p_started:
+                        p_mean = u
+                        p_var = 0.0
+                        p_started = True
+                    else:
+                        d = u - p_mean
+                        p_mean += port_alphas[c] * d
+                        p_var = (1.0 - port_alphas[c]) * (p_var + port_alphas[c] * d * d)
+            count = 0
+            for j in range(k):
+                v = vols[gv, t, j]
+                f = _trend_forecast(held, t, j, lbs, m)
+                avail[j] = np.isfinite(f) and v > 0.0
+                if avail[j]:
+                    count += 1
+                    x = (f / 10.0) * targets[c] / (v * root)
+                    if caps[c] > 0.0:
+                        limit = caps[c] / unit[t, j]
+                        x = min(max(x, -limit), limit)
+                    sleeve[j] = x
+            w = 1.0 / count if count > 0 else 0.0
+            idm = idms[gi, t] if np.isfinite(idms[gi, t]) else 0.0
+            scale = 1.0
+            if port_targets[c] > 0.0:
+                p_vol = np.sqrt(p_var) * root
+                ok = p_started and p_vol > 0.0 and p_count >= PORTFOLIO_MIN_DAYS
+                scale = port_targets[c] / p_vol if ok else 0.0
+            cost = 0.0
+            turn = 0.0
+            exposed_now = False
+            for j in range(k):
+                goal = sleeve[j] * w * idm if avail[j] else 0.0
+                unscaled[j] = goal
+                goal = goal * scale
+                old = pos[j]
+                if abs(goal - old) > buffers[c] * abs(goal):
+                    pos[j] = goal
+                rate = unit[t, j] * cost_bps[c] / 1e4
+                if np.isfinite(rate):
+                    cost += rate * abs(pos[j] - old)
+                size = unit[t, j] if np.isfinite(unit[t, j]) else 0.0
+                now = pos[j] * size
+                turn += abs(now - notional[j])
+                notional[j] = now
+                if pos[j] != 0.0:
+                    exposed_now = True
+            ret[t] = gross - cost
+            traded[t] = turn
+            if exposed_now and first_trade < 0:
+                first_trade = t
+        if first_trade < 0:
+            continue
+        begin = max(first_trade, first)
+        if t_n - begin < 2:
+            continue
+        mean, std, max_dd, _equity = return_stats(ret, begin)
+        ann_vol = std * root
+        stats[c, 0] = mean * days[c] / ann_vol if ann_vol > 0 else np.nan
+        stats[c, 1] = mean * days[c]
+        stats[c, 2] = ann_vol
         stats[c, 3] = max_dd
-        stats[c, 4] = turnover / (t_n - 1) * TRADING_DAYS
+        stats[c, 4] = np.mean(traded[begin:]) * days[c]
     return stats
+
+
+@njit(cache=True, nogil=True)
+def expanding_idm(
+    normalised: np.ndarray, available: np.ndarray, min_periods: int, cap: float
+) -> np.ndarray:
+    """Instrument diversification multiplier on each day from data up to that day only.
+
+    Correlations of ``normalised`` (vol-normalised moves) over all days so far, pairwise
+    complete like pandas ``DataFrame.corr(min_periods=...)``; pairs with fewer than
+    ``min_periods`` common days or negative correlation count as 0. With equal weights over
+    the n instruments ``available`` that day, IDM = n / sqrt(sum of their correlation
+    matrix), clipped to [1, cap]; NaN on days with none available."""
+    t_n, k = normalised.shape
+    cnt = np.zeros((k, k))
+    sx = np.zeros((k, k))
+    sy = np.zeros((k, k))
+    sxx = np.zeros((k, k))
+    syy = np.zeros((k, k))
+    sxy = np.zeros((k, k))
+    out = np.full(t_n, np.nan)
+    members = np.empty(k, np.int64)
+    for t in range(t_n):
+        for i in range(k):
+            x = normalised[t, i]
+            if not np.isfinite(x):
+                continue
+            for j in range(i + 1, k):
+                y = normalised[t, j]
+                if np.isfinite(y):
+                    cnt[i, j] += 1.0
+                    sx[i, j] += x
+                    sy[i, j] += y
+                    sxx[i, j] += x * x
+                    syy[i, j] += y * y
+                    sxy[i, j] += x * y
+        n = 0
+        for i in range(k):
+            if available[t, i]:
+                members[n] = i
+                n += 1
+        if n == 0:
+            continue
+        total = float(n)
+        for a in range(n):
+            for b in range(a + 1, n):
+                i = members[a]
+                j = members[b]
+                c = cnt[i, j]
+                if c < min_periods:
+                    continue
+                cov = sxy[i, j] - sx[i, j] * sy[i, j] / c
+                vx = sxx[i, j] - sx[i, j] * sx[i, j] / c
+                vy = syy[i, j] - sy[i, j] * sy[i, j] / c
+                if vx > 0.0 and vy > 0.0:
+                    rho = cov / np.sqrt(vx * vy)
+                    if rho > 0.0:
+                        total += 2.0 * min(rho, 1.0)
+        out[t] = min(max(n / np.sqrt(total), 1.0), cap)
+    return out
 
 
 @njit(cache=True, nogil=True, parallel=True)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from engine.annualisation import TRADING_DAYS
+from engine.mixer import EQUITY_WEIGHT
 from engine.vix import DEFAULT_ZONES, ZONE_NAMES, ZoneThresholds, zone_indices
 
 
@@ -157,13 +158,17 @@ def allocation_mixer(
     sleeves: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5),
     days: int = TRADING_DAYS,
 ) -> list[dict[str, float]]:
-    """Sharpe, vol and max drawdown of a 60/40 (or equity-only without ``bonds``) portfolio
-    with an X% CTA sleeve, rebalanced daily, for each X in ``sleeves``."""
+    """Sharpe, vol and max drawdown of a 60/40 (EQUITY_WEIGHT; equity-only without ``bonds``)
+    portfolio with an X% CTA sleeve, rebalanced daily, for each X in ``sleeves``, over the days
+    every leg has a return (engine/mixer.py builds and names the legs)."""
     parts = {"cta": _clean(cta), "equity": pd.Series(equity, dtype=float)}
     if bonds is not None:
         parts["bonds"] = pd.Series(bonds, dtype=float)
     frame = pd.concat(parts, axis=1, sort=True).dropna()
-    base = 0.6 * frame["equity"] + 0.4 * frame["bonds"] if bonds is not None else frame["equity"]
+    if bonds is None:
+        base = frame["equity"]
+    else:
+        base = EQUITY_WEIGHT * frame["equity"] + (1.0 - EQUITY_WEIGHT) * frame["bonds"]
     rows = []
     for x in sleeves:
         mix = (1.0 - x) * base + x * frame["cta"]

@@ -90,6 +90,8 @@ def risk_offset(prices: pd.DataFrame, equity_index: str, beta: float, overlay: i
     """A constant long beta (10 x beta) on the equity index plus a short-term trend overlay:
     the index gets 10 x beta + (1 - beta) x trend, the other instruments the trend alone."""
     trend = tsmom(prices, overlay)
+    if equity_index not in prices.columns:
+        return trend
     out = trend.copy()
     weight = min(max(1.0 - beta, 0.0), 1.0)
     out[equity_index] = (10.0 * beta + weight * trend[equity_index]).where(
@@ -109,15 +111,20 @@ def macro(
     cap: float = 20.0,
 ) -> pd.DataFrame:
     """An indicator z-scored over ``window`` months, used ``lag`` months later, turned into a
-    forecast (10 x z, capped) and blended with the trend forecast."""
+    forecast (10 x z, capped) and blended with the trend forecast.
+
+    Each month's value is its last reading (``resample("MS").last()``), z-scored against the
+    ``window`` months up to and including it. The z-score of month m is first used on the first
+    trading day of month m + ``lag``: ``lag=1`` (the default) uses it from the month after the
+    reading, when it is known; ``lag=0`` uses it inside its own month (look-ahead unless the
+    indicator's values are dated when they are published)."""
     monthly = pd.Series(indicator, dtype=float).dropna().resample("MS").last().dropna()
-    if len(monthly) < window + lag + 1:
+    if len(monthly) < window:
         raise ValueError(
-            f"the macro indicator has {len(monthly)} months; the z-score needs {window + lag + 1}"
+            f"the macro indicator has {len(monthly)} months; the z-score needs {window}"
         )
     z = (monthly - monthly.rolling(window).mean()) / monthly.rolling(window).std(ddof=1)
-    z = z.shift(lag)  # the value for month m is known only after it ends
-    z.index = z.index + pd.offsets.MonthBegin(1)  # usable from the first day of the next month
+    z.index = z.index + pd.offsets.MonthBegin(lag)  # month m's value from month m + lag on
     daily = z.reindex(prices.index, method="ffill")
     macro_forecast = (10.0 * sign * daily).clip(-cap, cap)
     blended = trend.mul(1.0 - weight).add(

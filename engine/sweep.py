@@ -1,18 +1,31 @@
-"""Parameter sweeps. The reference sweep (DESIGN.md, "Reference sweep") is the benchmark
-contract: per (lookback, EWMA span) combination, TSMOM sign positions sized to a vol target,
-capped, equal-weighted across instruments, with costs on traded notional."""
+"""Parameter sweeps: the backtest of one strategy for every combination of a parameter grid.
+
+One strategy definition: a sweep cell's statistics are those of the backtest of its
+parameters. TSMOM rules run in a fused numba kernel (kernels.trend_grid) that implements
+the pipeline's semantics on the same prepared inputs; other rules run the pipeline itself.
+The reference sweep (DESIGN.md, the benchmark contract) is a grid over lookbacks and vol
+spans of the ``mop2012`` rule with the reference's settings as parameter values."""
 
 from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from engine import kernels
+from engine.annualisation import TRADING_DAYS
 from engine.arrays import kernel_array
+from engine.calendars import held_closes, in_range, notional_unit, on_own_calendar
 from engine.jobs import Job, Progress, run_job
+from engine.presets import parameter_specs, resolve
+from engine.prices import check_prices, price_window
+from engine.returns import price_moves, return_modes
+from engine.sizing import IDM_CAP, diversification_multiplier
+from engine.volatility import ewma_alpha, ewma_daily_vol
 
 
 @dataclass(frozen=True)
@@ -83,64 +96,24 @@ def parse_range(text: str) -> tuple[int, ...]:
     return tuple(int(v) for v in parse_values(text, whole=True))
 
 
-def check_prices(prices: np.ndarray, allow_nan: bool = False) -> np.ndarray:
-    """The reference sweep is defined in percent mode: finite, strictly positive prices
-    (NaN for "not trading yet" only when ``allow_nan``)."""
-    arr = kernel_array(prices)
+def as_frame(prices: pd.DataFrame | np.ndarray) -> pd.DataFrame:
+    """A dates x instruments frame; a bare array gets business days from 2000-01-03 and
+    columns named 1..k (so messages can say "column 3 row 11")."""
+    if isinstance(prices, pd.DataFrame):
+        return prices
+    arr = np.asarray(prices, dtype=float)
     if arr.ndim != 2 or arr.shape[0] < 3 or arr.shape[1] < 1:
         raise ValueError(f"prices must be days x instruments with >= 3 days, got {arr.shape}")
-    missing = np.isnan(arr) if allow_nan else np.zeros(arr.shape, dtype=bool)
-    bad = ~missing & (~np.isfinite(arr) | (arr <= 0))
-    if bad.any():
-        day, col = np.argwhere(bad)[0]
-        raise ValueError(
-            f"the reference sweep needs finite positive prices (percent returns); "
-            f"column {col + 1} row {day + 1} holds {float(arr[day, col]):g}"
-        )
-    return arr
+    columns = [str(j + 1) for j in range(arr.shape[1])]
+    return pd.DataFrame(arr, index=pd.bdate_range("2000-01-03", periods=len(arr)), columns=columns)
 
 
 def warm_up() -> float:
     """Compile (or load from cache) the sweep kernel on a tiny input; returns seconds taken."""
     start = time.perf_counter()
-    tiny = np.linspace(100.0, 110.0, 24).reshape(12, 2)
-    one = np.ones(1)
-    kernels.tsmom_grid(tiny, np.array([2], np.int64), np.zeros(1, np.int64), 3 * one, one, one, one)
+    frame = as_frame(np.linspace(100.0, 110.0, 24).reshape(12, 2))
+    run_job(grid_sweep_job(frame, {"lookback": (2,)}, resolve("mop2012"), timed=False))
     return time.perf_counter() - start
-
-
-def run_grid(
-    prices: np.ndarray,
-    lookbacks: np.ndarray,
-    spans: np.ndarray,
-    span_index: np.ndarray,
-    targets: np.ndarray,
-    caps: np.ndarray,
-    costs: np.ndarray,
-) -> np.ndarray:
-    """One kernel call over the listed combinations (arrays of equal length)."""
-    return kernels.tsmom_grid(
-        prices,
-        kernel_array(lookbacks, np.int64),
-        kernel_array(span_index, np.int64),
-        kernel_array(spans),
-        kernel_array(targets),
-        kernel_array(caps),
-        kernel_array(costs),
-    )
-
-
-def reference_sweep_job(prices: np.ndarray, spec: ReferenceSweep, chunks: int = 5) -> Job[dict]:
-    """Job: the reference sweep (finite positive prices only) as a grid over lookbacks and
-    vol spans, in about ``chunks`` steps (progress and cancel between them).
-
-    Returns {"n_combos", "compute_seconds" (kernel time only), "compile_seconds", "results"}.
-    """
-    arr = check_prices(prices)
-    grid = {"lookback": tuple(int(lb) for lb in spec.lookbacks), "vol_span": tuple(spec.spans)}
-    base = {"vol_target": spec.target, "max_leverage": spec.cap, "cost_bps": spec.cost_bps}
-    chunk = -(-spec.n_combos // max(chunks, 1))  # ceiling division
-    return (yield from grid_sweep_job(arr, grid, base, chunk))
 
 
 def generated_prices(days: int = 9000, instruments: int = 20, seed: int = 42) -> np.ndarray:
@@ -152,8 +125,40 @@ def generated_prices(days: int = 9000, instruments: int = 20, seed: int = 42) ->
     return 100.0 * np.exp(np.cumsum(steps, axis=0))
 
 
-FAST_KEYS = ("lookback", "vol_span", "vol_target", "max_leverage", "cost_bps")
-"""Parameters the fused TSMOM kernel sweeps directly (the reference-sweep semantics)."""
+REFERENCE_PRESET = "mop2012"
+"""The preset whose rule the reference sweep runs (TSMOM sign, no floor, buffer or IDM)."""
+
+
+def reference_params(spec: ReferenceSweep) -> dict[str, Any]:
+    """The reference sweep (DESIGN.md) as backtest parameters: TSMOM sign, EWMA vol without a
+    floor, no buffer, IDM 1, the leverage cap on each sleeve, costs, 252-day annualisation
+    and percent returns (auto: difference only where a price is <= 0)."""
+    return resolve(
+        REFERENCE_PRESET,
+        {
+            "vol_target": spec.target,
+            "max_leverage": spec.cap,
+            "cost_bps": spec.cost_bps,
+            "annualisation": TRADING_DAYS,
+            "return_mode": "auto",
+        },
+    )
+
+
+def reference_sweep_job(
+    prices: pd.DataFrame | np.ndarray,
+    spec: ReferenceSweep,
+    chunks: int = 5,
+    start: str | None = None,
+    end: str | None = None,
+) -> Job[dict]:
+    """Job: the reference sweep as a grid over lookbacks x vol spans of the backtest pipeline
+    (:func:`reference_params`), in about ``chunks`` steps with progress and cancel."""
+    grid = {"lookback": tuple(int(lb) for lb in spec.lookbacks), "vol_span": tuple(spec.spans)}
+    chunk = -(-spec.n_combos // max(chunks, 1))  # ceiling division
+    return (
+        yield from grid_sweep_job(prices, grid, reference_params(spec), chunk, start=start, end=end)
+    )
 
 
 def grid_combinations(grid: dict[str, tuple]) -> list[dict]:
@@ -167,30 +172,67 @@ def grid_combinations(grid: dict[str, tuple]) -> list[dict]:
 
 
 SWEEP_STATS = ("sharpe", "ann_return", "ann_vol", "max_dd", "turnover")
-"""Per-combination statistics of the fused kernel, in its column order."""
+"""Per-combination statistics, in the fused kernel's column order."""
+
+FUSED_SIGNALS = ("tsmom", "tsmom_blend")
+FUSED_KEYS = (
+    "lookback",
+    "vol_span",
+    "vol_halflife",
+    "vol_floor",
+    "vol_target",
+    "max_leverage",
+    "idm",
+    "buffer",
+    "cost_bps",
+    "portfolio_vol_target",
+    "annualisation",
+)
+"""Parameters the fused TSMOM kernel varies per combination (every other one is shared)."""
+
+SWEEP_AXES: dict[str, tuple[str, ...]] = {
+    "tsmom": ("lookback",),
+    "tsmom_blend": (),
+    "ewmac": ("forecast_cap",),
+    "breakout": ("breakout_window", "forecast_cap"),
+    "risk_offset": ("beta", "overlay_lookback"),
+    "macro": ("macro_window", "macro_lag", "macro_weight"),
+}
+"""Each rule's own sweepable parameters; every rule also sweeps COMMON_AXES."""
+COMMON_AXES = ("vol_span", "vol_floor", "vol_target", "max_leverage", "buffer", "cost_bps")
+
+
+def sweep_axes(signal: str) -> tuple[str, ...]:
+    """The parameters a sweep of a strategy with this rule can vary (Sweep dock axes)."""
+    return SWEEP_AXES[signal] + COMMON_AXES
+
+
+def uses_fused_kernel(base: dict, grid: dict) -> bool:
+    """True when the fused kernel computes every combination (a TSMOM rule, EWMA vol, only
+    FUSED_KEYS swept); otherwise each combination runs through the backtest pipeline."""
+    return (
+        base["signal"] in FUSED_SIGNALS
+        and base["vol_method"] == "ewma"
+        and all(k in FUSED_KEYS for k in grid)
+    )
 
 
 @dataclass(frozen=True)
 class SweepPlan:
-    """A validated grid sweep: prices, the combinations and the kernel's argument columns."""
+    """A validated grid sweep: the combinations (full parameter sets) and, for the fused
+    kernel, its shared arrays and per-combination argument columns."""
 
-    prices: np.ndarray
+    prices: pd.DataFrame
     combos: list[dict]
-    values: dict[str, np.ndarray]  # one column per FAST_KEYS entry, a value per combination
-    spans: np.ndarray  # the distinct vol spans
-    span_index: np.ndarray  # per combination: its span's position in ``spans``
+    params: list[dict]
+    first: int
+    fused: bool
+    shared: tuple[np.ndarray, ...] = ()
+    columns: dict[str, np.ndarray] = field(default_factory=dict)
 
     def chunk_args(self, lo: int, hi: int) -> tuple[np.ndarray, ...]:
-        """Arguments of :func:`run_grid` after ``prices`` for combinations ``lo:hi``."""
-        v = self.values
-        return (
-            v["lookback"][lo:hi],
-            self.spans,
-            self.span_index[lo:hi],
-            v["vol_target"][lo:hi],
-            v["max_leverage"][lo:hi],
-            v["cost_bps"][lo:hi] / 1e4,
-        )
+        """Per-combination arguments of :func:`run_grid` for combinations ``lo:hi``."""
+        return tuple(self.columns[name][lo:hi] for name in KERNEL_COLUMNS)
 
     def results(self, stats: np.ndarray) -> list[dict]:
         """Each combination with its statistics (``stats``: one row per combination)."""
@@ -200,83 +242,166 @@ class SweepPlan:
         ]
 
 
-def plan_sweep(prices: np.ndarray, grid: dict[str, tuple], base: dict) -> SweepPlan:
-    """Validate a TSMOM sweep over any grid of FAST_KEYS (others fixed at ``base``, which may
-    omit swept keys) and lay out the kernel's argument columns."""
-    unknown = [k for k in grid if k not in FAST_KEYS]
+KERNEL_COLUMNS = (
+    "lookbacks",
+    "n_lookbacks",
+    "vol_group",
+    "idm_group",
+    "vol_target",
+    "max_leverage",
+    "cost_bps",
+    "buffer",
+    "portfolio_vol_target",
+    "portfolio_alpha",
+    "annualisation",
+)
+
+
+def _parse_grid(grid: dict[str, tuple]) -> dict[str, tuple]:
+    specs = parameter_specs()
+    unknown = [k for k in grid if k not in specs or specs[k].type not in ("int", "float")]
     if unknown:
-        raise ValueError(
-            f"the fast sweep varies {', '.join(FAST_KEYS)}; not {', '.join(unknown)} "
-            "(run backtests for other parameters)"
-        )
-    arr = check_prices(prices, allow_nan=True)
+        raise ValueError(f"a sweep varies numeric parameters; not {', '.join(unknown)}")
+    return {k: tuple(specs[k].parse(v) for v in values) for k, values in grid.items()}
+
+
+def plan_sweep(
+    prices: pd.DataFrame | np.ndarray,
+    grid: dict[str, tuple],
+    base: dict,
+    start: str | None = None,
+    end: str | None = None,
+) -> SweepPlan:
+    """Validate a sweep of ``grid`` around the full parameter set ``base`` and, when the fused
+    kernel applies, lay out its inputs exactly as the backtest pipeline computes them."""
+    grid = _parse_grid(grid)
     n = int(np.prod([len(v) for v in grid.values()]))
     if n > MAX_COMBOS:
         raise ValueError(f"{n:,} combinations is more than one sweep holds ({MAX_COMBOS:,})")
     combos = grid_combinations(grid)
-    values = {k: np.array([c[k] if k in c else base[k] for c in combos]) for k in FAST_KEYS}
-    if values["lookback"].max() >= arr.shape[0]:
-        raise ValueError(
-            f"longest lookback {values['lookback'].max()} needs more than {arr.shape[0]} days"
-        )
-    spans, span_index = np.unique(values["vol_span"].astype(np.float64), return_inverse=True)
-    return SweepPlan(arr, combos, values, spans, span_index)
+    params = [{**base, **combo} for combo in combos]
+    frame, first = price_window(check_prices(as_frame(prices)), start, end)
+    longest = max(_lookbacks(p)[-1] for p in params) if base["signal"] in FUSED_SIGNALS else 0
+    if longest >= len(frame):
+        raise ValueError(f"longest lookback {longest} needs more than {len(frame)} days")
+    if not uses_fused_kernel(base, grid):
+        return SweepPlan(frame, combos, params, first, fused=False)
+    modes = return_modes(frame, base["return_mode"])
+    moves = on_own_calendar(frame, lambda p: price_moves(p, modes), hold=False)
+    ranged = in_range(frame)
+    held = held_closes(frame)
+    unit = notional_unit(frame, modes)
+    vol_keys = [(p["vol_span"], p["vol_halflife"], p["vol_floor"]) for p in params]
+    vol_index = {key: i for i, key in enumerate(dict.fromkeys(vol_keys))}
+    vols = np.stack([kernel_array(ewma_daily_vol(moves, *key).where(ranged)) for key in vol_index])
+    idm_keys = [
+        (vol_index[v], p["idm"], _lookbacks(p)[-1]) for v, p in zip(vol_keys, params, strict=True)
+    ]
+    idm_index = {key: i for i, key in enumerate(dict.fromkeys(idm_keys))}
+    idms = np.stack(
+        [_idm_series(moves, vols[g], held, fixed, longest_lb) for g, fixed, longest_lb in idm_index]
+    )
+    width = max(len(_lookbacks(p)) for p in params)
+    lookbacks = np.zeros((n, width), np.int64)
+    for c, p in enumerate(params):
+        lookbacks[c, : len(_lookbacks(p))] = _lookbacks(p)
+    columns = {
+        "lookbacks": lookbacks,
+        "n_lookbacks": np.array([len(_lookbacks(p)) for p in params], np.int64),
+        "vol_group": np.array([vol_index[key] for key in vol_keys], np.int64),
+        "idm_group": np.array([idm_index[key] for key in idm_keys], np.int64),
+        "portfolio_alpha": np.array([ewma_alpha(p["vol_span"], p["vol_halflife"]) for p in params]),
+    }
+    for name in (
+        "vol_target",
+        "max_leverage",
+        "cost_bps",
+        "buffer",
+        "portfolio_vol_target",
+        "annualisation",
+    ):
+        columns[name] = np.array([float(p[name]) for p in params])
+    shared = (kernel_array(held), kernel_array(moves), kernel_array(unit), vols, idms)
+    return SweepPlan(frame, combos, params, first, True, shared, columns)
+
+
+def _lookbacks(p: dict) -> tuple[int, ...]:
+    """The rule's lookbacks in the order the blend adds them (one for plain TSMOM)."""
+    return (
+        (int(p["lookback"]),) if p["signal"] == "tsmom" else tuple(int(x) for x in p["lookbacks"])
+    )
+
+
+def _idm_series(
+    moves: pd.DataFrame, vol: np.ndarray, held: pd.DataFrame, fixed: float, longest: int
+) -> np.ndarray:
+    """The IDM per day as the pipeline has it: ``fixed`` when > 0, else estimated over the
+    instruments whose TSMOM forecast and vol are known that day."""
+    if fixed > 0:
+        return np.full(len(moves), min(fixed, IDM_CAP))
+    daily_vol = pd.DataFrame(vol, index=moves.index, columns=moves.columns)
+    available = (daily_vol > 0) & held.notna() & held.shift(longest).notna()
+    normalised = moves / daily_vol.shift(1).where(moves.notna())
+    return kernel_array(diversification_multiplier(normalised, available))
+
+
+def run_grid(*args: np.ndarray) -> np.ndarray:
+    """One fused kernel call: the plan's shared arrays, its first row, then chunk_args."""
+    held, moves, unit, vols, idms, first, *columns = args
+    return kernels.trend_grid(held, moves, unit, vols, idms, int(first), *columns)
 
 
 def grid_sweep_job(
-    prices: np.ndarray,
+    prices: pd.DataFrame | np.ndarray,
     grid: dict[str, tuple],
     base: dict,
     chunk: int = 2000,
+    start: str | None = None,
+    end: str | None = None,
+    timed: bool = True,
 ) -> Job[dict]:
-    """Job: TSMOM sweep over any grid of FAST_KEYS (others fixed at ``base``), in chunks of
-    ``chunk`` combinations with progress and cancel between them. Returns per-combination
-    statistics only, so memory does not grow with days x combinations."""
-    plan = plan_sweep(prices, grid, base)
+    """Job: the backtest of ``base`` (a full parameter set) for every combination of ``grid``,
+    in chunks with progress and cancel between them. TSMOM rules run in the fused kernel,
+    other rules through the pipeline one combination at a time; either way a cell's
+    statistics are those of the backtest of its parameters. Only statistics are kept, so
+    memory does not grow with days x combinations.
+
+    Returns {"n_combos", "compute_seconds", "compile_seconds", "engine", "params" (every
+    parameter not swept), "results"}."""
+    begin = time.perf_counter()
+    plan = plan_sweep(prices, grid, base, start, end)
     n = len(plan.combos)
-    yield Progress(0.0, "Compiling the sweep kernel (first run only)")
-    compile_s = warm_up()
+    compile_s = 0.0
+    if plan.fused and timed:
+        yield Progress(0.0, "Compiling the sweep kernel (first run only)")
+        compile_s = warm_up()
+        begin += compile_s
     stats = np.empty((n, len(SWEEP_STATS)))
-    compute_s = 0.0
-    for lo in range(0, n, chunk):
-        hi = min(lo + chunk, n)
-        start = time.perf_counter()
-        stats[lo:hi] = run_grid(plan.prices, *plan.chunk_args(lo, hi))
-        compute_s += time.perf_counter() - start
+    step = chunk if plan.fused else 1
+    for lo in range(0, n, step):
+        hi = min(lo + step, n)
+        if plan.fused:
+            stats[lo:hi] = run_grid(*plan.shared, plan.first, *plan.chunk_args(lo, hi))
+        else:
+            stats[lo] = _pipeline_stats(plan, lo)
         yield Progress(100.0 * hi / n, f"Sweep: {hi:,} of {n:,} combinations")
     return {
         "n_combos": n,
-        "compute_seconds": compute_s,
+        "compute_seconds": time.perf_counter() - begin,
         "compile_seconds": compile_s,
+        "engine": "fused TSMOM kernel" if plan.fused else "backtest pipeline",
+        "params": {k: v for k, v in base.items() if k not in grid},
         "results": plan.results(stats),
     }
 
 
-PIPELINE_METRICS = ("sharpe", "ann_return", "ann_vol", "max_drawdown", "turnover", "cost_drag")
-
-
-def backtest_grid_job(prices, grid: dict[str, tuple], base: dict) -> Job[dict]:
-    """Job: any declared parameters swept through the full backtest pipeline, one
-    combination at a time (slower than the fused TSMOM kernel; same memory profile: only
-    the statistics of each combination are kept). ``prices`` is a dates x symbols frame."""
+def _pipeline_stats(plan: SweepPlan, c: int) -> list[float]:
     from engine.backtest import backtest_job
-    from engine.presets import parameter_specs
 
-    specs = parameter_specs()
-    unknown = [k for k in grid if k not in specs]
-    if unknown:
-        raise ValueError(f"unknown parameters in the sweep grid: {', '.join(unknown)}")
-    grid = {k: tuple(specs[k].parse(v) for v in values) for k, values in grid.items()}
-    combos = grid_combinations(grid)
-    results = []
-    start = time.perf_counter()
-    for i, combo in enumerate(combos, start=1):
-        result = run_job(backtest_job(prices, {**base, **combo}))
-        results.append({**combo, **{k: float(result.metrics[k]) for k in PIPELINE_METRICS}})
-        yield Progress(100.0 * i / len(combos), f"Sweep: {i:,} of {len(combos):,} backtests")
-    return {
-        "n_combos": len(combos),
-        "compute_seconds": time.perf_counter() - start,
-        "compile_seconds": 0.0,
-        "results": results,
-    }
+    start = f"{plan.prices.index[plan.first]:%Y-%m-%d}"
+    try:
+        result = run_job(backtest_job(plan.prices, plan.params[c], start=start))
+    except ValueError:
+        return [float("nan")] * len(SWEEP_STATS)
+    m = result.metrics
+    return [m["sharpe"], m["ann_return"], m["ann_vol"], m["max_drawdown"], m["turnover"]]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 
 from engine import kernels
@@ -23,15 +22,12 @@ def ewma_alpha(span: float, halflife: float = 0.0) -> float:
 def ewma_daily_vol(
     moves: pd.DataFrame, span: float, halflife: float = 0.0, floor: float = 0.0
 ) -> pd.DataFrame:
-    """Daily vol of each column's moves (EWMA, pandas adjust=False convention), never below
-    ``floor`` x its own average so far (no look-ahead). NaN until two moves are known."""
-    arr = kernel_array(moves)
-    var = kernels.ewm_var_2d(arr, ewma_alpha(span, halflife))
-    vol = pd.DataFrame(np.sqrt(var), index=moves.index, columns=moves.columns)
-    vol = vol.where(vol > 0)
-    if floor > 0:
-        vol = np.maximum(vol, floor * vol.expanding().mean())
-    return vol
+    """Daily vol of each column's own moves (kernels.ewm_vol_1d: EWMA variance in the pandas
+    adjust=False, bias=True convention; NaN marks a day the instrument did not trade and the
+    estimate is held over it), never below ``floor`` x its own average so far (no
+    look-ahead). NaN until two moves are known."""
+    vol = kernels.ewm_vol_2d(kernel_array(moves), ewma_alpha(span, halflife), float(floor))
+    return pd.DataFrame(vol, index=moves.index, columns=moves.columns)
 
 
 def vix_daily_vol(vix: pd.Series, index: pd.Index, days: int) -> pd.Series:

@@ -68,6 +68,7 @@ class StatsPanel(QWidget):
         self.copy_button = QPushButton("Copy tables", self)
         self.copy_button.clicked.connect(self.copy_to_clipboard)
         self.mixer: list[dict[str, float]] = []
+        self.mixer_legs = ""
 
         sleeve_row = QHBoxLayout()
         sleeve_row.addWidget(QLabel("CTA sleeve", self))
@@ -119,6 +120,8 @@ class StatsPanel(QWidget):
                 "Crisis alpha: needs an equity index in percent mode among the prices."
             )
         self.mixer = list(extras.get("allocation_mixer", []))
+        self.mixer_legs = str(extras.get("allocation_mixer_legs", "equity + CTA"))
+        self.mixer_plot.setTitle(self.mixer_legs if self.mixer else "")
         self.sleeve.setEnabled(bool(self.mixer))
         if self.mixer:
             shares = np.array([r["cta_share"] * 100 for r in self.mixer])
@@ -136,7 +139,7 @@ class StatsPanel(QWidget):
         self.sleeve_label.setText(
             f"{row['cta_share'] * 100:.0f}% CTA sleeve: Sharpe {row['sharpe']:.2f} "
             f"({row['sharpe'] - base['sharpe']:+.2f}), vol {row['ann_vol'] * 100:.1f}%, "
-            f"max drawdown {row['max_drawdown'] * 100:.1f}%"
+            f"max drawdown {row['max_drawdown'] * 100:.1f}% ({self.mixer_legs})"
         )
 
     def copy_to_clipboard(self) -> str:

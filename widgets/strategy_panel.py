@@ -25,11 +25,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.equity_index import pick_equity_index
 from engine.presets import DEFAULT_PRESET, ParamSpec, parameter_specs, presets, resolve
 from engine.workspace import Workspace, load_workspace, save_workspace
 from widgets.palette import ERROR_TEXT
 
 WORKSPACE_FILTER = "CTA Desk workspace (*.ctadesk.json *.json)"
+
+UNIVERSE_SYMBOL_PARAMS = frozenset({"equity_index"})
+"""Text parameters that name one of the ticked instruments: editable combos offering them
+(empty = the engine's automatic pick)."""
 
 
 def _text(value: Any) -> str:
@@ -64,6 +69,11 @@ class ParamField:
             combo = QComboBox(parent)
             combo.addItems(list(spec.choices))
             self.widget = combo
+        elif spec.name in UNIVERSE_SYMBOL_PARAMS:
+            combo = QComboBox(parent)
+            combo.setEditable(True)
+            combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            self.widget = combo
         else:
             self.widget = QLineEdit(parent)
         self.widget.setObjectName(f"param_{spec.name}")
@@ -96,6 +106,19 @@ class ParamField:
         except ValueError as exc:
             return str(exc)
         return None
+
+    def offer_symbols(self, symbols: Sequence[str], automatic: str) -> None:
+        """A symbol field offers ``symbols`` (and empty), keeps what is typed, and says what
+        empty means (``automatic``)."""
+        combo = self.widget
+        assert isinstance(combo, QComboBox) and combo.isEditable()
+        text = combo.currentText()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItems(["", *symbols])
+        combo.setEditText(text)
+        combo.blockSignals(False)
+        combo.lineEdit().setPlaceholderText(automatic)
 
 
 class StrategyPanel(QWidget):
@@ -133,6 +156,7 @@ class StrategyPanel(QWidget):
         self.universe = QListWidget(universe_box)
         self.universe.setObjectName("universeList")
         self.universe.setMaximumHeight(160)
+        self.universe.itemChanged.connect(self._offer_symbols)
         QVBoxLayout(universe_box).addWidget(self.universe)
 
         self.run_button = QPushButton("Run backtest", self)
@@ -205,6 +229,7 @@ class StrategyPanel(QWidget):
             on = row["symbol"] in ticked if ticked else row["kind"] == "future"
             item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
             self.universe.addItem(item)
+        self._offer_symbols()
 
     def symbols(self) -> list[str]:
         return [
@@ -219,6 +244,18 @@ class StrategyPanel(QWidget):
             item = self.universe.item(i)
             on = item.data(Qt.ItemDataRole.UserRole) in wanted
             item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+    def _offer_symbols(self) -> None:
+        """The symbol fields offer the ticked instruments; empty is the automatic pick."""
+        symbols = self.symbols()
+        index = pick_equity_index(symbols)
+        automatic = (
+            f"auto: {index}"
+            if index
+            else "auto: none of the ticked instruments looks like the S&P 500"
+        )
+        for name in UNIVERSE_SYMBOL_PARAMS:
+            self.fields[name].offer_symbols(symbols, automatic)
 
     # -- run ------------------------------------------------------------------------------
     def _on_run(self) -> None:

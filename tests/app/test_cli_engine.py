@@ -65,7 +65,7 @@ def test_backtest_contract_and_out_csv(prices_csv, tmp_path: Path) -> None:
     out_csv = tmp_path / "run" / "bt.csv"
     out = _ok([
         "backtest", "--prices", str(path), "--preset", "hop-century", "--set", "cost_bps=3",
-        "--set", "buffer=0", "--vix", str(vix), "--out", str(out_csv),
+        "--set", "buffer=0", "--vix", str(vix), "--equity-index", "AA", "--out", str(out_csv),
     ])  # fmt: skip
     assert out["preset"] == "hop-century" and out["params"]["cost_bps"] == 3.0
     assert set(out["metrics"]) == {
