@@ -49,7 +49,13 @@ def progress_printer(enabled: bool):
 
 def cmd_sweep(args: argparse.Namespace) -> dict[str, Any]:
     from engine.jobs import run_job
-    from engine.sweep import ReferenceSweep, parse_range, reference_sweep_job
+    from engine.sweep import (
+        REFERENCE_PRESET,
+        ReferenceSweep,
+        parse_range,
+        reference_params,
+        reference_sweep_job,
+    )
 
     spec = ReferenceSweep(
         lookbacks=parse_range(args.lookbacks),
@@ -58,39 +64,57 @@ def cmd_sweep(args: argparse.Namespace) -> dict[str, Any]:
         cap=args.cap,
         cost_bps=args.cost_bps,
     )
-    prices = load_prices(args.prices).dropna()  # the common dates of all instruments
-    if prices.empty:
-        raise ValueError("the instruments have no dates in common")
+    prices = load_prices(args.prices)  # each instrument on its own calendar, none dropped
     on_progress = progress_printer(args.progress)
     extra: dict[str, Any] = {}
     address = cluster_address(args)
+    period = {"start": args.start, "end": args.end}
     if address:
         from engine.cluster import cluster_client, cluster_sweep_job
 
         grid = {"lookback": spec.lookbacks, "vol_span": spec.spans}
-        base = {"vol_target": spec.target, "max_leverage": spec.cap, "cost_bps": spec.cost_bps}
         with cluster_client(address) as client:
             out = run_job(
-                cluster_sweep_job(client, prices.to_numpy(), grid, base, args.chunk), on_progress
+                cluster_sweep_job(
+                    client, prices, grid, reference_params(spec), args.chunk, **period
+                ),
+                on_progress,
             )
         extra = {k: out[k] for k in ("workers", "chunks", "chunk", "wall_seconds")}
         extra["cluster"] = address
     else:
-        out = run_job(reference_sweep_job(prices.to_numpy(), spec), on_progress)
+        out = run_job(reference_sweep_job(prices, spec, **period), on_progress)
+    window = prices.loc[: args.end] if args.end else prices
     return {
         "n_combos": out["n_combos"],
         "compute_seconds": out["compute_seconds"],
         "compile_seconds": out["compile_seconds"],
         **extra,
-        "days": len(prices),
+        "days": len(window),
         "instruments": list(prices.columns),
-        "first": f"{prices.index[0]:%Y-%m-%d}",
-        "last": f"{prices.index[-1]:%Y-%m-%d}",
+        "first": f"{window.index[0]:%Y-%m-%d}",
+        "last": f"{window.index[-1]:%Y-%m-%d}",
+        "start": args.start,
+        "end": args.end,
         "vol_target": spec.target,
         "cap": spec.cap,
         "cost_bps": spec.cost_bps,
+        "preset": REFERENCE_PRESET,
+        "params": json_params(out["params"]),
+        "engine": out["engine"],
         "results": out["results"],
     }
+
+
+def json_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters as ``--set`` accepts them back (lists and pairs as text)."""
+
+    def text(value: Any) -> Any:
+        if not isinstance(value, tuple):
+            return value
+        return ",".join("/".join(map(str, v)) if isinstance(v, tuple) else str(v) for v in value)
+
+    return {key: text(value) for key, value in params.items()}
 
 
 def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
@@ -170,6 +194,22 @@ def add_progress_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--progress", action="store_true", help="print progress on stderr")
 
 
+def add_period_options(p: argparse.ArgumentParser) -> None:
+    """``--start/--end``: the metrics window (earlier history is warm-up; later rows unseen)."""
+    p.add_argument("--start", type=iso_date, help="first day of the metrics (YYYY-MM-DD)")
+    p.add_argument("--end", type=iso_date, help="last day of data used (YYYY-MM-DD)")
+
+
+def iso_date(text: str) -> str:
+    """A YYYY-MM-DD date (argparse type)."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
 def add_engine_commands(sub: Any, add: Any) -> None:
     from engine.presets import presets
 
@@ -179,6 +219,7 @@ def add_engine_commands(sub: Any, add: Any) -> None:
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter")
     p.add_argument("--vix", help="VIX series (CSV file or store symbol) for by-zone metrics")
     add_equity_index_option(p)
+    add_period_options(p)
     p.add_argument("--out", type=Path, help="write Date, return, equity, pos_<symbol> CSV here")
 
     p = add(sub, "sweep", cmd_sweep, "The reference TSMOM sweep over lookbacks x vol spans.")
@@ -188,6 +229,7 @@ def add_engine_commands(sub: Any, add: Any) -> None:
     p.add_argument("--vol-target", type=float, default=0.10, help="annual vol target (0.10)")
     p.add_argument("--cap", type=float, default=4.0, help="position cap (4)")
     p.add_argument("--cost-bps", type=float, default=1.0, help="cost in bps of traded notional")
+    add_period_options(p)
     add_cluster_options(p)
     p.add_argument(
         "--chunk", type=int, default=DEFAULT_CHUNK, help="combinations per Dask task (250)"
@@ -217,7 +259,7 @@ def cmd_backtest(args: argparse.Namespace) -> dict[str, Any]:
     prices = load_prices(args.prices)
     vix = series_from(args.vix, "--vix") if args.vix else None
     macro = series_from(params["macro_symbol"], "macro_symbol") if params["macro_symbol"] else None
-    result = run_job(backtest_job(prices, params, vix, macro))
+    result = run_job(backtest_job(prices, params, vix, macro, start=args.start, end=args.end))
     if args.out:
         write_result_csv(result, Path(args.out))
     keys = ("sharpe", "sortino", "cagr", "ann_return", "ann_vol", "max_drawdown", "calmar",

@@ -123,7 +123,7 @@ def _run_sweep(window: MainWindow) -> tuple[float, bool]:
     results: list[dict] = []
 
     def job() -> Job[dict]:
-        prices = MarketStore(window.data.store_path).read_closes(symbols).to_numpy()
+        prices = MarketStore(window.data.store_path).read_closes(symbols)
         grid = {
             "lookback": tuple(range(20, 261, 10)),
             "vol_span": (10, 20, 30, 40, 60, 80, 100, 120),

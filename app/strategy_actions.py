@@ -131,9 +131,11 @@ class StrategyController(QObject):
         self.rows = rows
         self.strategy.set_universe(rows)
 
-    def run(self, preset: str, values: dict, symbols: list[str]) -> None:
+    def run(self, preset: str, values: dict, symbols: list[str], name: str = "") -> None:
+        """Backtest ``preset`` with the form's ``values``; the run is labelled ``name`` (the
+        preset by default) and numbered."""
         self.count += 1
-        label = f"{preset} #{self.count}"
+        label = f"{name or preset} #{self.count}"
         vix_symbol = pick_vix_symbol(self.rows)
         self.strategy.set_running(True)
         self.worker = self.window.run_job(

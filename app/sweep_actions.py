@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from app.workers import Worker
 
 log = logging.getLogger(__name__)
-INTEGER_PARAMS = ("lookback", "vol_span")
 KEY_SCHEDULER = "cluster/scheduler"  # "local:N" or "tcp://HOST:PORT"
 KEY_ON_CLUSTER = "cluster/enabled"
 
@@ -27,32 +26,29 @@ KEY_ON_CLUSTER = "cluster/enabled"
 def sweep_run_job(
     store_path: Path, grid: dict, base: dict, symbols: list[str], cluster: str | None = None
 ) -> Job[dict]:
-    """Job: the grid sweep on the store's closes, in process or on Dask at ``cluster``
-    ("local[:N]" or "tcp://HOST:PORT")."""
+    """Job: the grid sweep of ``base`` (a full parameter set) on the store's closes, each
+    instrument on its own calendar, in process or on Dask at ``cluster``."""
     from engine.data.store import MarketStore
     from engine.sweep import grid_sweep_job
 
     yield Progress(0.0, "Loading prices")
     prices = MarketStore(store_path).read_closes(symbols)
-    # the sweep is defined on percent returns: back-adjusted series with prices <= 0 sit out
-    excluded = [str(c) for c in prices.columns if (prices[c] <= 0).any()]
-    prices = prices.drop(columns=excluded)
-    if prices.empty:
-        raise ValueError(
-            "every ticked instrument has zero or negative prices; the sweep needs percent returns"
-        )
     if cluster is None:
-        out = yield from grid_sweep_job(prices.to_numpy(), grid, base)
+        out = yield from grid_sweep_job(prices, grid, base)
     else:
         from engine.cluster import cluster_client, cluster_sweep_job
 
         yield Progress(0.0, f"Connecting to Dask ({cluster})")
         with cluster_client(cluster) as client:
-            out = yield from cluster_sweep_job(client, prices.to_numpy(), grid, base)
+            out = yield from cluster_sweep_job(client, prices, grid, base)
     out["days"] = len(prices)
-    out["excluded"] = excluded
     out["instruments"] = prices.shape[1]
     return out
+
+
+def cell_label(preset: str, values: dict[str, Any]) -> str:
+    """A run's name after what it runs: the preset and the cell's parameter values."""
+    return f"{preset} " + ", ".join(f"{k}={v:g}" for k, v in values.items())
 
 
 class SweepController(QObject):
@@ -77,6 +73,8 @@ class SweepController(QObject):
         sweep.run_requested.connect(self.run)
         sweep.cancel_requested.connect(lambda: self.worker.cancel() if self.worker else None)
         sweep.cell_chosen.connect(self.backtest_cell)
+        strategy.rule_changed.connect(self.set_rule)
+        self.set_rule(strategy.preset, str(strategy.values()["signal"]))
         sweep.scheduler_edit.setText(str(settings.value(KEY_SCHEDULER, "") or ""))
         sweep.cluster_box.setChecked(str(settings.value(KEY_ON_CLUSTER, "false")) == "true")
         sweep.cluster_box.toggled.connect(
@@ -86,16 +84,25 @@ class SweepController(QObject):
             lambda: settings.setValue(KEY_SCHEDULER, sweep.scheduler_edit.text().strip())
         )
 
+    def set_rule(self, preset: str, signal: str) -> None:
+        """Offer the parameters the Strategy dock's rule can sweep, with default ranges."""
+        from engine.presets import parameter_specs
+        from engine.sweep import sweep_axes
+
+        if signal not in parameter_specs()["signal"].choices:
+            return
+        specs = parameter_specs()
+        axes = sweep_axes(signal)
+        self.sweep.set_axes(
+            f"{preset} ({signal})", axes, {name: specs[name].sweep for name in axes}
+        )
+
     def run(self, grid: dict) -> None:
         from engine.presets import resolve
 
-        grid = {
-            k: tuple(int(v) if k in INTEGER_PARAMS else v for v in values)
-            for k, values in grid.items()
-        }
-        symbols = self.strategy.symbols()
+        preset, symbols = self.strategy.preset, self.strategy.symbols()
         try:
-            base = resolve(self.strategy.preset, self.strategy.values())
+            base = resolve(preset, self.strategy.values())
         except ValueError as exc:
             self.sweep.message.setText(error_html(exc))
             return
@@ -111,9 +118,9 @@ class SweepController(QObject):
         self.sweep.set_running(True)
 
         def done(out: dict) -> None:
-            self.last = {"grid": grid, **out}
+            self.last = {"grid": grid, "preset": preset, "base": base, **out}
             note = (
-                f"TSMOM sweep (reference semantics) of {out['n_combos']:,} combinations on "
+                f"{preset} sweep ({out['engine']}) of {out['n_combos']:,} combinations on "
                 f"{out['instruments']} instruments x {out['days']:,} days "
                 f"in {out['compute_seconds']:.2f} s"
             )
@@ -123,21 +130,25 @@ class SweepController(QObject):
                     f"task{'s' if out['chunks'] != 1 else ''}, "
                     f"{out['wall_seconds']:.2f} s wall)"
                 )
-            if out["excluded"]:
-                note += f" ({', '.join(out['excluded'])} left out: non-positive prices)"
             self.sweep.show_results(grid, out["results"], note)
             log.info(note)
 
         self.worker = self.window.run_job(
-            f"Sweep {n:,} combinations" + (f" on {cluster}" if cluster else ""),
+            f"Sweep {preset}: {n:,} combinations" + (f" on {cluster}" if cluster else ""),
             lambda: sweep_run_job(self.runner.store_path, grid, base, symbols, cluster),
             done,
             on_finished=lambda: self.sweep.set_running(False),
         )
 
     def backtest_cell(self, values: dict[str, float]) -> None:
-        """Put the cell's values into the Strategy form (TSMOM rule) and run it."""
-        self.strategy.fields["signal"].set_value("tsmom")
-        for name, value in values.items():
-            self.strategy.fields[name].set_value(int(value) if name in INTEGER_PARAMS else value)
-        self.runner.run(self.strategy.preset, self.strategy.values(), self.strategy.symbols())
+        """Backtest the swept strategy with the cell's values: the sweep's own preset and
+        parameters (as they were when it ran), the cell's values put into the form."""
+        if self.last is None:
+            return
+        preset = self.last["preset"]
+        if self.strategy.preset != preset:
+            self.strategy.select_preset(preset)
+        self.strategy.set_values({**self.last["base"], **values})
+        self.runner.run(
+            preset, self.strategy.values(), self.strategy.symbols(), cell_label(preset, values)
+        )

@@ -97,20 +97,27 @@ def _worker_count(client: Any) -> int:
     return workers
 
 
-def sweep_chunk(prices: np.ndarray, *args: np.ndarray) -> tuple[np.ndarray, float]:
+def sweep_chunk(*args: np.ndarray) -> tuple[np.ndarray, float]:
     """Task: one chunk of combinations through the sweep kernel; (statistics, kernel seconds)."""
     from engine.sweep import run_grid
 
     start = time.perf_counter()
-    stats = run_grid(prices, *args)
+    stats = run_grid(*args)
     return stats, time.perf_counter() - start
 
 
 def cluster_sweep_job(
-    client: Any, prices: np.ndarray, grid: dict[str, tuple], base: dict, chunk: int = DEFAULT_CHUNK
+    client: Any,
+    prices: Any,
+    grid: dict[str, tuple],
+    base: dict,
+    chunk: int = DEFAULT_CHUNK,
+    start: str | None = None,
+    end: str | None = None,
 ) -> Job[dict]:
     """Job: :func:`engine.sweep.grid_sweep_job` on the cluster behind ``client``, progress as
     chunks finish; closing the job (cancel, Ctrl-C, an error) cancels the outstanding tasks.
+    Runs sweeps of the fused TSMOM kernel (other rules sweep in process).
 
     Returns the in-process keys plus "chunks", "chunk", "workers", "task_seconds" (kernel time
     summed over tasks) and "wall_seconds"."""
@@ -118,20 +125,24 @@ def cluster_sweep_job(
 
     if chunk < 1:
         raise ValueError("chunk must be at least one combination")
-    plan = plan_sweep(prices, grid, base)
+    plan = plan_sweep(prices, grid, base, start, end)
+    if not plan.fused:
+        raise ClusterError(
+            f"the cluster runs TSMOM sweeps (the fused kernel); sweep {base['signal']} in process"
+        )
     n = len(plan.combos)
     workers = _worker_count(client)
     yield Progress(0.0, f"Preparing the engine on {workers} Dask workers")
     compile_s = max(client.run(warm_up).values())
-    start = time.perf_counter()
-    # one copy of the prices on every worker: tasks carry only their chunk's columns, and a
-    # lost worker loses no data (its tasks are rescheduled where the prices already are)
-    [prices_future] = client.scatter([plan.prices], broadcast=True, hash=False)
+    start_s = time.perf_counter()
+    # one copy of the prepared inputs on every worker: tasks carry only their chunk's columns,
+    # and a lost worker loses no data (its tasks are rescheduled where the inputs already are)
+    shared = client.scatter(list(plan.shared), broadcast=True, hash=False)
     tag = uuid.uuid4().hex[:8]
     bounds = [(lo, min(lo + chunk, n)) for lo in range(0, n, chunk)]
     futures = {
         client.submit(
-            sweep_chunk, prices_future, *plan.chunk_args(lo, hi), key=f"sweep-{tag}-{lo}"
+            sweep_chunk, *shared, plan.first, *plan.chunk_args(lo, hi), key=f"sweep-{tag}-{lo}"
         ): (lo, hi)
         for lo, hi in bounds
     }
@@ -147,16 +158,18 @@ def cluster_sweep_job(
             done += hi - lo
             yield Progress(100.0 * done / n, f"Sweep on Dask: {done:,} of {n:,} combinations")
     finally:
-        client.cancel([*futures, prices_future])
+        client.cancel([*futures, *shared])
     return {
         "n_combos": n,
         "compute_seconds": task_s,
         "compile_seconds": compile_s,
-        "wall_seconds": time.perf_counter() - start,
+        "wall_seconds": time.perf_counter() - start_s,
         "task_seconds": task_s,
         "chunks": len(futures),
         "chunk": chunk,
         "workers": workers,
+        "engine": "fused TSMOM kernel",
+        "params": {k: v for k, v in base.items() if k not in grid},
         "results": plan.results(stats),
     }
 

@@ -27,6 +27,7 @@ class ParamSpec:
     min: float | None = None
     max: float | None = None
     choices: tuple[str, ...] = ()
+    sweep: str = ""  # default sweep range (A:B:STEP or a,b,c); empty when not swept
 
     def parse(self, value: Any) -> Any:
         """Convert and check a value (text from a form or the command line, or a TOML value)."""
@@ -102,6 +103,7 @@ def parameter_specs() -> dict[str, ParamSpec]:
             min=body.get("min"),
             max=body.get("max"),
             choices=tuple(body.get("choices", ())),
+            sweep=body.get("sweep", ""),
         )
         specs[name] = ParamSpec(**{**spec.__dict__, "default": spec.parse(body["default"])})
     return specs

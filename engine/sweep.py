@@ -9,6 +9,7 @@ spans of the ``mop2012`` rule with the reference's settings as parameter values.
 from __future__ import annotations
 
 import itertools
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -124,6 +125,8 @@ def generated_prices(days: int = 9000, instruments: int = 20, seed: int = 42) ->
     steps = trend * vols / 4 + vols * rng.standard_normal((days, instruments))
     return 100.0 * np.exp(np.cumsum(steps, axis=0))
 
+
+log = logging.getLogger(__name__)
 
 REFERENCE_PRESET = "mop2012"
 """The preset whose rule the reference sweep runs (TSMOM sign, no floor, buffer or IDM)."""
@@ -359,12 +362,15 @@ def grid_sweep_job(
     start: str | None = None,
     end: str | None = None,
     timed: bool = True,
+    vix: pd.Series | None = None,
+    macro_series: pd.Series | None = None,
 ) -> Job[dict]:
     """Job: the backtest of ``base`` (a full parameter set) for every combination of ``grid``,
     in chunks with progress and cancel between them. TSMOM rules run in the fused kernel,
     other rules through the pipeline one combination at a time; either way a cell's
-    statistics are those of the backtest of its parameters. Only statistics are kept, so
-    memory does not grow with days x combinations.
+    statistics are those of the backtest of its parameters (``vix`` and ``macro_series`` as
+    the backtest takes them). Only statistics are kept, so memory does not grow with days x
+    combinations.
 
     Returns {"n_combos", "compute_seconds", "compile_seconds", "engine", "params" (every
     parameter not swept), "results"}."""
@@ -378,13 +384,16 @@ def grid_sweep_job(
         begin += compile_s
     stats = np.empty((n, len(SWEEP_STATS)))
     step = chunk if plan.fused else 1
+    failures: list[str] = []
     for lo in range(0, n, step):
         hi = min(lo + step, n)
         if plan.fused:
             stats[lo:hi] = run_grid(*plan.shared, plan.first, *plan.chunk_args(lo, hi))
         else:
-            stats[lo] = _pipeline_stats(plan, lo)
+            stats[lo] = _pipeline_stats(plan, lo, vix, macro_series, failures)
         yield Progress(100.0 * hi / n, f"Sweep: {hi:,} of {n:,} combinations")
+    if len(failures) == n:
+        raise ValueError(failures[0])
     return {
         "n_combos": n,
         "compute_seconds": time.perf_counter() - begin,
@@ -395,13 +404,23 @@ def grid_sweep_job(
     }
 
 
-def _pipeline_stats(plan: SweepPlan, c: int) -> list[float]:
+def _pipeline_stats(
+    plan: SweepPlan,
+    c: int,
+    vix: pd.Series | None,
+    macro_series: pd.Series | None,
+    failures: list[str],
+) -> list[float]:
+    """One combination through the backtest pipeline; NaN statistics (the reason appended
+    to ``failures``) where it cannot run, e.g. a lookback longer than the history."""
     from engine.backtest import backtest_job
 
     start = f"{plan.prices.index[plan.first]:%Y-%m-%d}"
     try:
-        result = run_job(backtest_job(plan.prices, plan.params[c], start=start))
-    except ValueError:
+        result = run_job(backtest_job(plan.prices, plan.params[c], vix, macro_series, start=start))
+    except ValueError as exc:
+        failures.append(str(exc))
+        log.info("sweep combination %s: %s", plan.combos[c], exc)
         return [float("nan")] * len(SWEEP_STATS)
     m = result.metrics
     return [m["sharpe"], m["ann_return"], m["ann_vol"], m["max_drawdown"], m["turnover"]]

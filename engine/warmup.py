@@ -8,13 +8,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from engine import kernels
+from engine import kernels, sweep
 from engine.jobs import Job, Progress
 
 
 def _calls() -> list[tuple[str, Callable[[], object]]]:
     x = np.linspace(1.0, 2.0, 24).reshape(12, 2)
-    one = np.ones(1)
     return [
         ("ewm_var", lambda: kernels.ewm_var_2d(x, 0.1)),
         ("ewm_var_1d", lambda: kernels.ewm_var_1d(x[:, 0].copy(), 0.1)),
@@ -24,12 +23,9 @@ def _calls() -> list[tuple[str, Callable[[], object]]]:
         ("buffered_positions", lambda: kernels.buffered_positions(x, 0.1)),
         ("pnl_with_costs", lambda: kernels.pnl_with_costs(x, x, x)),
         ("return_stats", lambda: kernels.return_stats(x[:, 0], 1)),
-        (
-            "tsmom_grid",
-            lambda: kernels.tsmom_grid(
-                x, np.array([2], np.int64), np.zeros(1, np.int64), 3 * one, one, one, one
-            ),
-        ),
+        ("ewm_vol", lambda: kernels.ewm_vol_2d(x, 0.1, 0.5)),
+        ("expanding_idm", lambda: kernels.expanding_idm(x, x > 1.5, 3, 2.5)),
+        ("trend_grid", sweep.warm_up),
     ]
 
 

@@ -126,6 +126,7 @@ class StrategyPanel(QWidget):
 
     run_requested = Signal(str, dict, list)
     cancel_requested = Signal()
+    rule_changed = Signal(str, str)  # preset, signal (the trading rule in the form)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -181,6 +182,11 @@ class StrategyPanel(QWidget):
         layout.addStretch(1)
 
         self.preset_box.currentIndexChanged.connect(self._on_preset)
+        signal_box = self.fields["signal"].widget
+        assert isinstance(signal_box, QComboBox)
+        signal_box.currentTextChanged.connect(
+            lambda rule: self.rule_changed.emit(self.preset, rule)
+        )
         self.run_button.clicked.connect(self._on_run)
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.save_button.clicked.connect(self._save_dialog)
@@ -204,6 +210,7 @@ class StrategyPanel(QWidget):
         for name, value in resolve(self.preset).items():
             self.fields[name].set_value(value)
         self.error_label.clear()
+        self.rule_changed.emit(self.preset, self.fields["signal"].value())
 
     def values(self) -> dict[str, Any]:
         """Current form values as text/numbers (validated by the engine on use)."""

@@ -24,14 +24,6 @@ from engine.sweep import parse_values
 from widgets import charts
 from widgets.palette import error_html
 
-AXES = ("lookback", "vol_span", "vol_target", "max_leverage", "cost_bps")
-DEFAULT_RANGES = {
-    "lookback": "20:260:20",
-    "vol_span": "10,20,35,60,100",
-    "vol_target": "0.05,0.1,0.15,0.2",
-    "max_leverage": "1,2,4,8",
-    "cost_bps": "0,1,2,5,10",
-}
 STATS = ("sharpe", "ann_return", "ann_vol", "max_dd", "turnover")
 
 
@@ -46,17 +38,15 @@ class SweepPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("sweepPanel")
         self.x_box, self.y_box = QComboBox(self), QComboBox(self)
-        self.x_box.addItems(AXES)
-        self.y_box.addItems(AXES)
-        self.y_box.setCurrentText("vol_span")
-        self.x_range, self.y_range = QLineEdit(DEFAULT_RANGES["lookback"], self), QLineEdit(self)
-        self.y_range.setText(DEFAULT_RANGES["vol_span"])
+        self.x_range, self.y_range = QLineEdit(self), QLineEdit(self)
+        self.ranges: dict[str, str] = {}
         self.x_box.currentTextChanged.connect(
-            lambda name: self.x_range.setText(DEFAULT_RANGES[name])
+            lambda name: self.x_range.setText(self.ranges.get(name, ""))
         )
         self.y_box.currentTextChanged.connect(
-            lambda name: self.y_range.setText(DEFAULT_RANGES[name])
+            lambda name: self.y_range.setText(self.ranges.get(name, ""))
         )
+        self.strategy_label = QLabel(self)
         self.stat_box = QComboBox(self)
         self.stat_box.addItems(STATS)
         self.stat_box.currentTextChanged.connect(lambda _s: self._draw())
@@ -83,6 +73,7 @@ class SweepPanel(QWidget):
         row_x.addWidget(self.x_range, 1)
         row_y.addWidget(self.y_box)
         row_y.addWidget(self.y_range, 1)
+        form.addRow("Strategy", self.strategy_label)
         form.addRow("X", row_x)
         form.addRow("Y", row_y)
         form.addRow("Colour", self.stat_box)
@@ -115,6 +106,24 @@ class SweepPanel(QWidget):
         self.ys: tuple[float, ...] = ()
         self.grid_values: np.ndarray | None = None
         self.note = ""
+
+    def set_axes(self, strategy: str, axes: tuple[str, ...], ranges: dict[str, str]) -> None:
+        """The parameters the chosen strategy can sweep and their default ranges; the current
+        X and Y stay when the new strategy has them too."""
+        keep = (self.x_box.currentText(), self.y_box.currentText())
+        self.ranges = dict(ranges)
+        self.strategy_label.setText(strategy)
+        for box, edit, previous, fallback in (
+            (self.x_box, self.x_range, keep[0], 0),
+            (self.y_box, self.y_range, keep[1], 1),
+        ):
+            box.blockSignals(True)
+            box.clear()
+            box.addItems(list(axes))
+            box.setCurrentIndex(axes.index(previous) if previous in axes else fallback)
+            box.blockSignals(False)
+            if previous not in axes:
+                edit.setText(self.ranges.get(box.currentText(), ""))
 
     def grid(self) -> dict[str, tuple[float, ...]]:
         x, y = self.x_box.currentText(), self.y_box.currentText()

@@ -1,30 +1,62 @@
-"""The reference sweep against a plain pandas implementation of the DESIGN.md contract."""
+"""Sweeps: the reference sweep against a plain pandas statement of its rules (DESIGN.md,
+"Reference sweep", with statistics from the first position and equal weights over the
+instruments that can trade), and every sweep cell against the backtest of its parameters
+on the real futures panel (one strategy definition)."""
 
 from __future__ import annotations
+
+import threading
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from engine.backtest import backtest_job
 from engine.jobs import Cancelled, run_job
-from engine.sweep import ReferenceSweep, generated_prices, parse_range, reference_sweep_job
+from engine.presets import presets, resolve
+from engine.sweep import (
+    ReferenceSweep,
+    generated_prices,
+    grid_sweep_job,
+    parse_range,
+    reference_params,
+    reference_sweep_job,
+    sweep_axes,
+    uses_fused_kernel,
+)
+from tests.conftest import SHARED_DATA
+
+PANEL = SHARED_DATA / "futures_panel_adjusted_daily.csv"
+YIELD = SHARED_DATA / "us10y_yield_monthly.csv"
+STATS = {
+    "sharpe": "sharpe",
+    "ann_return": "ann_return",
+    "ann_vol": "ann_vol",
+    "max_dd": "max_drawdown",
+    "turnover": "turnover",
+}
 
 
 def pandas_contract(
     prices: pd.DataFrame, lookback: int, span: int, target: float, cap: float, cost: float
 ) -> dict:
-    """The contract written out in pandas, line by line."""
+    """The reference rules written out in pandas, line by line: each instrument's returns and
+    EWMA variance on its own closes, sign of the L-day change, 252-day annualisation, the cap
+    on each instrument's position, equal weights over the instruments with a position rule
+    that day, costs on traded notional, statistics from the first position on."""
     r = prices.pct_change()
-    v = r.iloc[1:].ewm(span=span, adjust=False).var(bias=True).reindex(prices.index)
+    v = pd.DataFrame(
+        {c: r[c].dropna().ewm(span=span, adjust=False).var(bias=True) for c in prices},
+        index=prices.index,
+    )
     sign = np.sign(prices - prices.shift(lookback))
-    raw = (sign * target / np.sqrt(252 * v)).clip(-cap, cap)
-    day = pd.Series(np.arange(len(prices)), index=prices.index)
-    ok = (v > 0) & (day >= lookback).to_numpy()[:, None]
-    pos = raw.where(ok, 0.0).fillna(0.0)
+    ok = (v > 0) & sign.notna()
+    raw = (sign * target / np.sqrt(252 * v)).clip(-cap, cap).where(ok)
+    pos = raw.div(ok.sum(axis=1), axis=0).fillna(0.0)
     prev = pos.shift(1).fillna(0.0)
-    trading = r.notna()  # a day's mean runs over the instruments with a return that day
-    port = (prev * r - cost * (pos - prev).abs()).where(trading).iloc[1:].mean(axis=1).fillna(0.0)
-    turnover = (pos - prev).abs().where(trading).iloc[1:].mean(axis=1).fillna(0.0).mean() * 252
+    port = (prev * r.fillna(0.0)).sum(axis=1) - cost * (pos - prev).abs().sum(axis=1)
+    first = int(np.flatnonzero((pos != 0).any(axis=1).to_numpy())[0])
+    port = port.iloc[first:]
     equity = (1 + port).cumprod()
     peak = np.maximum.accumulate(np.r_[1.0, equity.to_numpy()])[1:]
     return {
@@ -32,52 +64,55 @@ def pandas_contract(
         "ann_return": port.mean() * 252,
         "ann_vol": port.std(ddof=1) * np.sqrt(252),
         "max_dd": min(0.0, (equity.to_numpy() / peak - 1).min()),
-        "turnover": turnover,
+        "turnover": (pos - prev).abs().sum(axis=1).iloc[first:].mean() * 252,
     }
 
 
 @pytest.fixture(scope="module")
-def small() -> np.ndarray:
-    return generated_prices(days=700, instruments=5, seed=3)
+def small() -> pd.DataFrame:
+    arr = generated_prices(days=700, instruments=5, seed=3)
+    return pd.DataFrame(arr, index=pd.bdate_range("2001-01-01", periods=700))
 
 
-def test_reference_sweep_matches_pandas_contract(small: np.ndarray) -> None:
+@pytest.fixture(scope="module")
+def panel() -> pd.DataFrame:
+    return pd.read_csv(PANEL, index_col=0, parse_dates=True)
+
+
+def test_reference_sweep_matches_pandas_contract(small: pd.DataFrame) -> None:
     spec = ReferenceSweep((20, 63, 130), (10, 35), target=0.10, cap=4.0, cost_bps=1.0)
     out = run_job(reference_sweep_job(small, spec, chunks=2))
     assert out["n_combos"] == 6 and len(out["results"]) == 6
-    frame = pd.DataFrame(small)
+    assert out["engine"] == "fused TSMOM kernel"
     for row in out["results"]:
-        ref = pandas_contract(frame, row["lookback"], row["vol_span"], 0.10, 4.0, 1e-4)
+        ref = pandas_contract(small, row["lookback"], row["vol_span"], 0.10, 4.0, 1e-4)
         for key, value in ref.items():
             assert row[key] == pytest.approx(value, abs=1e-10), (row["lookback"], key)
 
 
-def test_late_starting_instrument_matches_pandas(small: np.ndarray) -> None:
-    from engine.sweep import run_grid
-
+def test_late_starting_instrument_matches_pandas(small: pd.DataFrame) -> None:
     prices = small.copy()
-    prices[:200, 1] = np.nan  # starts trading on day 200
-    lookbacks, spans, span_index = np.array([30, 90]), np.array([20.0]), np.array([0, 0])
-    targets, caps, costs = np.array([0.1, 0.2]), np.array([4.0, 2.0]), np.array([1e-4, 5e-4])
-    stats = run_grid(prices, lookbacks, spans, span_index, targets, caps, costs)
-    frame = pd.DataFrame(prices)
-    cases = [(30, 0.1, 4.0, 1e-4), (90, 0.2, 2.0, 5e-4)]
-    keys = ("sharpe", "ann_return", "ann_vol", "max_dd", "turnover")
-    for row, (lb, target, cap, cost) in zip(stats, cases, strict=True):
-        ref = pandas_contract(frame, lb, 20, target, cap, cost)
-        np.testing.assert_allclose(row, [ref[k] for k in keys], atol=1e-10)
+    prices.iloc[:200, 1] = np.nan  # starts trading on day 200
+    for lookback, target, cap, cost_bps in ((30, 0.1, 4.0, 1.0), (90, 0.2, 2.0, 5.0)):
+        base = reference_params(ReferenceSweep((lookback,), (20,), target, cap, cost_bps))
+        out = run_job(grid_sweep_job(prices, {"lookback": (lookback,), "vol_span": (20,)}, base))
+        ref = pandas_contract(prices, lookback, 20, target, cap, cost_bps / 1e4)
+        row = out["results"][0]
+        for key, value in ref.items():
+            assert row[key] == pytest.approx(value, abs=1e-10), (lookback, key)
 
 
-def test_tight_cap_and_high_cost_change_results(small: np.ndarray) -> None:
+def test_tight_cap_and_high_cost_change_results(small: pd.DataFrame) -> None:
     base = run_job(reference_sweep_job(small, ReferenceSweep((40,), (20,))))["results"][0]
     capped = run_job(reference_sweep_job(small, ReferenceSweep((40,), (20,), cap=0.2)))
     costly = run_job(reference_sweep_job(small, ReferenceSweep((40,), (20,), cost_bps=50)))
-    ref = pandas_contract(pd.DataFrame(small), 40, 20, 0.10, 0.2, 1e-4)
+    ref = pandas_contract(small, 40, 20, 0.10, 0.2, 1e-4)
     assert capped["results"][0]["ann_vol"] == pytest.approx(ref["ann_vol"], abs=1e-10)
+    assert capped["results"][0]["ann_vol"] < base["ann_vol"]
     assert costly["results"][0]["ann_return"] < base["ann_return"]
 
 
-def test_parse_range_and_validation(small: np.ndarray) -> None:
+def test_parse_range_and_validation(small: pd.DataFrame) -> None:
     assert parse_range("20:260:10") == tuple(range(20, 261, 10))
     assert len(parse_range("20:260:10")) == 25
     assert parse_range("10,20,30") == (10, 20, 30)
@@ -88,17 +123,15 @@ def test_parse_range_and_validation(small: np.ndarray) -> None:
         ReferenceSweep((0,), (10,))
     with pytest.raises(ValueError, match="vol target"):
         ReferenceSweep((10,), (10,), target=-1)
-    bad = small.copy()
-    bad[10, 2] = -1.0
-    with pytest.raises(ValueError, match="column 3 row 11 holds -1"):
-        run_job(reference_sweep_job(bad, ReferenceSweep((10,), (10,))))
     with pytest.raises(ValueError, match="needs more than"):
-        run_job(reference_sweep_job(small[:30], ReferenceSweep((40,), (10,))))
+        run_job(reference_sweep_job(small.iloc[:30], ReferenceSweep((40,), (10,))))
+    with pytest.raises(ValueError, match="numeric parameters; not signal"):
+        run_job(grid_sweep_job(small, {"signal": ("ewmac",)}, resolve("ewmac")))
+    with pytest.raises(ValueError, match="above the maximum"):
+        run_job(grid_sweep_job(small, {"buffer": (2.0,)}, resolve("ewmac")))
 
 
-def test_sweep_cancels_between_chunks(small: np.ndarray) -> None:
-    import threading
-
+def test_sweep_cancels_between_chunks(small: pd.DataFrame) -> None:
     cancel = threading.Event()
     seen = []
 
@@ -113,44 +146,73 @@ def test_sweep_cancels_between_chunks(small: np.ndarray) -> None:
     assert 0 < seen[-1] < 100
 
 
-def test_grid_sweep_matches_pandas_and_single_runs(small: np.ndarray) -> None:
-    from engine.presets import resolve
-    from engine.sweep import grid_sweep_job
-
-    base = resolve("mop2012")
-    grid = {"lookback": (20, 60), "vol_target": (0.1, 0.3), "cost_bps": (0.0, 5.0)}
-    out = run_job(grid_sweep_job(small, grid, base, chunk=3))
-    assert out["n_combos"] == 8 and len(out["results"]) == 8
-    frame = pd.DataFrame(small)
+def _assert_cells_equal_backtests(
+    prices: pd.DataFrame, preset: str, grid: dict, macro: pd.Series | None = None, **period
+) -> dict:
+    base = resolve(preset, {"macro_symbol": "US10Y"} if preset == "macro" else None)
+    out = run_job(grid_sweep_job(prices, grid, base, macro_series=macro, **period))
     for row in out["results"]:
-        ref = pandas_contract(
-            frame, row["lookback"], base["vol_span"], row["vol_target"], base["max_leverage"],
-            row["cost_bps"] / 1e4,
-        )  # fmt: skip
-        assert row["sharpe"] == pytest.approx(ref["sharpe"], abs=1e-10)
-        assert row["turnover"] == pytest.approx(ref["turnover"], abs=1e-10)
-    with pytest.raises(ValueError, match="not buffer"):
-        run_job(grid_sweep_job(small, {"buffer": (0.1,)}, base))
+        cell = {k: row[k] for k in grid}
+        run = run_job(backtest_job(prices, {**base, **cell}, macro_series=macro, **period))
+        for key, name in STATS.items():
+            assert row[key] == pytest.approx(run.metrics[name], rel=1e-9, abs=1e-12), (
+                preset,
+                cell,
+                key,
+            )
+    return out
 
 
-def test_backtest_grid_over_any_declared_parameter() -> None:
-    from engine.backtest import run_backtest
-    from engine.presets import resolve
-    from engine.sweep import backtest_grid_job
+@pytest.mark.parametrize(
+    "preset, grid",
+    [
+        ("tsmom-blend", {"vol_span": (20, 60), "buffer": (0.0, 0.2)}),  # IDM estimated
+        ("tsmom-blend", {"vol_floor": (0.0, 0.5), "max_leverage": (0.0, 1.0)}),
+        ("mop2012", {"lookback": (63, 252), "cost_bps": (0.0, 5.0)}),
+        ("hop-century", {"portfolio_vol_target": (0.1, 0.2), "vol_span": (60, 121)}),
+        ("tsmom-blend", {"idm": (0.0, 1.5), "annualisation": (252, 261)}),
+    ],
+)
+def test_fused_sweep_cells_equal_their_backtests_on_the_real_panel(
+    panel: pd.DataFrame, preset: str, grid: dict
+) -> None:
+    out = _assert_cells_equal_backtests(panel, preset, grid)
+    assert out["engine"] == "fused TSMOM kernel"
+    distinct = {(round(r["sharpe"], 9), round(r["ann_vol"], 9)) for r in out["results"]}
+    assert len(distinct) == len(out["results"])  # every swept value changes the run
 
-    prices = pd.DataFrame(
-        generated_prices(days=600, instruments=3, seed=8),
-        index=pd.bdate_range("2001-01-01", periods=600),
-        columns=["A", "B", "C"],
-    )
-    base = resolve("ewmac")
-    grid = {"buffer": (0.0, 0.2), "ewmac_pairs": ("8/32", "16/64")}
-    out = run_job(backtest_grid_job(prices, grid, base))
-    assert out["n_combos"] == 4
-    row = next(r for r in out["results"] if r["buffer"] == 0.2 and r["ewmac_pairs"] == ((16, 64),))
-    single = run_backtest(prices, "ewmac", {"buffer": 0.2, "ewmac_pairs": "16/64"})
-    assert row["sharpe"] == pytest.approx(single.metrics["sharpe"], rel=1e-12)
-    with pytest.raises(ValueError, match="unknown parameters"):
-        run_job(backtest_grid_job(prices, {"nope": (1,)}, base))
-    with pytest.raises(ValueError, match="above the maximum"):
-        run_job(backtest_grid_job(prices, {"buffer": (2.0,)}, base))
+
+def test_every_preset_sweeps_its_own_parameters_like_its_backtests(panel: pd.DataFrame) -> None:
+    """Each preset the Sweep dock offers, two of its own axes, on the real panel since 2005
+    (the pipeline presets run a backtest per cell; the TSMOM ones the fused kernel)."""
+    recent = panel.loc["2003":]
+    monthly = pd.read_csv(YIELD, index_col=0, parse_dates=True).iloc[:, 0]
+    for preset in presets():
+        params = resolve(preset, {"macro_symbol": "US10Y"} if preset == "macro" else None)
+        x, y = sweep_axes(params["signal"])[:2]
+        specs = {"lookback": (126, 252), "forecast_cap": (10.0, 20.0), "beta": (0.25, 0.5)}
+        specs |= {"breakout_window": (40, 80), "macro_window": (24, 36), "vol_span": (20, 35)}
+        specs |= {"vol_floor": (0.0, 0.5), "overlay_lookback": (10, 20), "macro_lag": (1, 2)}
+        grid = {x: specs[x], y: specs[y]}
+        out = _assert_cells_equal_backtests(
+            recent, preset, grid, monthly if preset == "macro" else None, start="2005-01-03"
+        )
+        assert out["engine"] == (
+            "fused TSMOM kernel" if uses_fused_kernel(params, grid) else "backtest pipeline"
+        )
+
+
+def test_sweep_json_params_reproduce_a_cell_with_backtest(panel: pd.DataFrame) -> None:
+    """`params` plus a cell's values, given back to the backtest, give the cell's numbers."""
+    from app.cli_engine import json_params
+    from engine.presets import parse_assignments
+
+    spec = ReferenceSweep((126, 252), (35, 121))
+    out = run_job(reference_sweep_job(panel, spec, start="2000-01-03"))
+    sets = [f"{k}={v}" for k, v in json_params(out["params"]).items()]
+    for row in out["results"]:
+        cell = [f"lookback={row['lookback']}", f"vol_span={row['vol_span']}"]
+        params = resolve("mop2012", parse_assignments(sets + cell))
+        run = run_job(backtest_job(panel, params, start="2000-01-03"))
+        assert row["sharpe"] == pytest.approx(run.metrics["sharpe"], rel=1e-9)
+        assert row["max_dd"] == pytest.approx(run.metrics["max_drawdown"], rel=1e-9)
