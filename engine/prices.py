@@ -28,9 +28,11 @@ def check_prices(prices: pd.DataFrame) -> pd.DataFrame:
 def price_window(
     frame: pd.DataFrame, start: str | None, end: str | None
 ) -> tuple[pd.DataFrame, int]:
-    """Prices up to ``end`` (later rows are never seen) and the row where metrics start."""
+    """Prices up to ``end`` (later rows are never seen; instruments that start after it sit
+    out) and the row where metrics start."""
     if end is not None:
         frame = frame.loc[: pd.Timestamp(end)]
+        frame = frame.loc[:, frame.notna().sum() >= 3]  # instruments that start after the end
     first = 0 if start is None else int(frame.index.searchsorted(pd.Timestamp(start)))
     if len(frame) < 3 or first >= len(frame) - 1:
         raise ValueError(f"no prices in the period {start or 'first'} to {end or 'last'}")
