@@ -67,13 +67,6 @@ def regime_history(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
-def _numbers(text: str, what: str) -> list[float]:
-    try:
-        return [float(x) for x in text.split(",") if x.strip()]
-    except ValueError:
-        raise ValueError(f"{what}: expected comma-separated numbers, got {text!r}") from None
-
-
 def cmd_deleverage(args: argparse.Namespace) -> dict[str, Any]:
     from engine.deleverage import deleverage_path, parse_vix_path
 
@@ -105,10 +98,20 @@ def cmd_triggers(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_flows(args: argparse.Namespace) -> dict[str, Any]:
     from engine.flows import estimate_flows, selling_level
+    from engine.presets import parse_assignments, resolve
 
     prices = load_prices(args.prices)
-    lookbacks = tuple(int(x) for x in _numbers(args.lookbacks, "--lookbacks"))
-    out = estimate_flows(prices, args.aum, args.vol_target, args.sigmas, lookbacks, args.vol_span)
+    overrides: dict[str, Any] = parse_assignments(args.set or [])
+    for key, value in (
+        ("vol_target", args.vol_target),
+        ("lookbacks", args.lookbacks),
+        ("vol_span", args.vol_span),
+    ):
+        if value is not None:
+            overrides[key] = value
+    params = resolve(args.preset, overrides)
+    out = estimate_flows(prices, args.aum, params, args.sigmas)
+    lookbacks = params["lookbacks"]
     if args.threshold is not None:
         from engine.equity_index import no_index_message, pick_equity_index
 
@@ -117,7 +120,14 @@ def cmd_flows(args: argparse.Namespace) -> dict[str, Any]:
         if symbol is None:
             raise ValueError(no_index_message(columns, "--threshold"))
         share = args.aum / len(out["positions"])
-        level = selling_level(prices[symbol], share, args.threshold, args.vol_target, lookbacks)
+        level = selling_level(
+            prices[symbol],
+            share,
+            args.threshold,
+            params["vol_target"],
+            lookbacks,
+            params["vol_span"],
+        )
         out["selling_threshold"] = {
             "symbol": symbol,
             "threshold": args.threshold,
@@ -127,6 +137,7 @@ def cmd_flows(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _add_more(sub: Any, add: Any) -> None:
+    from engine.presets import DEFAULT_PRESET, presets
     from engine.triggers import DEFAULT_SIGNALS
 
     p = add(sub, "triggers", cmd_triggers, "Tomorrow's signal flip prices per instrument.")
@@ -138,10 +149,14 @@ def _add_more(sub: Any, add: Any) -> None:
     p = add(sub, "flows", cmd_flows, "Estimated CTA flows for flat, up and down scenarios.")
     p.add_argument("--aum", type=float, required=True, help="CTA universe AUM in currency")
     p.add_argument("--prices", required=True, help="CSV file or comma-separated store symbols")
-    p.add_argument("--vol-target", type=float, default=0.10)
+    p.add_argument(
+        "--preset", default=DEFAULT_PRESET, choices=sorted(presets()), help="sizing as backtested"
+    )
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter")
+    p.add_argument("--vol-target", type=float, help="the preset's vol_target unless given")
     p.add_argument("--sigmas", type=float, default=2.0, help="scenario size in daily sigmas (2)")
-    p.add_argument("--lookbacks", default="63,126,189,252", help="TSMOM blend lookbacks")
-    p.add_argument("--vol-span", type=int, default=35)
+    p.add_argument("--lookbacks", help="the preset's TSMOM blend lookbacks unless given")
+    p.add_argument("--vol-span", type=int, help="the preset's vol_span unless given")
     p.add_argument(
         "--threshold", type=float, help="report the level where 1-day selling reaches this"
     )
@@ -200,7 +215,7 @@ def cmd_events_run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def add_event_commands(sub: Any, add: Any) -> None:
-    from engine.presets import presets
+    from engine.presets import DEFAULT_PRESET, presets
 
     events = sub.add_parser("events", help="Stress-event replays.")
     inner = events.add_subparsers(
@@ -219,5 +234,5 @@ def add_event_commands(sub: Any, add: Any) -> None:
         help="equity index CSV file or symbol (default: the store's index series named like "
         "the S&P 500)",
     )
-    p.add_argument("--preset", default="tsmom-blend", choices=sorted(presets()))
+    p.add_argument("--preset", default=DEFAULT_PRESET, choices=sorted(presets()))
     p.add_argument("--aum", type=float, default=1e9, help="AUM for flow amounts (1e9)")

@@ -211,11 +211,11 @@ def iso_date(text: str) -> str:
 
 
 def add_engine_commands(sub: Any, add: Any) -> None:
-    from engine.presets import presets
+    from engine.presets import DEFAULT_PRESET, presets
 
     p = add(sub, "backtest", cmd_backtest, "Backtest a preset on prices from a file or the store.")
     p.add_argument("--prices", required=True, help=PRICES_HELP)
-    p.add_argument("--preset", default="tsmom-blend", choices=sorted(presets()))
+    p.add_argument("--preset", default=DEFAULT_PRESET, choices=sorted(presets()))
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter")
     p.add_argument("--vix", help="VIX series (CSV file or store symbol) for by-zone metrics")
     add_equity_index_option(p)

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 
 
 def positioning_job(
-    store_path: Path, symbols: list[str], signals: str, aum: float, target: float, sigmas: float
+    store_path: Path, symbols: list[str], signals: str, aum: float, params: dict, sigmas: float
 ) -> Job[dict[str, Any]]:
+    """Job: trigger levels and flow scenarios, the flows sized by the backtest of ``params``."""
     from engine.data.store import MarketStore
     from engine.flows import estimate_flows
     from engine.triggers import parse_signals, trigger_levels
@@ -30,7 +31,7 @@ def positioning_job(
     yield Progress(30.0, "Trigger levels")
     triggers = trigger_levels(prices, specs)
     yield Progress(60.0, "Flow scenarios")
-    flows = estimate_flows(prices, aum, target, sigmas)
+    flows = estimate_flows(prices, aum, params, sigmas)
     return {"triggers": triggers, "flows": flows, "date": f"{prices.index[-1]:%Y-%m-%d}"}
 
 
@@ -48,6 +49,7 @@ class PositioningController(QObject):
         panel.deleverage_requested.connect(self.deleverage)
 
     def refresh(self, signals: str, aum: float, target: float, sigmas: float) -> None:
+        from engine.presets import resolve
         from engine.triggers import parse_signals
 
         symbols = self.strategy.symbols()
@@ -71,9 +73,14 @@ class PositioningController(QObject):
                     "(highlighted)."
                 )
 
+        try:  # the Strategy dock's strategy, at this dock's vol target
+            params = resolve(self.strategy.preset, {**self.strategy.values(), "vol_target": target})
+        except ValueError as exc:
+            self.panel.status.setText(error_html(f"Strategy: {exc}"))
+            return
         self.window.run_job(
             "Triggers and flows",
-            lambda: positioning_job(self.store_path, symbols, signals, aum, target, sigmas),
+            lambda: positioning_job(self.store_path, symbols, signals, aum, params, sigmas),
             done,
         )
 

@@ -15,7 +15,7 @@ from engine.arrays import kernel_array
 from engine.calendars import held_closes, in_range, notional_unit, on_own_calendar
 from engine.equity_index import no_index_message, pick_equity_index
 from engine.jobs import Job, Progress, run_job
-from engine.presets import resolve
+from engine.presets import DEFAULT_PRESET, resolve
 from engine.prices import check_prices, price_window
 from engine.returns import largest_moves, price_moves, return_modes
 from engine.vix import DEFAULT_ZONES, ZoneThresholds
@@ -32,6 +32,8 @@ class BacktestResult:
     costs: pd.Series
     positions: pd.DataFrame  # units of capital: notional fraction or price units (difference)
     notional: pd.DataFrame  # notional / capital per instrument, every return mode
+    unit: pd.DataFrame  # notional of one unit of position: 1 (percent) or |price| (difference)
+    daily_vol: pd.DataFrame  # the sizing vol, in each instrument's move units
     forecasts: pd.DataFrame
     modes: dict[str, str]
     idm: float  # the diversification multiplier in effect on the last day
@@ -46,6 +48,12 @@ class BacktestResult:
     @property
     def equity(self) -> pd.Series:
         return (1.0 + self.returns).cumprod()
+
+    @property
+    def traded_notional(self) -> pd.DataFrame:
+        """Signed notional traded each day per unit of capital: the change in position at
+        that day's price (a held position whose price moves is not a flow)."""
+        return self.positions.diff() * self.unit
 
 
 def backtest_job(
@@ -134,6 +142,8 @@ def backtest_job(
         costs=cost_s.iloc[begin:],
         positions=positions,
         notional=notional,
+        unit=unit,
+        daily_vol=daily_vol,
         forecasts=forecast,
         modes=modes,
         idm=float(idm.dropna().iloc[-1]) if idm.notna().any() else 1.0,
@@ -244,7 +254,7 @@ def benchmark_equity(result: BacktestResult, prices: pd.DataFrame) -> pd.Series 
 
 def run_backtest(
     prices: pd.DataFrame,
-    preset: str = "tsmom-blend",
+    preset: str = DEFAULT_PRESET,
     overrides: dict | None = None,
     vix: pd.Series | None = None,
     macro_series: pd.Series | None = None,

@@ -12,7 +12,7 @@ import pandas as pd
 
 from engine.backtest import backtest_job
 from engine.jobs import Job, Progress
-from engine.presets import resolve
+from engine.presets import DEFAULT_PRESET, resolve
 from resources import resource_path
 
 
@@ -74,10 +74,12 @@ def replay_job(
     prices: pd.DataFrame,
     vix: pd.Series,
     index: pd.Series | None = None,
-    preset: str = "tsmom-blend",
+    preset: str = DEFAULT_PRESET,
     aum: float = 1e9,
 ) -> Job[dict]:
-    """Job: run ``preset`` on the full history and report the event window day by day."""
+    """Job: run ``preset`` on the full history and report the event window day by day:
+    gross exposure and positions as notional / capital, flows as traded notional x ``aum``
+    (in every return mode, so back-adjusted futures count at their price)."""
     _covers(prices, event, "the prices")
     _covers(vix, event, "the VIX series")
     if index is not None:
@@ -92,8 +94,8 @@ def replay_job(
     result = yield from backtest_job(history, resolve(preset), vix)
     window = slice(event.start, event.end)
     returns = result.returns.loc[window]
-    positions = result.positions.loc[window]
-    flows = result.positions.diff().loc[window] * aum
+    positions = result.notional.loc[window]  # notional / capital in every return mode
+    flows = result.traded_notional.loc[window] * aum
     vix_path = pd.Series(vix, dtype=float).sort_index().loc[window]
     days = []
     for day in returns.index:

@@ -1,11 +1,10 @@
-"""CTA flow estimates (DOMAIN.md section 4): model positions of a trend-following universe and
-the flows implied over the next day and week under flat, up and down price scenarios.
-
-position_i = AUM x w_i x (vol target / sigma_i) x signal_i, with signal_i the equal-weight
-TSMOM blend in [-1, 1], sigma_i the annualised EWMA vol of percent returns and w_i equal
-weights. A scenario moves every price by ``direction x sigmas x daily vol x sqrt(days)`` over
-the horizon in equal daily steps; signals and vols are recomputed on the extended history,
-and the flow is the change in position (currency; negative = selling)."""
+"""CTA flow estimates (DOMAIN.md section 4): the model positions of a trend-following
+universe and the flows implied over the next day and week under flat, up and down price
+scenarios. :func:`estimate_flows` sizes positions with the backtest itself (same vol
+estimate, weights, IDM, cap and buffer), in notional for every return mode.
+:func:`selling_level` scans tomorrow's price for one instrument with the plain formula
+position = AUM share x (vol target / sigma) x blend signal (no IDM or buffer) so that a
+scan of hundreds of prices stays fast; docs/methodology.md, "Flows"."""
 
 from __future__ import annotations
 
@@ -17,6 +16,11 @@ import pandas as pd
 from engine import kernels
 from engine.annualisation import TRADING_DAYS
 from engine.arrays import kernel_array
+from engine.backtest import backtest_job
+from engine.calendars import held_closes
+from engine.jobs import run_job
+from engine.presets import DEFAULT_PRESET, resolve
+from engine.prices import check_prices
 from engine.volatility import ewma_alpha
 
 SCENARIOS = {"flat": 0.0, "up": 1.0, "down": -1.0}
@@ -40,57 +44,68 @@ def _position(aum: float, weight: float, target: float, signal: float, daily_vol
 def estimate_flows(
     prices: pd.DataFrame,
     aum: float,
-    vol_target: float = 0.10,
+    params: dict | None = None,
     sigmas: float = 2.0,
-    lookbacks: tuple[int, ...] = (63, 126, 189, 252),
-    vol_span: int = 35,
+    vix: pd.Series | None = None,
+    macro_series: pd.Series | None = None,
 ) -> dict[str, object]:
-    """Current positions and 1-day / 1-week flows per instrument for each scenario."""
+    """Current notional positions and 1-day / 1-week flows per instrument for each scenario,
+    sized exactly as the backtest of ``params`` sizes them (default: the tsmom-blend preset).
+
+    A scenario moves every price by ``direction x sigmas x daily vol x sqrt(days)`` over the
+    horizon in equal daily steps (multiplicative in percent mode, additive in difference
+    mode, a fall capped at MAX_FALL); the backtest runs on the extended history and the flow
+    is the notional it trades over those days x ``aum`` (currency; negative = selling)."""
     if not (aum > 0 and math.isfinite(aum)):
         raise ValueError(f"AUM must be a positive number, got {aum}")
-    if not (vol_target > 0 and math.isfinite(vol_target)) or not (
-        sigmas >= 0 and math.isfinite(sigmas)
-    ):
-        raise ValueError("vol target must be > 0 and sigmas >= 0")
-    alpha = ewma_alpha(vol_span)
-    usable, skipped = {}, {}
-    for symbol in prices.columns:
-        p = prices[symbol].dropna().to_numpy(dtype=float)
-        if len(p) < max(lookbacks) + 2:
-            skipped[str(symbol)] = f"needs {max(lookbacks) + 2} closes, has {len(p)}"
-        elif (p <= 0).any():
-            skipped[str(symbol)] = "zero or negative prices (back-adjusted): no notional for flows"
-        else:
-            usable[str(symbol)] = p
+    if not (sigmas >= 0 and math.isfinite(sigmas)):
+        raise ValueError("sigmas must be a finite number >= 0")
+    params = params or resolve(DEFAULT_PRESET)
+    frame = check_prices(prices)
+    base = run_job(backtest_job(frame, params, vix, macro_series))
+    last = frame.index[-1]
+    held = held_closes(frame).iloc[-1]
+    vol = base.daily_vol.iloc[-1]
+    usable = [c for c in frame if np.isfinite(held[c]) and np.isfinite(vol[c]) and vol[c] > 0]
+    skipped = {
+        str(c): "no price on the last day" if not np.isfinite(held[c]) else "no vol estimate yet"
+        for c in frame
+        if c not in usable
+    }
     if not usable:
-        raise ValueError("no instrument has enough positive price history for flow estimates")
-    weight = 1.0 / len(usable)
-    positions, vols = {}, {}
-    for symbol, p in usable.items():
-        signal, vol = _state(p, lookbacks, alpha)
-        positions[symbol] = _position(aum, weight, vol_target, signal, vol)
-        vols[symbol] = vol
+        raise ValueError("no instrument has a price and a vol estimate on the last day")
+    positions = {c: float(base.notional[c].iloc[-1] * aum) for c in usable}
     scenarios: dict[str, dict[str, dict[str, float]]] = {}
     for name, direction in SCENARIOS.items():
         scenarios[name] = {}
         for label, days in HORIZONS.items():
-            flows = {}
-            for symbol, p in usable.items():
-                total = direction * sigmas * vols[symbol] * math.sqrt(days)
-                step = (1.0 + max(total, MAX_FALL)) ** (1.0 / days)
-                path = p[-1] * step ** np.arange(1, days + 1)
-                signal, vol = _state(np.concatenate([p, path]), lookbacks, alpha)
-                flows[symbol] = _position(aum, weight, vol_target, signal, vol) - positions[symbol]
+            dates = pd.bdate_range(last + pd.offsets.BDay(1), periods=days)
+            path = {}
+            for c in usable:
+                total = direction * sigmas * vol[c] * math.sqrt(days)
+                steps = np.arange(1, days + 1)
+                if base.modes[c] == "percent":
+                    step = (1.0 + max(total, MAX_FALL)) ** (1.0 / days)
+                    path[c] = held[c] * step**steps
+                else:
+                    path[c] = held[c] + total * steps / days
+            extended = pd.concat([frame, pd.DataFrame(path, index=dates)])
+            run = run_job(backtest_job(extended, params, vix, macro_series))
+            traded = run.traded_notional.iloc[-days:].sum() * aum
+            flows = {c: float(traded[c]) for c in usable}
             flows["total"] = float(sum(flows.values()))
             scenarios[name][label] = flows
     return {
         "aum": aum,
-        "vol_target": vol_target,
+        "preset_params": {k: params[k] for k in ("signal", "vol_target", "vol_span", "idm")},
+        "vol_target": params["vol_target"],
         "sigmas": sigmas,
-        "lookbacks": list(lookbacks),
+        "lookbacks": list(params["lookbacks"]),
+        "date": f"{last:%Y-%m-%d}",
         "positions": positions,
         "gross_exposure": float(sum(abs(v) for v in positions.values())),
-        "daily_vol": vols,
+        "daily_vol": {c: float(vol[c]) for c in usable},
+        "modes": {c: base.modes[c] for c in usable},
         "scenarios": scenarios,
         "skipped": skipped,
     }

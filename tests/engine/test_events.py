@@ -62,3 +62,30 @@ def test_oct_2008_on_real_futures() -> None:
     assert out["summary"]["strategy_return"] > 0  # crisis alpha in the 2008 deleveraging
     assert out["summary"]["vix_max"] == 80.86  # highest close in the window (20 Nov 2008)
     assert set(out["not_trading_yet"]) == {"EUROSTX", "BUND"}
+
+
+def test_oct_2008_flows_are_notional() -> None:
+    """US10 is back-adjusted (difference mode): its flow is the change in contracts held at
+    the day's price x AUM, about $100m per $1bn in October 2008, not the $1m that raw
+    price-unit positions gave. Checked against a hand computation from the backtest."""
+    from engine.backtest import run_backtest
+
+    panel = pd.read_csv(
+        SHARED_DATA / "futures_panel_adjusted_daily.csv", index_col=0, parse_dates=True
+    )
+    vix = pd.read_csv(SHARED_DATA / "vix_daily.csv", index_col=0, parse_dates=True)["Close"]
+    out = run_job(replay_job(get_event("oct-2008"), panel, vix, aum=1e9))
+    history = panel.loc[:"2008-12-31"].drop(columns=["EUROSTX", "BUND"])
+    result = run_backtest(history, "tsmom-blend", vix=vix)
+    price = history["US10"].ffill()
+    oct_days = history.loc["2008-09-01":"2008-12-31"].index
+    by_hand = sum((result.positions["US10"].diff() * price).loc[day] * 1e9 for day in oct_days)
+    assert out["flows_by_instrument"]["US10"] == pytest.approx(by_hand, rel=1e-9)
+    october = result.positions["US10"].diff().loc["2008-10"] * price.loc["2008-10"] * 1e9
+    assert 30e6 < october.abs().sum() < 1e9  # tens to hundreds of millions, not ~$1m
+    assert result.modes["US10"] == "difference"
+    gross = out["days"][0]["gross_exposure"]
+    day0 = oct_days[0]
+    assert gross == pytest.approx(
+        (result.positions.loc[day0].abs() * result.unit.loc[day0].fillna(0)).sum(), rel=1e-12
+    )

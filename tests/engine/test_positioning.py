@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from engine.backtest import run_backtest
 from engine.deleverage import deleverage_path
 from engine.flows import estimate_flows, selling_level
+from engine.presets import resolve
 from engine.triggers import blend_flip, parse_signals, trigger_levels
 
 
@@ -95,12 +97,18 @@ def test_deleverage_contract_numbers() -> None:
         deleverage_path([])
 
 
+PLAIN = {"idm": 1.0, "buffer": 0.0, "vol_floor": 0.0, "max_leverage": 0.0, "cost_bps": 0.0}
+
+
 def test_flows_by_hand_and_scenarios() -> None:
+    """One instrument, no IDM, buffer, floor or cap: the position is AUM x target / annual
+    vol x blend signal (DOMAIN.md section 4), computed here by hand."""
     idx = pd.bdate_range("2019-01-01", periods=300)
     rng = np.random.default_rng(1)
     up = 100 * np.exp(np.cumsum(0.002 + rng.normal(0, 0.01, 300)))
     prices = pd.DataFrame({"UP": up}, index=idx)
-    out = estimate_flows(prices, aum=1e9, vol_target=0.10, lookbacks=(20, 60))
+    params = resolve("tsmom-blend", {**PLAIN, "lookbacks": "20,60"})
+    out = estimate_flows(prices, aum=1e9, params=params)
     r = pd.Series(up).pct_change().dropna()
     vol = math.sqrt(r.ewm(span=35, adjust=False).var(bias=True).iloc[-1])
     signal = np.mean([np.sign(up[-1] - up[-1 - lb]) for lb in (20, 60)])
@@ -125,11 +133,22 @@ def test_flows_by_hand_and_scenarios() -> None:
     )
 
 
-def test_flows_skip_negative_and_short_series() -> None:
+def test_flows_are_the_backtests_notional_positions() -> None:
+    """Default sizing (IDM, floor, buffer, cap) and a back-adjusted series with negative
+    prices: positions are the backtest's notional x AUM, flows its traded notional."""
     prices = _prices()
-    prices["NEG"] = np.linspace(-5, 5, len(prices))
-    out = estimate_flows(prices, aum=1e8, lookbacks=(20, 50))
-    assert "NEG" in out["skipped"] and set(out["positions"]) == {"X", "Y"}
+    prices["NEG"] = np.linspace(-5, 5, len(prices)) + np.sin(np.arange(len(prices)) / 7)
+    params = resolve("tsmom-blend", {"lookbacks": "20,50"})
+    out = estimate_flows(prices, aum=1e8, params=params)
+    run = run_backtest(prices, "tsmom-blend", {"lookbacks": "20,50"})
+    assert set(out["positions"]) == {"X", "Y", "NEG"} and out["modes"]["NEG"] == "difference"
+    for symbol, value in out["positions"].items():
+        expected = run.positions[symbol].iloc[-1] * abs(prices[symbol].iloc[-1]) * 1e8
+        if symbol != "NEG":
+            expected = run.positions[symbol].iloc[-1] * 1e8
+        assert value == pytest.approx(expected, rel=1e-12)
+    flat = out["scenarios"]["flat"]["1d"]
+    assert flat["total"] == pytest.approx(sum(v for k, v in flat.items() if k != "total"))
     with pytest.raises(ValueError, match="AUM"):
         estimate_flows(prices, aum=-1)
 
@@ -150,6 +169,7 @@ def test_flow_scenarios_never_take_a_price_to_zero() -> None:
     days = pd.bdate_range("2010-01-01", periods=400)
     closes = 100 * np.exp(np.cumsum(np.random.default_rng(2).normal(0, 0.03, 400)))
     out = estimate_flows(pd.DataFrame({"X": closes}, index=days), 1e9, sigmas=50.0)
+    assert out["scenarios"]["down"]["1w"]["X"] != 0.0
     for horizons in out["scenarios"].values():
         for flows in horizons.values():
             assert all(math.isfinite(v) for v in flows.values()), flows
