@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 from app import __version__
 from app.cli_analytics import add_analytics_commands
 from app.cli_data import add_data_commands
-from app.cli_engine import add_engine_commands
+from app.cli_engine import add_engine_commands, add_thresholds_option
 from app.cli_report import add_report_command
 from app.logs import setup_logging
 from app.paths import app_paths, configure_numba_cache
@@ -53,13 +53,6 @@ def _finite(text: str) -> float:
     if not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
     return value
-
-
-def _thresholds(text: str) -> ZoneThresholds:
-    try:
-        return ZoneThresholds.parse(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 # -- subcommands ---------------------------------------------------------------------------
@@ -185,12 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=10, help="how many spikes to list (default 10)")
     p.add_argument("--vix3m", help="VIX3M (CSV file or store symbol) for the term structure")
     p.add_argument("--vix9d", help="VIX9D (CSV file or store symbol) for the term structure")
-    p.add_argument(
-        "--thresholds",
-        type=_thresholds,
-        default=ZoneThresholds(),
-        help="four ascending zone thresholds (default 15,20,25,30)",
-    )
+    add_thresholds_option(p, "the zones")
 
     add(sub, "paths", cmd_paths, "Where CTA Desk keeps data, logs, cache and settings.")
     add_data_commands(sub, add)

@@ -200,6 +200,29 @@ def add_period_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--end", type=iso_date, help="last day of data used (YYYY-MM-DD)")
 
 
+def add_thresholds_option(p: argparse.ArgumentParser, what: str) -> None:
+    """``--thresholds t1,t2,t3,t4``: the VIX zone thresholds in effect (default 15,20,25,30)."""
+    from engine.vix import DEFAULT_ZONES
+
+    p.add_argument(
+        "--thresholds",
+        type=zone_thresholds,
+        default=DEFAULT_ZONES,
+        metavar="T1,T2,T3,T4",
+        help=f"four ascending VIX zone thresholds for {what} (default 15,20,25,30)",
+    )
+
+
+def zone_thresholds(text: str):
+    """Four ascending VIX zone thresholds such as 15,20,25,30 (argparse type)."""
+    from engine.vix import ZoneThresholds
+
+    try:
+        return ZoneThresholds.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def iso_date(text: str) -> str:
     """A YYYY-MM-DD date (argparse type)."""
     import datetime as dt
@@ -220,6 +243,7 @@ def add_engine_commands(sub: Any, add: Any) -> None:
     p.add_argument("--vix", help="VIX series (CSV file or store symbol) for by-zone metrics")
     add_equity_index_option(p)
     add_period_options(p)
+    add_thresholds_option(p, "the by-zone metrics and the calm/stressed correlation")
     p.add_argument("--out", type=Path, help="write Date, return, equity, pos_<symbol> CSV here")
 
     p = add(sub, "sweep", cmd_sweep, "The reference TSMOM sweep over lookbacks x vol spans.")
@@ -259,7 +283,9 @@ def cmd_backtest(args: argparse.Namespace) -> dict[str, Any]:
     prices = load_prices(args.prices)
     vix = series_from(args.vix, "--vix") if args.vix else None
     macro = series_from(params["macro_symbol"], "macro_symbol") if params["macro_symbol"] else None
-    result = run_job(backtest_job(prices, params, vix, macro, start=args.start, end=args.end))
+    result = run_job(
+        backtest_job(prices, params, vix, macro, args.thresholds, start=args.start, end=args.end)
+    )
     if args.out:
         write_result_csv(result, Path(args.out))
     keys = ("sharpe", "sortino", "cagr", "ann_return", "ann_vol", "max_drawdown", "calmar",
@@ -278,6 +304,7 @@ def cmd_backtest(args: argparse.Namespace) -> dict[str, Any]:
         "largest_moves": result.largest_moves,
     }
     if result.by_vix_zone is not None:
+        out["thresholds"] = list(args.thresholds.bounds)
         out["by_vix_zone"] = result.by_vix_zone
     out.update(result.extras)  # crisis_alpha, allocation_mixer(_legs), regime_correlation
     if args.out:

@@ -14,6 +14,7 @@ from app.cli_engine import (
     PRICES_HELP,
     add_cluster_options,
     add_equity_index_option,
+    add_period_options,
     add_progress_option,
     cluster_address,
     load_prices,
@@ -129,6 +130,7 @@ def cmd_report(args: argparse.Namespace) -> dict[str, Any]:
         prices={name: u.prices for name, u in universes.items()},
         vix={n: u.vix.series for n, u in universes.items() if u.vix.series is not None},
         macro={s: series_from(s, "macro_symbol") for s in sorted(macro_symbols)},
+        period={"start": args.start, "end": args.end},
     )
     runs = [BatchRun(p, u, params[p]) for u in universes for p in names]
     on_progress = progress_printer(args.progress)
@@ -204,6 +206,7 @@ def add_report_command(sub: Any, add: Any) -> None:
     )
     p.add_argument("--out", type=Path, required=True, help="folder for index.html and the runs")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter")
+    add_period_options(p)
     add_equity_index_option(p)
     vix = p.add_mutually_exclusive_group()
     vix.add_argument("--vix", help="VIX series (CSV file or store symbol) for the regime pages")

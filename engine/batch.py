@@ -12,6 +12,7 @@ import pandas as pd
 
 from engine.backtest import BacktestResult, backtest_job
 from engine.jobs import Job, Progress, run_job
+from engine.vix import DEFAULT_ZONES, ZoneThresholds
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,13 @@ class BatchRun:
 @dataclass
 class BatchInputs:
     """The data the runs draw from: closes and VIX (if any) per universe, macro series by
-    symbol."""
+    symbol, the metrics window and the VIX zone thresholds of the by-zone statistics."""
 
     prices: dict[str, pd.DataFrame]
     vix: dict[str, pd.Series] = field(default_factory=dict)
     macro: dict[str, pd.Series] = field(default_factory=dict)
+    period: dict[str, str | None] = field(default_factory=dict)  # start/end of the metrics
+    thresholds: ZoneThresholds = DEFAULT_ZONES
 
     def macro_for(self, params: dict) -> pd.Series | None:
         return self.macro.get(params["macro_symbol"])
@@ -51,13 +54,18 @@ class BatchOutcome:
 
 
 def backtest_task(
-    prices: pd.DataFrame, params: dict, vix: pd.Series | None, macro: pd.Series | None
+    prices: pd.DataFrame,
+    params: dict,
+    vix: pd.Series | None,
+    macro: pd.Series | None,
+    period: dict[str, str | None] | None = None,
+    thresholds: ZoneThresholds = DEFAULT_ZONES,
 ) -> tuple[BacktestResult | None, str, float]:
     """One backtest as a task: (result, "", seconds), or (None, message, seconds) when the
-    engine rejects the inputs."""
+    engine rejects the inputs. ``period`` holds the metrics window (start, end)."""
     start = time.perf_counter()
     try:
-        result = run_job(backtest_job(prices, params, vix, macro))
+        result = run_job(backtest_job(prices, params, vix, macro, thresholds, **(period or {})))
     except ValueError as exc:
         return None, str(exc), time.perf_counter() - start
     return result, "", time.perf_counter() - start
@@ -73,6 +81,8 @@ def batch_job(runs: list[BatchRun], inputs: BatchInputs) -> Job[list[BatchOutcom
             run.params,
             inputs.vix.get(run.universe),
             inputs.macro_for(run.params),
+            inputs.period,
+            inputs.thresholds,
         )
         outcomes.append(BatchOutcome(run, *task))
     yield Progress(100.0, f"{len(runs)} backtests done")

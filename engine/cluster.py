@@ -202,6 +202,8 @@ def cluster_batch_job(
             run.params,
             vix.get(run.universe),
             macro.get(run.params["macro_symbol"]),
+            inputs.period,
+            inputs.thresholds,
             key=f"backtest-{tag}-{i}",
         ): i
         for i, run in enumerate(runs)

@@ -14,7 +14,14 @@ import pandas as pd
 
 from engine.annualisation import TRADING_DAYS
 from engine.mixer import EQUITY_WEIGHT
-from engine.vix import DEFAULT_ZONES, ZONE_NAMES, ZoneThresholds, zone_indices
+from engine.vix import (
+    DEFAULT_ZONES,
+    EXTREME_BAND,
+    EXTREME_VIX,
+    ZONE_NAMES,
+    ZoneThresholds,
+    zone_indices,
+)
 
 
 def _clean(returns: pd.Series) -> pd.Series:
@@ -81,31 +88,40 @@ def performance(
     return out
 
 
+def _previous_vix(vix: pd.Series, index: pd.Index) -> pd.Series:
+    """The VIX at the previous close for each date of ``index`` (the level known when the
+    day's position was held); NaN before the VIX starts."""
+    return pd.Series(vix, dtype=float).reindex(index, method="ffill").shift(1)
+
+
+def _band_stats(part: pd.Series, known: int, days: int) -> dict[str, float]:
+    count = len(part)
+    vol = float(part.std(ddof=1) * math.sqrt(days)) if count > 1 else float("nan")
+    ret = float(part.mean() * days) if count else float("nan")
+    return {
+        "days": count,
+        "share": count / known if known else float("nan"),
+        "ann_return": ret,
+        "ann_vol": vol,
+        "sharpe": ret / vol if count > 1 and vol > 0 else float("nan"),
+    }
+
+
 def by_vix_zone(
     returns: pd.Series,
     vix: pd.Series,
     thresholds: ZoneThresholds = DEFAULT_ZONES,
     days: int = TRADING_DAYS,
 ) -> dict[str, dict[str, float]]:
-    """Return, vol, Sharpe and share of days per VIX zone, the VIX taken at the previous
-    close (the zone known when the day's position was held). Days without a VIX are left out."""
+    """Return, vol, Sharpe and share of days per VIX zone of ``thresholds``, then the same for
+    the extreme band (key EXTREME_BAND: VIX >= EXTREME_VIX, inside the last zone). The VIX is
+    taken at the previous close; days without a VIX are left out."""
     r = _clean(returns)
-    zone_vix = pd.Series(vix, dtype=float).reindex(r.index, method="ffill").shift(1)
+    zone_vix = _previous_vix(vix, r.index)
     codes = zone_indices(zone_vix.to_numpy(), thresholds)
-    known = codes >= 0
-    out: dict[str, dict[str, float]] = {}
-    for i, name in enumerate(ZONE_NAMES):
-        part = r[codes == i]
-        count = len(part)
-        vol = float(part.std(ddof=1) * math.sqrt(days)) if count > 1 else float("nan")
-        ret = float(part.mean() * days) if count else float("nan")
-        out[name] = {
-            "days": count,
-            "share": count / int(known.sum()) if known.any() else float("nan"),
-            "ann_return": ret,
-            "ann_vol": vol,
-            "sharpe": ret / vol if count > 1 and vol > 0 else float("nan"),
-        }
+    known = int((codes >= 0).sum())
+    out = {name: _band_stats(r[codes == i], known, days) for i, name in enumerate(ZONE_NAMES)}
+    out[EXTREME_BAND] = _band_stats(r[(zone_vix >= EXTREME_VIX).to_numpy()], known, days)
     return out
 
 
@@ -135,16 +151,17 @@ def regime_correlation(
     returns: pd.Series,
     equity_index: pd.Series,
     vix: pd.Series,
-    calm: float = 20.0,
-    stress: float = 30.0,
+    thresholds: ZoneThresholds = DEFAULT_ZONES,
 ) -> dict[str, float]:
-    """Correlation of daily strategy and index returns on calm (VIX < calm) and stressed
-    (VIX > stress) days, the VIX at the previous close."""
+    """Correlation of daily strategy and index returns on calm days (previous VIX close below
+    the warning threshold, 20 by default), stressed days (at or above the panic threshold, 30
+    by default) and all days with a VIX."""
     r = _clean(returns)
     idx_r = pd.Series(equity_index, dtype=float).pct_change().reindex(r.index)
-    v = pd.Series(vix, dtype=float).reindex(r.index, method="ffill").shift(1)
+    v = _previous_vix(vix, r.index)
+    calm, stressed = v < thresholds.lower_bound("warning"), v >= thresholds.lower_bound("panic")
     out = {}
-    for name, mask in (("calm", v < calm), ("stressed", v > stress), ("all", v.notna())):
+    for name, mask in (("calm", calm), ("stressed", stressed), ("all", v.notna())):
         pair = pd.concat([r[mask], idx_r[mask]], axis=1, sort=True).dropna()
         out[f"corr_{name}"] = float(pair.corr().iloc[0, 1]) if len(pair) > 2 else float("nan")
         out[f"days_{name}"] = float(len(pair))

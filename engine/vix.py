@@ -35,6 +35,11 @@ ZONE_READINGS: dict[str, str] = {
     "panic": "high panic; may trigger CTA trend reversal",
 }
 DEFAULT_THRESHOLDS: tuple[float, float, float, float] = (15.0, 20.0, 25.0, 30.0)
+EXTREME_VIX = 40.0
+"""VIX level of the extreme-volatility band, above every zone: DOMAIN.md sec 7 (fast models
+excel there). By-zone tables add a row for days whose previous VIX close was at or above it."""
+EXTREME_BAND = f"vix_over_{EXTREME_VIX:g}"
+"""Key of that row in the by-zone tables."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,13 @@ class ZoneThresholds:
                 f"thresholds must be numbers separated by commas, got {text!r}"
             ) from None
         return cls(values)
+
+    def lower_bound(self, zone: str) -> float:
+        """The VIX level where ``zone`` starts (warning: the second threshold, 20 by default)."""
+        index = ZONE_NAMES.index(zone)
+        if index == 0:
+            raise ValueError(f"the {zone} zone has no lower bound")
+        return self.bounds[index - 1]
 
     def zones(self) -> list[Zone]:
         """All five zones with their bounds (None for an open end)."""

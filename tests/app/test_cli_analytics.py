@@ -55,7 +55,8 @@ def test_triggers_and_flows_contract() -> None:
     assert set(flows["scenarios"]) == {"flat", "up", "down"}
     assert set(flows["scenarios"]["down"]) == {"1d", "1w"}
     assert set(flows["positions"]) <= set(flows["scenarios"]["down"]["1d"])
-    assert "US10" in flows["skipped"]  # negative back-adjusted prices: no notional
+    assert flows["modes"]["US10"] == "difference"  # back-adjusted: notional at |price|
+    assert flows["positions"]["US10"] != 0 and not flows["skipped"]
     assert "bad signal" in _fails(["triggers", "--prices", panel, "--signals", "nonsense"])
 
 

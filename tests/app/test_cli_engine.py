@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -41,13 +43,24 @@ def test_sweep_contract(prices_csv) -> None:
         assert row[key] == pytest.approx(value, abs=1e-9)
 
 
-def test_sweep_refuses_negative_prices(tmp_path: Path) -> None:
+def test_sweep_keeps_back_adjusted_prices_in_difference_mode(tmp_path: Path) -> None:
+    """A column with a negative price is swept on price changes, like the backtest does."""
     path = tmp_path / "neg.csv"
-    path.write_text(
-        "Date,A\n2020-01-02,1\n2020-01-03,-1\n2020-01-06,2\n2020-01-07,3\n", encoding="utf-8"
-    )
-    status, out, err = run(["sweep", "--prices", str(path), "--lookbacks", "1:2:1", "--json"])
-    assert status == 2 and out == "" and "positive prices" in err
+    rows = [f"{day:%Y-%m-%d},{a:.3f},{b:.3f}" for day, a, b in _walks(25)]
+    path.write_text("Date,A,B\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    out = _ok(["sweep", "--prices", str(path), "--lookbacks", "3,5", "--vol-spans", "4", "--json"])
+    assert out["instruments"] == ["A", "B"] and out["preset"] == "mop2012"
+    assert out["params"]["return_mode"] == "auto" and out["params"]["idm"] == 1.0
+    assert all(math.isfinite(r["sharpe"]) for r in out["results"])
+    status, text, err = run(["sweep", "--prices", str(path), "--lookbacks", "1:2:1", "--json"])
+    assert status == 2 and text == "" and "lookback: 1 is below the minimum 2" in err
+
+
+def _walks(n: int) -> list[tuple[pd.Timestamp, float, float]]:
+    rng = np.random.default_rng(5)
+    a = 100 + np.cumsum(rng.normal(0, 1, n))
+    b = -1 + np.cumsum(rng.normal(0, 0.5, n))  # back-adjusted: crosses zero
+    return list(zip(pd.bdate_range("2020-01-02", periods=n), a, b, strict=True))
 
 
 def test_bench_small() -> None:
@@ -111,3 +124,23 @@ def test_prices_demo_is_the_embedded_universe_without_the_store(ctadesk_home: Pa
     assert set(out["positions"]) == {INDEX_SYMBOL, *(i.symbol for i in INSTRUMENTS)}
     assert out["last"] == "2025-12-31"
     assert not (ctadesk_home / "data").exists() or not any((ctadesk_home / "data").iterdir())
+
+
+def test_backtest_period_covers_exactly_the_window(tmp_path: Path) -> None:
+    """`--start 2000-01-01 --end 2017-12-21` on the real panel: the metrics cover exactly the
+    panel's dates in that window, and the Sharpe recomputed from the --out CSV agrees."""
+    from tests.conftest import SHARED_DATA
+
+    panel = SHARED_DATA / "futures_panel_adjusted_daily.csv"
+    out_csv = tmp_path / "run.csv"
+    period = ["--start", "2000-01-01", "--end", "2017-12-21"]
+    out = _ok(["backtest", "--prices", str(panel), *period, "--out", str(out_csv), "--json"])
+    dates = pd.read_csv(panel, index_col=0, parse_dates=True).loc["2000-01-01":"2017-12-21"].index
+    assert (out["first"], out["last"]) == ("2000-01-03", "2017-12-21")
+    assert out["more_metrics"]["days"] == len(dates)
+    returns = pd.read_csv(out_csv, index_col=0, parse_dates=True)["return"].dropna()
+    assert returns.index[0] == dates[0] and len(returns) == len(dates)
+    sharpe = returns.mean() / returns.std(ddof=1) * math.sqrt(252)
+    assert out["metrics"]["sharpe"] == pytest.approx(sharpe, rel=1e-9)
+    status, _text, err = run(["backtest", "--prices", str(panel), "--start", "2000-13-01"])
+    assert status == 2 and "expected a date YYYY-MM-DD" in err

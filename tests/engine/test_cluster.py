@@ -26,14 +26,14 @@ from engine.cluster import (
     parse_local,
 )
 from engine.jobs import Cancelled, run_job
-from engine.sweep import grid_sweep_job
+from engine.sweep import ReferenceSweep, grid_sweep_job, reference_params
 from tests.cli_helpers import cli_fails, cli_ok
 from tests.conftest import REPO_ROOT, SHARED_DATA
 
 pytest.importorskip("distributed")
 
 STOCKS = SHARED_DATA / "us_stocks20_adjclose_1990_2022.csv"
-BASE = {"vol_target": 0.10, "max_leverage": 4.0, "cost_bps": 1.0}
+BASE = reference_params(ReferenceSweep((20,), (10,)))  # the reference sweep's semantics
 GRID = {"lookback": tuple(range(20, 261, 20)), "vol_span": (10, 30, 60, 120)}  # 52 combinations
 
 

@@ -20,7 +20,7 @@ from tests.cli_helpers import cli_fails
 DAYS = pd.bdate_range("2000-01-03", periods=800)
 WALK = 100 * np.exp(np.cumsum(np.random.default_rng(1).normal(0, 0.01, (800, 3)), axis=0))
 PRESETS = [p for p in presets() if p != "macro"]  # macro needs an indicator series
-BASE = {"vol_target": 0.1, "max_leverage": 4.0, "cost_bps": 1.0}
+BASE = resolve("mop2012", {"vol_target": 0.1, "max_leverage": 4.0, "cost_bps": 1.0})
 
 
 def frame(values, columns=("A", "B", "C"), days=DAYS) -> pd.DataFrame:
@@ -28,7 +28,16 @@ def frame(values, columns=("A", "B", "C"), days=DAYS) -> pd.DataFrame:
 
 
 def _run(prices: pd.DataFrame, preset: str):
-    return run_job(backtest_job(prices, resolve(preset), pd.Series(20.0, index=DAYS)))
+    """The preset on ``prices``; risk-offset names its equity index (none is guessed)."""
+    index = {"equity_index": str(prices.columns[0])} if preset == "risk-offset" else {}
+    return run_job(backtest_job(prices, resolve(preset, index), pd.Series(20.0, index=DAYS)))
+
+
+def test_no_equity_index_is_said_plainly() -> None:
+    with pytest.raises(ValueError, match="risk-offset rule needs an equity index, but none of A"):
+        run_job(backtest_job(frame(WALK), resolve("risk-offset")))
+    result = run_job(backtest_job(frame(WALK), resolve("tsmom-blend")))
+    assert result.equity_index == "" and "none of A, B, C" in result.extras["equity_index_note"]
 
 
 @pytest.mark.parametrize("preset", PRESETS)
@@ -78,14 +87,15 @@ def test_single_instrument_and_negative_prices_give_finite_results(preset: str) 
 def test_sweep_on_degenerate_prices() -> None:
     grid = {"lookback": (20, 60), "vol_span": (10,)}
     flat = run_job(grid_sweep_job(np.full((800, 3), 100.0), grid, BASE))
-    assert all(math.isnan(r["sharpe"]) for r in flat["results"])  # undefined, not a number
-    assert all(r["ann_vol"] == 0 for r in flat["results"])
+    assert all(math.isnan(r["sharpe"]) for r in flat["results"])  # never a position: undefined
+    assert all(math.isnan(r["ann_vol"]) for r in flat["results"])
     scaled = run_job(grid_sweep_job(WALK * 1e12, grid, BASE))["results"]
     plain = run_job(grid_sweep_job(WALK, grid, BASE))["results"]
     for a, b in zip(scaled, plain, strict=True):
         assert a == pytest.approx(b, rel=1e-9)
-    with pytest.raises(ValueError, match=r"column 1 row 1 holds -49\.6538"):
-        run_job(grid_sweep_job(WALK - 150, grid, BASE))
+    negative = run_job(grid_sweep_job(frame(WALK - 150), grid, BASE))["results"]
+    single = run_job(backtest_job(frame(WALK - 150), {**BASE, "lookback": 60, "vol_span": 10}))
+    assert negative[1]["sharpe"] == pytest.approx(single.metrics["sharpe"], rel=1e-9)
     with pytest.raises(ValueError, match="longest lookback 60 needs more than 40 days"):
         run_job(grid_sweep_job(WALK[:40], grid, BASE))
 

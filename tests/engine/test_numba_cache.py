@@ -13,7 +13,7 @@ import json
 from engine import kernels
 from engine.sweep import warm_up
 warm_up()
-stats = kernels.tsmom_grid.stats
+stats = kernels.trend_grid.stats
 hits, misses = sum(stats.cache_hits.values()), sum(stats.cache_misses.values())
 print(json.dumps({"hits": hits, "misses": misses}))
 """
