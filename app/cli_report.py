@@ -16,6 +16,7 @@ from app.cli_engine import (
     add_equity_index_option,
     add_period_options,
     add_progress_option,
+    add_thresholds_option,
     cluster_address,
     load_prices,
     progress_printer,
@@ -131,6 +132,7 @@ def cmd_report(args: argparse.Namespace) -> dict[str, Any]:
         vix={n: u.vix.series for n, u in universes.items() if u.vix.series is not None},
         macro={s: series_from(s, "macro_symbol") for s in sorted(macro_symbols)},
         period={"start": args.start, "end": args.end},
+        thresholds=args.thresholds,
     )
     runs = [BatchRun(p, u, params[p]) for u in universes for p in names]
     on_progress = progress_printer(args.progress)
@@ -152,7 +154,9 @@ def cmd_report(args: argparse.Namespace) -> dict[str, Any]:
         raise ValueError(f"no run finished; {failed[0].run.name}: {failed[0].error}")
     render_start = time.perf_counter()
     command = shlex.join(["ctadesk-cli", *args.argv])
-    summary = run_job(report_job(Path(args.out), outcomes, universes, command), on_progress)
+    summary = run_job(
+        report_job(Path(args.out), outcomes, universes, command, args.thresholds), on_progress
+    )
     return {
         "out": str(args.out),
         "index": summary["index"],
@@ -208,6 +212,7 @@ def add_report_command(sub: Any, add: Any) -> None:
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter")
     add_period_options(p)
     add_equity_index_option(p)
+    add_thresholds_option(p, "the regime pages")
     vix = p.add_mutually_exclusive_group()
     vix.add_argument("--vix", help="VIX series (CSV file or store symbol) for the regime pages")
     vix.add_argument("--no-vix", action="store_true", help="no VIX regime statistics")

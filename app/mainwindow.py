@@ -127,6 +127,8 @@ class MainWindow(QMainWindow):
             self, self.regime_panel, self.rule16_panel, self.settings, self.data.store_path
         )
         self.data.series_changed.connect(self.regimes.set_rows)
+        self.strategy.set_thresholds(self.regimes.thresholds)  # restored from the settings
+        self.regimes.thresholds_changed.connect(self.strategy.set_thresholds)
         self.sweeps = SweepController(
             self,
             self._panel("dockSweep", SweepPanel),

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QObject, QSettings, Signal
 
 from engine.jobs import Job, Progress
 from engine.vix import ZoneThresholds
@@ -73,6 +73,12 @@ def regime_job(
 
 
 class RegimeController(QObject):
+    """VIX Regime dock: the store's VIX history in a worker; owns the zone thresholds in
+    effect (saved in the settings, announced by ``thresholds_changed`` to the other
+    controllers)."""
+
+    thresholds_changed = Signal(object)  # ZoneThresholds
+
     def __init__(
         self,
         window: MainWindow,
@@ -105,9 +111,15 @@ class RegimeController(QObject):
             return
         self.panel.set_thresholds(thresholds.bounds)
 
+    @property
+    def thresholds(self) -> ZoneThresholds:
+        """The VIX zone thresholds in effect."""
+        return self.panel.thresholds
+
     def _thresholds_changed(self, thresholds: ZoneThresholds) -> None:
         self.settings.setValue(KEY_THRESHOLDS, ",".join(f"{b:g}" for b in thresholds.bounds))
         self.refresh(follow_latest=False)
+        self.thresholds_changed.emit(thresholds)
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         from engine.data.store import pick_vix_symbol

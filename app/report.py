@@ -28,9 +28,9 @@ from app import __version__
 from engine import metrics
 from engine.equity_index import no_index_message
 from engine.jobs import Job, Progress
-from engine.labels import LABELS, finite_json, fmt, number
+from engine.labels import LABELS, finite_json, fmt, number, zone_label
 from engine.presets import presets
-from engine.vix import DEFAULT_ZONES
+from engine.vix import DEFAULT_ZONES, ZoneThresholds
 
 if TYPE_CHECKING:  # engine.batch loads the compiler: not at import of the CLI
     from engine.batch import BatchOutcome
@@ -163,12 +163,15 @@ def run_arrays(outcome: BatchOutcome, prices: pd.DataFrame) -> RunArrays:
     )
 
 
-def _regime_section(outcome: BatchOutcome, vix: VixInput, has_chart: bool) -> str:
+def _regime_section(
+    outcome: BatchOutcome, vix: VixInput, has_chart: bool, thresholds: ZoneThresholds
+) -> str:
     result = outcome.result
     assert result is not None
     if result.by_vix_zone is None:
         return f"<h2>VIX regimes</h2><p>No VIX series: {_e(vix.label)}.</p>"
-    parts = [f"<h2>VIX regimes</h2><p class=sub>VIX: {_e(vix.label)}</p>"]
+    bounds = ", ".join(f"{b:g}" for b in thresholds.bounds)
+    parts = [f"<h2>VIX regimes</h2><p class=sub>VIX: {_e(vix.label)}; zone thresholds {bounds}</p>"]
     if has_chart:
         parts.append('<img src="regime.png" alt="VIX with zone bands; Sharpe by zone">')
     parts.append(
@@ -176,7 +179,7 @@ def _regime_section(outcome: BatchOutcome, vix: VixInput, has_chart: bool) -> st
             ("VIX zone", "Days", "Share", "Return", "Vol", "Sharpe"),
             (
                 (
-                    z.capitalize(),
+                    zone_label(z, thresholds),
                     f"{s['days']:,}",
                     _pct(s["share"]),
                     fmt("ann_return", s["ann_return"]),
@@ -189,10 +192,11 @@ def _regime_section(outcome: BatchOutcome, vix: VixInput, has_chart: bool) -> st
     )
     corr = result.extras.get("regime_correlation")
     if isinstance(corr, dict):
+        calm, stressed = thresholds.lower_bound("warning"), thresholds.lower_bound("panic")
         parts.append(
             f"<p>Daily correlation with {_e(result.equity_index)}:</p>"
             + _table(
-                ("", "Calm (VIX < 20)", "Stressed (VIX > 30)", "All"),
+                ("", f"Calm (VIX < {calm:g})", f"Stressed (VIX >= {stressed:g})", "All"),
                 [
                     (
                         "Correlation",
@@ -337,8 +341,14 @@ def _metric_tables(values: dict[str, float]) -> str:
     )
 
 
-def run_page(outcome: BatchOutcome, universe: Universe, charts: set[str]) -> str:
-    """The HTML page of one finished run (charts are files next to it)."""
+def run_page(
+    outcome: BatchOutcome,
+    universe: Universe,
+    charts: set[str],
+    thresholds: ZoneThresholds = DEFAULT_ZONES,
+) -> str:
+    """The HTML page of one finished run (charts are files next to it); its VIX statistics
+    were computed with the zone ``thresholds``."""
     result = outcome.result
     assert result is not None
     preset = presets()[outcome.run.preset]
@@ -367,7 +377,7 @@ def run_page(outcome: BatchOutcome, universe: Universe, charts: set[str]) -> str
         '<img src="drawdown.png" alt="Drawdown and gross leverage">'
         if "drawdown" in charts
         else "",
-        _regime_section(outcome, universe.vix, "regime" in charts),
+        _regime_section(outcome, universe.vix, "regime" in charts, thresholds),
         _equity_index_section(outcome),
         _monthly_section(result.returns),
         _positions_section(outcome),
@@ -475,9 +485,11 @@ def report_job(
     outcomes: list[BatchOutcome],
     universes: dict[str, Universe],
     command: str = "",
+    thresholds: ZoneThresholds = DEFAULT_ZONES,
 ) -> Job[dict[str, Any]]:
     """Job: render charts and pages for ``outcomes`` into ``out_dir``; returns the summary
-    (also written as summary.json). Progress per run; cancel leaves ``out_dir`` as it was."""
+    (also written as summary.json). The runs' VIX statistics were computed with the zone
+    ``thresholds``. Progress per run; cancel leaves ``out_dir`` as it was."""
     from app.cli_engine import write_result_csv
     from widgets import report_charts
 
@@ -517,16 +529,16 @@ def report_job(
                     target / "regime.png",
                     window.index.values.astype("datetime64[s]").astype(np.float64),
                     window.to_numpy(),
-                    DEFAULT_ZONES,
+                    thresholds,
                     [
-                        (f"{z.capitalize()} ({_pct(s['share'])} of days)", s["sharpe"])
+                        (z, f"{zone_label(z, thresholds)}: {_pct(s['share'])}", s["sharpe"])
                         for z, s in outcome.result.by_vix_zone.items()
                     ],
                 )
                 charts.add("regime")
             rows[-1]["charts"] = {c: f"{folder}/{c}.png" for c in sorted(charts)}
             write_result_csv(outcome.result, target / "returns.csv")
-            _write_text(target / "report.html", run_page(outcome, universe, charts))
+            _write_text(target / "report.html", run_page(outcome, universe, charts, thresholds))
             curves.append(
                 (outcome.run.name, arrays.seconds, arrays.equity, outcome.result.metrics["sharpe"])
             )

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 
 from engine.data.store import pick_vix_symbol
 from engine.jobs import Job, Progress
+from engine.vix import DEFAULT_ZONES, ZoneThresholds
 from widgets.equity_panel import EquityPanel, EquitySeries
 from widgets.stats_panel import StatsPanel
 from widgets.strategy_panel import StrategyPanel
@@ -28,7 +29,8 @@ MIXER_SLEEVES = tuple(round(x / 100, 2) for x in range(0, 51))
 
 @dataclass
 class RunOutput:
-    """A finished backtest, ready for the panels."""
+    """A finished backtest, ready for the panels; ``vix`` and ``index_closes`` (None when
+    absent) let its VIX statistics be redone under other zone thresholds."""
 
     title: str
     series: EquitySeries
@@ -36,12 +38,45 @@ class RunOutput:
     by_zone: dict[str, dict[str, float]] | None
     extras: dict[str, Any] = field(default_factory=dict)
     result: Any = None
+    thresholds: ZoneThresholds = DEFAULT_ZONES
+    vix: Any = None
+    index_closes: Any = None
 
 
-def stress_mask(vix: Any, index: Any, level: float = 25.0) -> np.ndarray:
-    """True on the days whose previous VIX close was >= ``level`` (fear and panic zones)."""
+@dataclass
+class ZoneView:
+    """A run's VIX statistics under some zone thresholds."""
+
+    thresholds: ZoneThresholds
+    by_zone: dict[str, dict[str, float]]
+    regime_correlation: dict[str, float] | None
+    stressed: np.ndarray
+
+
+def stress_mask(vix: Any, index: Any, thresholds: ZoneThresholds) -> np.ndarray:
+    """True on the days whose previous VIX close was at or above the fear threshold (the fear
+    and panic zones)."""
     aligned = vix.reindex(index, method="ffill").shift(1).to_numpy()
-    return np.nan_to_num(aligned, nan=0.0) >= level
+    return np.nan_to_num(aligned, nan=0.0) >= thresholds.lower_bound("fear")
+
+
+def zone_view_job(out: RunOutput, thresholds: ZoneThresholds) -> Job[ZoneView]:
+    """Job: the by-zone table, calm/stressed correlation and stress days of a finished run
+    under ``thresholds`` (what its backtest gives with them)."""
+    from engine import metrics
+
+    yield Progress(0.0, "VIX zone statistics")
+    returns = out.result.returns
+    days = out.result.params["annualisation"]
+    correlation = None
+    if out.index_closes is not None:
+        correlation = metrics.regime_correlation(returns, out.index_closes, out.vix, thresholds)
+    return ZoneView(
+        thresholds,
+        metrics.by_vix_zone(returns, out.vix, thresholds, days),
+        correlation,
+        stress_mask(out.vix, returns.index, thresholds),
+    )
 
 
 def backtest_run_job(
@@ -51,8 +86,10 @@ def backtest_run_job(
     symbols: list[str],
     vix_symbol: str | None,
     label: str,
+    thresholds: ZoneThresholds = DEFAULT_ZONES,
 ) -> Job[RunOutput]:
-    """Job: read prices from the store, run the preset, prepare chart arrays and tables."""
+    """Job: read prices from the store, run the preset, prepare chart arrays and tables; the
+    VIX statistics use the zone ``thresholds``."""
     from engine import metrics
     from engine.backtest import backtest_job, benchmark_equity
     from engine.data.store import MarketStore
@@ -68,7 +105,7 @@ def backtest_run_job(
     macro = (
         store.read(params["macro_symbol"], ["close"])["close"] if params["macro_symbol"] else None
     )
-    result = yield from backtest_job(prices, params, vix, macro)
+    result = yield from backtest_job(prices, params, vix, macro, thresholds=thresholds)
     equity = result.equity.to_numpy()
     peak = np.maximum.accumulate(np.r_[1.0, equity])[1:]
     seconds = result.returns.index.values.astype("datetime64[s]").astype(np.float64)
@@ -90,7 +127,7 @@ def backtest_run_job(
         leverage=result.gross_exposure.to_numpy(),
         benchmark=None if benchmark is None else benchmark.to_numpy(),
         benchmark_label=f"{result.equity_index} (benchmark)",
-        stressed=stress_mask(vix, result.returns.index) if vix is not None else None,
+        stressed=stress_mask(vix, result.returns.index, thresholds) if vix is not None else None,
     )
     title = (
         f"<b>{label}</b>: {len(symbols)} instruments, {result.returns.index[0]:%Y-%m-%d} .. "
@@ -98,11 +135,23 @@ def backtest_run_job(
         + (f", VIX {vix_symbol}" if vix_symbol else ", no VIX series loaded")
         + ("" if result.equity_index else f"<br>{html.escape(no_index_message(symbols))}")
     )
-    return RunOutput(title, series, result.metrics, result.by_vix_zone, extras, result)
+    index_closes = prices[result.equity_index] if "regime_correlation" in extras else None
+    return RunOutput(
+        title,
+        series,
+        result.metrics,
+        result.by_vix_zone,
+        extras,
+        result,
+        thresholds,
+        vix,
+        index_closes,
+    )
 
 
 class StrategyController(QObject):
-    """Strategy dock -> backtest worker -> Equity and Statistics docks."""
+    """Strategy dock -> backtest worker -> Equity and Statistics docks. The VIX zone
+    thresholds in effect (:meth:`set_thresholds`) drive the runs' VIX statistics."""
 
     run_finished = Signal(object)  # RunOutput
 
@@ -124,6 +173,7 @@ class StrategyController(QObject):
         self.worker: Worker | None = None
         self.count = 0
         self.last: RunOutput | None = None
+        self.thresholds = DEFAULT_ZONES
         strategy.run_requested.connect(self.run)
         strategy.cancel_requested.connect(self.cancel)
 
@@ -137,10 +187,13 @@ class StrategyController(QObject):
         self.count += 1
         label = f"{name or preset} #{self.count}"
         vix_symbol = pick_vix_symbol(self.rows)
+        thresholds = self.thresholds
         self.strategy.set_running(True)
         self.worker = self.window.run_job(
             f"Backtest {label}",
-            lambda: backtest_run_job(self.store_path, preset, values, symbols, vix_symbol, label),
+            lambda: backtest_run_job(
+                self.store_path, preset, values, symbols, vix_symbol, label, thresholds
+            ),
             self._done,
             on_finished=lambda: self.strategy.set_running(False),
         )
@@ -149,9 +202,38 @@ class StrategyController(QObject):
         if self.worker is not None:
             self.worker.cancel()
 
+    def set_thresholds(self, thresholds: ZoneThresholds) -> None:
+        """Use ``thresholds`` for the next runs and redo the latest run's VIX statistics (by-zone
+        table, calm/stressed correlation, stress shading) with them."""
+        self.thresholds = thresholds
+        out = self.last
+        if out is None or out.vix is None or out.thresholds == thresholds:
+            return
+        self.window.run_job(
+            "VIX zone statistics",
+            lambda: zone_view_job(out, thresholds),
+            lambda view: self._show_zones(out, view),
+            quiet=True,
+        )
+
+    def _show_zones(self, out: RunOutput, view: ZoneView) -> None:
+        if view.thresholds != self.thresholds:  # edited again since: a newer job follows
+            return
+        out.thresholds, out.by_zone = view.thresholds, view.by_zone
+        if view.regime_correlation is not None:
+            out.extras["regime_correlation"] = view.regime_correlation
+        self.equity.set_stress(out.series, view.stressed)
+        if out is self.last:
+            self._show_stats(out)
+
+    def _show_stats(self, out: RunOutput) -> None:
+        self.stats.show_stats(out.title, out.metrics, out.by_zone, out.extras, out.thresholds)
+
     def _done(self, out: RunOutput) -> None:
         self.last = out
         self.equity.add_run(out.series)
-        self.stats.show_stats(out.title, out.metrics, out.by_zone, out.extras)
+        self._show_stats(out)
         log.info("backtest %s: Sharpe %.2f", out.series.label, out.metrics["sharpe"])
         self.run_finished.emit(out)
+        if out.thresholds != self.thresholds:  # changed while the run was on its way
+            self.set_thresholds(self.thresholds)

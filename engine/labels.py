@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from engine.vix import DEFAULT_ZONES, EXTREME_BAND, EXTREME_VIX, ZONE_NAMES, ZoneThresholds
+
 PERCENT_KEYS = {"cagr", "ann_return", "ann_vol", "max_drawdown", "hit_rate", "cost_per_year"}
 LABELS = {
     "sharpe": "Sharpe",
@@ -24,6 +26,21 @@ LABELS = {
     "days": "Days",
     "annualisation_days": "Annualisation (days)",
 }
+
+
+def zone_label(key: str, thresholds: ZoneThresholds = DEFAULT_ZONES) -> str:
+    """Row name in a by-zone table: the zone and its VIX range under ``thresholds``
+    ("Warning (20-25)"), or "VIX >= 40" for the extreme band."""
+    if key == EXTREME_BAND:
+        return f"VIX >= {EXTREME_VIX:g}"
+    zone = thresholds.zones()[ZONE_NAMES.index(key)]
+    if zone.lower is None:
+        span = f"< {zone.upper:g}"
+    elif zone.upper is None:
+        span = f">= {zone.lower:g}"
+    else:
+        span = f"{zone.lower:g}-{zone.upper:g}"
+    return f"{key.capitalize()} ({span})"
 
 
 def fmt(key: str, value: float | None) -> str:

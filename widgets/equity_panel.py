@@ -29,7 +29,7 @@ class EquitySeries:
     leverage: np.ndarray
     benchmark: np.ndarray | None = None  # the equity index, 1 at the start
     benchmark_label: str = ""
-    stressed: np.ndarray | None = None  # per day: the previous VIX close was >= 25
+    stressed: np.ndarray | None = None  # per day: previous VIX close >= the fear threshold
 
 
 class EquityPanel(QWidget):
@@ -107,6 +107,12 @@ class EquityPanel(QWidget):
         self.last_draw_ms = (time.perf_counter() - start) * 1000.0
         self._show_readout(len(series.seconds) - 1)
         self.updated.emit()
+
+    def set_stress(self, series: EquitySeries, stressed: np.ndarray | None) -> None:
+        """New VIX-stress days for ``series`` (other zone thresholds); redrawn if it is shown."""
+        series.stressed = stressed
+        if self.runs and self.runs[-1] is series:
+            self._draw_context(series)
 
     def _redraw(self) -> None:
         """Update the curves in place: items are made once and reused, so a new run costs a

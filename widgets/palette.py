@@ -11,6 +11,7 @@ ZONE_COLORS: dict[str, QColor] = {
     "fear": QColor("#f07f22"),
     "panic": QColor("#d93a3a"),
 }
+EXTREME_COLOR = QColor("#8e1b1b")  # the VIX >= 40 band of the by-zone tables and charts
 
 TEXT_MUTED = QColor("#9aa4b2")
 GAUGE_TRACK = QColor("#2a2f38")

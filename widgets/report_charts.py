@@ -14,9 +14,9 @@ from pyqtgraph.exporters import ImageExporter
 from PySide6.QtCore import QCoreApplication, QEvent, QRectF
 from PySide6.QtWidgets import QApplication
 
-from engine.vix import ZONE_NAMES, ZoneThresholds
+from engine.vix import EXTREME_BAND, ZoneThresholds
 from widgets import charts
-from widgets.palette import ZONE_COLORS
+from widgets.palette import EXTREME_COLOR, ZONE_COLORS
 
 WIDTH = 1100  # pixels of every chart; heights per chart below
 STRATEGY = "#1f63b4"
@@ -121,11 +121,15 @@ def regime_chart(
     seconds: np.ndarray,
     vix: np.ndarray,
     thresholds: ZoneThresholds,
-    zone_sharpes: Sequence[tuple[str, float]],
+    zone_sharpes: Sequence[tuple[str, str, float]],
 ) -> None:
     """The VIX over the zone bands, and the strategy's Sharpe ratio in each zone as bars:
-    ``zone_sharpes`` holds (label, Sharpe) for the zones in order, calm to panic."""
-    sharpe_by_zone = [sharpe for _, sharpe in zone_sharpes]
+    ``zone_sharpes`` holds (key, label, Sharpe) per by-zone row (the zones in order, calm to
+    panic, then the extreme band)."""
+    sharpe_by_zone = [sharpe for _, _, sharpe in zone_sharpes]
+    colors = [
+        EXTREME_COLOR if key == EXTREME_BAND else ZONE_COLORS[key] for key, _, _ in zone_sharpes
+    ]
     with _figure(path, 480) as view:
         top = _date_plot(view, 0, "VIX")
         x, y = charts.finite(np.asarray(seconds, float), np.asarray(vix, float))
@@ -142,7 +146,7 @@ def regime_chart(
         bars.addItem(
             pg.BarGraphItem(
                 x=np.arange(len(heights)), height=heights, width=0.6,
-                brushes=[ZONE_COLORS[name] for name in ZONE_NAMES], pen=pg.mkPen(None),
+                brushes=colors, pen=pg.mkPen(None),
             )
         )  # fmt: skip
         bars.addLine(y=0, pen=pg.mkPen("#30343b", width=1))
@@ -151,7 +155,7 @@ def regime_chart(
             label = pg.TextItem(text, color="#30343b", anchor=(0.5, 1.0 if heights[i] >= 0 else 0))
             label.setPos(i, heights[i])
             bars.addItem(label)
-        bars.getAxis("bottom").setTicks([list(enumerate(label for label, _ in zone_sharpes))])
+        bars.getAxis("bottom").setTicks([list(enumerate(label for _, label, _ in zone_sharpes))])
         low, high = min(0.0, *heights), max(0.0, *heights)
         pad = 0.25 * max(high - low, 0.5)
         bars.setYRange(low - pad, high + pad, padding=0)

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.labels import LABELS, fmt
+from engine.labels import LABELS, fmt, zone_label
+from engine.vix import DEFAULT_ZONES, ZoneThresholds
 from widgets import charts
 from widgets.table_export import fill_table, install_table_menu, table_to_text
 
@@ -89,7 +90,9 @@ class StatsPanel(QWidget):
         metrics: dict[str, float],
         by_zone: dict[str, dict[str, float]] | None,
         extras: dict[str, Any],
+        thresholds: ZoneThresholds = DEFAULT_ZONES,
     ) -> None:
+        """Show a run's statistics; ``by_zone`` was computed with the zone ``thresholds``."""
         self.title.setText(title)
         fill_table(self.metrics, [(LABELS.get(k, k), fmt(k, v)) for k, v in metrics.items()])
         zones = by_zone or {}
@@ -97,7 +100,7 @@ class StatsPanel(QWidget):
             self.zones,
             [
                 (
-                    zone.capitalize(),
+                    zone_label(zone, thresholds),
                     f"{s['days']:,}",
                     fmt("hit_rate", s["share"]),
                     fmt("ann_return", s["ann_return"]),

@@ -30,9 +30,10 @@ STATS = ("sharpe", "ann_return", "ann_vol", "max_dd", "turnover")
 class SweepPanel(QWidget):
     """Emits ``run_requested(grid)``; shows results with ``show_results``."""
 
-    run_requested = Signal(dict)  # {param: values}
+    run_requested = Signal(object)  # {x: values, y: values}; object keeps the order (a dict
+    # crosses as a QVariantMap, which sorts the keys and so swaps the axes)
     cancel_requested = Signal()
-    cell_chosen = Signal(dict)  # {param: value, param: value}
+    cell_chosen = Signal(object)  # {x: value, y: value}
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -15,7 +15,8 @@ from PySide6.QtGui import QColor, QImage
 
 from app.cli import run
 from app.cli_report import preset_names
-from engine.labels import fmt
+from engine.labels import fmt, zone_label
+from engine.vix import EXTREME_BAND
 from tests.cli_helpers import cli_fails, cli_ok
 from tests.conftest import SHARED_DATA
 
@@ -118,7 +119,7 @@ def test_report_writes_pages_and_charts(panel_report) -> None:
 
 def test_charts_show_the_data(panel_report) -> None:
     """The curves and the VIX zone bands are really drawn, not an empty frame."""
-    from widgets.palette import ZONE_COLORS
+    from widgets.palette import EXTREME_COLOR, ZONE_COLORS
     from widgets.report_charts import DRAWDOWN, STRATEGY
 
     _, out = panel_report
@@ -126,10 +127,12 @@ def test_charts_show_the_data(panel_report) -> None:
     assert colour_share(folder / "equity.png", STRATEGY) > 0.002
     assert colour_share(folder / "drawdown.png", DRAWDOWN) > 0.002
     zones = table_with(parse(folder / "report.html"), "VIX zone")
-    tall = [z.lower() for z, row in zones.items() if abs(float(row[-1])) > 0.2]
+    colours = {zone_label(z): c.name() for z, c in ZONE_COLORS.items()}
+    colours[zone_label(EXTREME_BAND)] = EXTREME_COLOR.name()
+    tall = [z for z, row in zones.items() if abs(float(row[-1])) > 0.2]
     assert tall
     for zone in tall:  # a bar in the zone's colour for each zone with a visible Sharpe
-        assert colour_share(folder / "regime.png", ZONE_COLORS[zone].name(), 8) > 0.001
+        assert colour_share(folder / "regime.png", colours[zone], 8) > 0.001
     assert colour_share(folder / "regime.png", "#30343b", 20) > 0.002  # the VIX curve
 
 
@@ -155,7 +158,14 @@ def test_page_numbers_match_the_returns_file(panel_report) -> None:
     october_2008 = (1 + r.loc["2008-10"]).prod() - 1
     assert months["2008"][9] == f"{october_2008 * 100:.1f}"
     zones = table_with(page, "VIX zone")
-    assert list(zones) == ["Complacency", "Normal", "Warning", "Fear", "Panic"]
+    assert list(zones) == [
+        "Complacency (< 15)",
+        "Normal (15-20)",
+        "Warning (20-25)",
+        "Fear (25-30)",
+        "Panic (>= 30)",
+        "VIX >= 40",
+    ]
     html_text = (out / run_["folder"] / "report.html").read_text(encoding="utf-8")
     assert not re.search(r">\s*-?(nan|inf)\s*<", html_text, re.IGNORECASE)
 

@@ -8,7 +8,7 @@ import pytest
 from engine.data.store import MarketStore
 from engine.jobs import run_job
 from engine.presets import resolve
-from engine.sweep import grid_sweep_job, parse_values
+from engine.sweep import grid_sweep_job, parse_values, sweep_axes
 
 
 def test_parse_values() -> None:
@@ -20,29 +20,36 @@ def test_parse_values() -> None:
             parse_values(bad)
 
 
+def _expected(window, grid: dict) -> dict:
+    """The engine's sweep of the Strategy dock's preset and values on its universe."""
+    strategy = window.panels["dockStrategy"]
+    prices = MarketStore(window.data.store_path).read_closes(strategy.symbols())
+    base = resolve(strategy.preset, strategy.values())
+    return run_job(grid_sweep_job(prices, grid, base))
+
+
 def test_sweep_heatmap_matches_engine_and_cell_runs_backtest(make_window, qtbot) -> None:
     window = make_window(auto_demo=True)
     qtbot.waitUntil(lambda: window.data.is_ready and not window.jobs.running, timeout=30_000)
     panel = window.panels["dockSweep"]
-    panel.x_range.setText("40:120:40")
-    panel.y_range.setText("20,60")
+    # the default preset's own parameters (a TSMOM blend has no single lookback to sweep)
+    axes = [panel.x_box.itemText(i) for i in range(panel.x_box.count())]
+    assert axes == list(sweep_axes("tsmom_blend")) and "lookback" not in axes
+    assert panel.x_box.currentText() == "vol_span" and panel.y_box.currentText() == "vol_floor"
+    panel.x_range.setText("20,35,60")
+    panel.y_range.setText("0,0.5")
     panel.run_button.click()
     qtbot.waitUntil(
         lambda: window.sweeps.last is not None and panel.run_button.isEnabled(), timeout=60_000
     )
-    strategy = window.panels["dockStrategy"]
-    prices = MarketStore(window.data.store_path).read_closes(strategy.symbols()).to_numpy()
-    expected = run_job(
-        grid_sweep_job(
-            prices, {"lookback": (40, 80, 120), "vol_span": (20, 60)}, resolve("tsmom-blend")
-        )
-    )
+    expected = _expected(window, {"vol_span": (20, 35, 60), "vol_floor": (0.0, 0.5)})
     sharpe = np.array([r["sharpe"] for r in expected["results"]]).reshape(3, 2)
     np.testing.assert_allclose(panel.grid_values, sharpe, rtol=1e-12)
-    assert "Best sharpe" in panel.message.text()
+    assert "Best sharpe" in panel.message.text() and "tsmom-blend sweep" in panel.message.text()
     panel.stat_box.setCurrentText("max_dd")
     assert np.all(panel.grid_values <= 0)
 
+    strategy = window.panels["dockStrategy"]
     before = window.strategy.count
     with qtbot.waitSignal(panel.cell_chosen):
         panel.cell_chosen.emit(panel.cell_at(1, 0))
@@ -50,14 +57,35 @@ def test_sweep_heatmap_matches_engine_and_cell_runs_backtest(make_window, qtbot)
         lambda: window.strategy.count == before + 1 and strategy.run_button.isEnabled(),
         timeout=60_000,
     )
-    assert strategy.fields["lookback"].value() == 80 and strategy.fields["vol_span"].value() == 20
-    assert strategy.fields["signal"].value() == "tsmom"
+    assert strategy.fields["vol_span"].value() == 35 and strategy.fields["vol_floor"].value() == 0
+    assert strategy.fields["signal"].value() == "tsmom_blend"  # the rule is not changed
+    run = window.strategy.last
+    cell = expected["results"][2]  # vol_span 35, vol_floor 0
+    assert run.metrics["sharpe"] == pytest.approx(cell["sharpe"], rel=1e-9)
+    assert run.metrics["ann_vol"] == pytest.approx(cell["ann_vol"], rel=1e-9)
+    assert run.series.label.startswith("tsmom-blend vol_span=35, vol_floor=0 #")
+
+
+def test_axes_follow_the_strategy(make_window, qtbot) -> None:
+    window = make_window()
+    panel = window.panels["dockSweep"]
+    strategy = window.panels["dockStrategy"]
+    strategy.select_preset("mop2012")
+    assert panel.x_box.itemText(0) == "lookback" and panel.x_box.currentText() == "vol_span"
+    panel.x_box.setCurrentText("lookback")
+    assert panel.x_range.text() == "20:260:20"  # the declared default range
+    strategy.select_preset("ewmac")  # no lookback: X falls back to the rule's first axis
+    assert [panel.x_box.itemText(i) for i in range(panel.x_box.count())] == list(
+        sweep_axes("ewmac")
+    )
+    assert panel.x_box.currentText() == "forecast_cap" and panel.x_range.text() == "10,15,20,30"
+    assert "ewmac" in panel.strategy_label.text()
 
 
 def test_same_axis_twice_is_refused(make_window, qtbot) -> None:
     window = make_window()
     panel = window.panels["dockSweep"]
-    panel.y_box.setCurrentText("lookback")
+    panel.y_box.setCurrentText(panel.x_box.currentText())
     with qtbot.assertNotEmitted(panel.run_requested):
         panel.run_button.click()
     assert "two different parameters" in panel.message.text()
@@ -78,16 +106,13 @@ def _run_on_cluster(make_window, qtbot, xs: str, ys: str, address: str):
 
 def test_sweep_on_a_local_dask_cluster_matches_in_process(make_window, qtbot) -> None:
     pytest.importorskip("distributed")
-    window, panel = _run_on_cluster(make_window, qtbot, "40:120:40", "20,60", "local:2")
+    window, panel = _run_on_cluster(make_window, qtbot, "20,35,60", "0,0.5", "local:2")
     assert not panel.cluster_box.isEnabled()  # no switching while it runs
     qtbot.waitUntil(
         lambda: window.sweeps.last is not None and panel.run_button.isEnabled(), timeout=120_000
     )
     assert window.sweeps.last["workers"] == 2 and "2 Dask workers (local:2" in panel.note
-    strategy = window.panels["dockStrategy"]
-    prices = MarketStore(window.data.store_path).read_closes(strategy.symbols()).to_numpy()
-    grid = {"lookback": (40, 80, 120), "vol_span": (20, 60)}
-    expected = run_job(grid_sweep_job(prices, grid, resolve("tsmom-blend")))
+    expected = _expected(window, {"vol_span": (20, 35, 60), "vol_floor": (0.0, 0.5)})
     assert window.sweeps.last["results"] == expected["results"]
     # the choice is remembered for the next session
     assert window.settings.value("cluster/scheduler") == "local:2"
@@ -95,7 +120,7 @@ def test_sweep_on_a_local_dask_cluster_matches_in_process(make_window, qtbot) ->
 
 
 def test_bad_cluster_address_is_reported(make_window, qtbot) -> None:
-    window, panel = _run_on_cluster(make_window, qtbot, "40,80", "20", "remote:2")
+    window, panel = _run_on_cluster(make_window, qtbot, "20,35", "0", "remote:2")
     qtbot.waitUntil(lambda: window.errors.dialog is not None, timeout=30_000)
     assert "Dask address 'remote:2'" in window.errors.dialog.text()
     qtbot.waitUntil(panel.run_button.isEnabled, timeout=10_000)
