@@ -87,9 +87,10 @@ def backtest_run_job(
     vix_symbol: str | None,
     label: str,
     thresholds: ZoneThresholds = DEFAULT_ZONES,
+    period: dict[str, str | None] | None = None,
 ) -> Job[RunOutput]:
     """Job: read prices from the store, run the preset, prepare chart arrays and tables; the
-    VIX statistics use the zone ``thresholds``."""
+    VIX statistics use the zone ``thresholds``; metrics cover ``period`` (start, end)."""
     from engine import metrics
     from engine.backtest import backtest_job, benchmark_equity
     from engine.data.store import MarketStore
@@ -105,7 +106,9 @@ def backtest_run_job(
     macro = (
         store.read(params["macro_symbol"], ["close"])["close"] if params["macro_symbol"] else None
     )
-    result = yield from backtest_job(prices, params, vix, macro, thresholds=thresholds)
+    result = yield from backtest_job(
+        prices, params, vix, macro, thresholds=thresholds, **(period or {})
+    )
     equity = result.equity.to_numpy()
     peak = np.maximum.accumulate(np.r_[1.0, equity])[1:]
     seconds = result.returns.index.values.astype("datetime64[s]").astype(np.float64)
@@ -188,11 +191,12 @@ class StrategyController(QObject):
         label = f"{name or preset} #{self.count}"
         vix_symbol = pick_vix_symbol(self.rows)
         thresholds = self.thresholds
+        period = self.strategy.period()  # checked by the form before it asks for a run
         self.strategy.set_running(True)
         self.worker = self.window.run_job(
             f"Backtest {label}",
             lambda: backtest_run_job(
-                self.store_path, preset, values, symbols, vix_symbol, label, thresholds
+                self.store_path, preset, values, symbols, vix_symbol, label, thresholds, period
             ),
             self._done,
             on_finished=lambda: self.strategy.set_running(False),

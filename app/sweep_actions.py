@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings
 
+from engine.data.store import pick_vix_symbol
 from engine.jobs import Job, Progress
 from widgets.palette import error_html
 from widgets.strategy_panel import StrategyPanel
@@ -24,23 +25,37 @@ KEY_ON_CLUSTER = "cluster/enabled"
 
 
 def sweep_run_job(
-    store_path: Path, grid: dict, base: dict, symbols: list[str], cluster: str | None = None
+    store_path: Path,
+    grid: dict,
+    base: dict,
+    symbols: list[str],
+    cluster: str | None = None,
+    period: dict[str, str | None] | None = None,
+    vix_symbol: str | None = None,
 ) -> Job[dict]:
     """Job: the grid sweep of ``base`` (a full parameter set) on the store's closes, each
-    instrument on its own calendar, in process or on Dask at ``cluster``."""
+    instrument on its own calendar, over ``period``, in process or on Dask at ``cluster``.
+    The VIX (for vol_method=vix) and the macro indicator come from the store as in a run."""
     from engine.data.store import MarketStore
     from engine.sweep import grid_sweep_job
 
     yield Progress(0.0, "Loading prices")
-    prices = MarketStore(store_path).read_closes(symbols)
+    store = MarketStore(store_path)
+    prices = store.read_closes(symbols)
+    period = period or {}
     if cluster is None:
-        out = yield from grid_sweep_job(prices, grid, base)
+        vix = store.read(vix_symbol, ["close"])["close"] if vix_symbol else None
+        macro = base["macro_symbol"]
+        macro_series = store.read(macro, ["close"])["close"] if macro else None
+        out = yield from grid_sweep_job(
+            prices, grid, base, vix=vix, macro_series=macro_series, **period
+        )
     else:
         from engine.cluster import cluster_client, cluster_sweep_job
 
         yield Progress(0.0, f"Connecting to Dask ({cluster})")
         with cluster_client(cluster) as client:
-            out = yield from cluster_sweep_job(client, prices, grid, base)
+            out = yield from cluster_sweep_job(client, prices, grid, base, **period)
     out["days"] = len(prices)
     out["instruments"] = prices.shape[1]
     return out
@@ -103,6 +118,7 @@ class SweepController(QObject):
         preset, symbols = self.strategy.preset, self.strategy.symbols()
         try:
             base = resolve(preset, self.strategy.values())
+            period = self.strategy.period()
         except ValueError as exc:
             self.sweep.message.setText(error_html(exc))
             return
@@ -113,6 +129,7 @@ class SweepController(QObject):
         for values in grid.values():
             n *= len(values)
         cluster = self.sweep.cluster()
+        vix_symbol = pick_vix_symbol(self.runner.rows)
         if cluster is not None:
             self.settings.setValue(KEY_SCHEDULER, self.sweep.scheduler_edit.text().strip())
         self.sweep.set_running(True)
@@ -135,7 +152,9 @@ class SweepController(QObject):
 
         self.worker = self.window.run_job(
             f"Sweep {preset}: {n:,} combinations" + (f" on {cluster}" if cluster else ""),
-            lambda: sweep_run_job(self.runner.store_path, grid, base, symbols, cluster),
+            lambda: sweep_run_job(
+                self.runner.store_path, grid, base, symbols, cluster, period, vix_symbol
+            ),
             done,
             on_finished=lambda: self.sweep.set_running(False),
         )

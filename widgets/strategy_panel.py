@@ -3,6 +3,7 @@ resources/presets/parameters.toml, a universe picker, Run / Cancel, workspace fi
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -138,6 +139,17 @@ class StrategyPanel(QWidget):
         self.description = QLabel(self)
         self.description.setWordWrap(True)
         self.description.setObjectName("presetDescription")
+        self.start_edit, self.end_edit = QLineEdit(self), QLineEdit(self)
+        for edit, name, hint in (
+            (self.start_edit, "periodStart", "first day"),
+            (self.end_edit, "periodEnd", "last day"),
+        ):
+            edit.setObjectName(name)
+            edit.setPlaceholderText(f"{hint} (YYYY-MM-DD)")
+            edit.setToolTip(
+                "Metrics cover start..end; the history before the start is warm-up only and "
+                "data after the end is never used. Empty: all the data."
+            )
 
         self.fields: dict[str, ParamField] = {}
         params_box = QGroupBox("Parameters", self)
@@ -173,6 +185,11 @@ class StrategyPanel(QWidget):
         layout = QVBoxLayout(self)
         top = QFormLayout()
         top.addRow("Preset", self.preset_box)
+        period = QHBoxLayout()
+        period.addWidget(self.start_edit)
+        period.addWidget(QLabel("to", self))
+        period.addWidget(self.end_edit)
+        top.addRow("Period", period)
         layout.addLayout(top)
         layout.addWidget(self.description)
         layout.addLayout(buttons)
@@ -221,8 +238,26 @@ class StrategyPanel(QWidget):
             if name in self.fields:
                 self.fields[name].set_value(value)
 
+    def period(self) -> dict[str, str | None]:
+        """The metrics window as ISO dates (None = open); raises ValueError on a bad date."""
+        out: dict[str, str | None] = {}
+        for key, edit in (("start", self.start_edit), ("end", self.end_edit)):
+            text = edit.text().strip()
+            try:
+                out[key] = dt.date.fromisoformat(text).isoformat() if text else None
+            except ValueError:
+                raise ValueError(f"{key}: {text!r} is not a date YYYY-MM-DD") from None
+        if out["start"] and out["end"] and out["start"] >= out["end"]:
+            raise ValueError(f"start {out['start']} is not before end {out['end']}")
+        return out
+
     def errors(self) -> list[str]:
-        return [e for e in (f.error() for f in self.fields.values()) if e]
+        problems = [e for e in (f.error() for f in self.fields.values()) if e]
+        try:
+            self.period()
+        except ValueError as exc:
+            problems.append(f"period: {exc}")
+        return problems
 
     # -- universe ---------------------------------------------------------------------------
     def set_universe(self, rows: Sequence[dict[str, Any]]) -> None:

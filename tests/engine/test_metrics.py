@@ -19,6 +19,7 @@ from engine.metrics import (
     performance,
     regime_correlation,
 )
+from engine.vix import ZONE_NAMES, ZoneThresholds
 
 
 @pytest.fixture
@@ -87,6 +88,50 @@ def test_by_vix_zone_uses_previous_close(returns: pd.Series) -> None:
     assert zones["normal"]["days"] == 0 and math.isnan(zones["normal"]["sharpe"])
     assert zones["panic"]["ann_return"] == pytest.approx(panic.mean() * 252)
     assert zones["complacency"]["share"] + zones["panic"]["share"] == pytest.approx(1.0)
+
+
+def test_by_vix_zone_custom_thresholds_by_hand() -> None:
+    days = pd.bdate_range("2021-03-01", periods=8)
+    r = pd.Series([0.01, -0.02, 0.03, 0.005, -0.01, 0.02, 0.04, -0.03], index=days)
+    vix = pd.Series([11.0, 13.0, 19.0, 25.0, 36.0, 45.0, 40.0, 22.0], index=days)
+    # previous closes of days 1..7: 11, 13, 19, 25, 36, 45, 40 (day 0 has none: left out)
+    custom = by_vix_zone(r, vix, ZoneThresholds((12.0, 18.0, 24.0, 35.0)))
+    assert [custom[z]["days"] for z in ZONE_NAMES] == [1, 1, 1, 1, 3]
+    assert custom["complacency"]["ann_return"] == pytest.approx(-0.02 * 252)
+    assert math.isnan(custom["complacency"]["ann_vol"]) and math.isnan(custom["fear"]["sharpe"])
+    # panic: days 5, 6, 7 -> returns 0.02, 0.04, -0.03; mean 0.01, deviations 0.01, 0.03, -0.04
+    panic_vol = math.sqrt((0.01**2 + 0.03**2 + 0.04**2) / 2) * math.sqrt(252)
+    assert custom["panic"]["ann_return"] == pytest.approx(0.01 * 252)
+    assert custom["panic"]["ann_vol"] == pytest.approx(panic_vol)
+    assert custom["panic"]["sharpe"] == pytest.approx(0.01 * 252 / panic_vol)
+    assert custom["panic"]["share"] == pytest.approx(3 / 7)
+    # VIX >= 40 at the previous close: days 6 and 7 (45 and exactly 40) -> 0.04, -0.03
+    extreme = custom["vix_over_40"]
+    assert extreme["days"] == 2 and extreme["share"] == pytest.approx(2 / 7)
+    assert extreme["ann_return"] == pytest.approx(0.005 * 252)
+    assert extreme["ann_vol"] == pytest.approx(math.sqrt(2 * 0.035**2) * math.sqrt(252))
+    # the defaults 15/20/25/30 put 11 and 13 in complacency, 19 in normal, 25 in fear
+    default = by_vix_zone(r, vix)
+    assert [default[z]["days"] for z in ZONE_NAMES] == [2, 1, 0, 1, 3]
+    assert list(default) == [*ZONE_NAMES, "vix_over_40"]
+
+
+def test_regime_correlation_follows_the_thresholds() -> None:
+    days = pd.bdate_range("2022-01-03", periods=12)
+    idx = pd.Series([100, 101, 99, 102, 104, 103, 100, 95, 97, 99, 94, 96.0], index=days)
+    r = pd.Series([0, 0.002, 0.01, -0.004, 0.003, 0.02, -0.01, 0.02, -0.03, 0.001, 0.02, -0.01])
+    r.index = days
+    vix = pd.Series([10, 17, 18, 11, 17.9, 35, 40, 34.9, 36, 12, 50, 20.0], index=days)
+    corr = regime_correlation(r, idx, vix, ZoneThresholds((12.0, 18.0, 24.0, 35.0)))
+    idx_r = idx.pct_change()
+    # previous closes of days 1..11: 10, 17, 18, 11, 17.9, 35, 40, 34.9, 36, 12, 50
+    calm = [1, 2, 4, 5, 10]  # below 18 (18 itself is the warning zone)
+    stressed = [6, 7, 9, 11]  # 35 and above (34.9 is not)
+    for name, rows in (("calm", calm), ("stressed", stressed)):
+        expected = np.corrcoef(r.iloc[rows], idx_r.iloc[rows])[0, 1]
+        assert corr[f"corr_{name}"] == pytest.approx(expected, rel=1e-12)
+        assert corr[f"days_{name}"] == len(rows)
+    assert corr["days_all"] == 11
 
 
 def test_crisis_alpha_and_regime_correlation(returns: pd.Series) -> None:

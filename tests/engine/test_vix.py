@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.jobs import run_job
+from engine.labels import zone_label
 from engine.vix import (
     DEFAULT_ZONES,
     ZONE_NAMES,
@@ -103,6 +104,16 @@ def test_custom_thresholds() -> None:
     assert vix_zone(30, th) == "fear"
     assert vix_zone(35, th) == "panic"
     assert ZoneThresholds.parse("12, 18,24,35") == th
+    assert [th.lower_bound(z) for z in ZONE_NAMES[1:]] == [12, 18, 24, 35]
+    with pytest.raises(ValueError, match="no lower bound"):
+        th.lower_bound("complacency")
+
+
+def test_zone_labels_show_the_thresholds_in_effect() -> None:
+    th = ZoneThresholds((12, 18, 24, 35.5))
+    labels = [zone_label(z, th) for z in (*ZONE_NAMES, "vix_over_40")]
+    assert labels == ["Complacency (< 12)", "Normal (12-18)", "Warning (18-24)",
+                      "Fear (24-35.5)", "Panic (>= 35.5)", "VIX >= 40"]  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -150,3 +150,33 @@ def test_equity_shows_benchmark_and_stress_and_mixer_chart(make_window, qtbot) -
     stats = window.panels["dockStatistics"]
     _x, y = stats.mixer_curve.getData()
     assert y is not None and len(y) == 51
+
+
+def test_period_limits_the_metrics(make_window, qtbot) -> None:
+    """Start and end in the Strategy dock: the run covers exactly the store's dates in the
+    window and equals the engine's run with the same period; a bad date is refused inline."""
+    from engine.backtest import backtest_job
+    from engine.jobs import run_job
+    from engine.presets import resolve
+
+    window = make_window(auto_demo=True)
+    _ready(window, qtbot)
+    panel = window.panels["dockStrategy"]
+    panel.end_edit.setText("2010-13-01")
+    panel.run_button.click()
+    assert "period: end: '2010-13-01' is not a date" in panel.error_label.text()
+    panel.start_edit.setText("2005-01-01")
+    panel.end_edit.setText("2010-06-30")
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: window.strategy.last is not None, timeout=60_000)
+    qtbot.waitUntil(panel.run_button.isEnabled, timeout=10_000)
+    returns = window.strategy.last.result.returns
+    store = MarketStore(window.data.store_path)
+    prices = store.read_closes(panel.symbols())
+    days = prices.loc["2005-01-01":"2010-06-30"].index
+    assert returns.index[0] == days[0] and returns.index[-1] == days[-1]
+    params = resolve("tsmom-blend", panel.values())
+    direct = run_job(backtest_job(prices, params, start="2005-01-01", end="2010-06-30"))
+    assert window.strategy.last.metrics["sharpe"] == pytest.approx(
+        direct.metrics["sharpe"], rel=1e-12
+    )
