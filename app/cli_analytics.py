@@ -143,7 +143,7 @@ def _add_more(sub: Any, add: Any) -> None:
     p = add(sub, "triggers", cmd_triggers, "Tomorrow's signal flip prices per instrument.")
     p.add_argument("--prices", required=True, help="CSV file or comma-separated store symbols")
     p.add_argument("--signals", default=DEFAULT_SIGNALS, help=f"default {DEFAULT_SIGNALS}")
-    p.add_argument("--vol-span", type=int, default=35, help="EWMA span of the daily vol (35)")
+    p.add_argument("--vol-span", type=int, help="EWMA span of the daily vol (vol_span)")
     p.add_argument("--top", type=int, default=0, help="only the N nearest triggers")
 
     p = add(sub, "flows", cmd_flows, "Estimated CTA flows for flat, up and down scenarios.")

@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MIXER_SLEEVES = tuple(round(x / 100, 2) for x in range(0, 51))
-
 
 @dataclass
 class RunOutput:
@@ -118,7 +116,7 @@ def backtest_run_job(
             prices, result.modes, result.equity_index, result.params.get("bond_leg", "")
         )
         extras["allocation_mixer"] = metrics.allocation_mixer(
-            result.returns, stocks, bonds, sleeves=MIXER_SLEEVES, days=params["annualisation"]
+            result.returns, stocks, bonds, sleeves=metrics.MIXER_STEPS, days=params["annualisation"]
         )
         extras["allocation_mixer_legs"] = legs
     benchmark = benchmark_equity(result, prices)

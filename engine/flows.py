@@ -115,14 +115,19 @@ def selling_level(
     prices: pd.Series,
     aum_share: float,
     threshold: float,
-    vol_target: float = 0.10,
-    lookbacks: tuple[int, ...] = (63, 126, 189, 252),
-    vol_span: int = 35,
+    vol_target: float | None = None,
+    lookbacks: tuple[int, ...] | None = None,
+    vol_span: int | None = None,
     max_drop: float = 0.30,
 ) -> dict[str, object] | None:
     """The highest price tomorrow at which the estimated one-day selling of this instrument
     (its share of AUM ``aum_share``) reaches ``threshold``; None if no drop up to ``max_drop``
-    does. Scanned in 0.05% steps (flows change in jumps where a blend component flips)."""
+    does. Scanned in 0.05% steps (flows change in jumps where a blend component flips).
+    Unset vol target, lookbacks and span take the declared defaults."""
+    defaults = resolve(DEFAULT_PRESET)
+    vol_target = defaults["vol_target"] if vol_target is None else vol_target
+    lookbacks = defaults["lookbacks"] if lookbacks is None else lookbacks
+    vol_span = defaults["vol_span"] if vol_span is None else vol_span
     p = pd.Series(prices, dtype=float).dropna().to_numpy()
     alpha = ewma_alpha(vol_span)
     signal, vol = _state(p, lookbacks, alpha)

@@ -23,6 +23,13 @@ from engine.vix import (
     zone_indices,
 )
 
+MIXER_MAX_SLEEVE_PCT = 50
+"""The CTA-sleeve mixer's range: 0% to this share of the portfolio."""
+MIXER_TABLE = tuple(x / 100 for x in range(0, MIXER_MAX_SLEEVE_PCT + 1, 10))
+"""Sleeves shown in tables (0%, 10%, ... 50%)."""
+MIXER_STEPS = tuple(x / 100 for x in range(0, MIXER_MAX_SLEEVE_PCT + 1))
+"""Sleeves in 1% steps (the Statistics dock's slider)."""
+
 
 def _clean(returns: pd.Series) -> pd.Series:
     return pd.Series(returns, dtype=float).dropna()
@@ -172,7 +179,7 @@ def allocation_mixer(
     cta: pd.Series,
     equity: pd.Series,
     bonds: pd.Series | None = None,
-    sleeves: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5),
+    sleeves: tuple[float, ...] = MIXER_TABLE,
     days: int = TRADING_DAYS,
 ) -> list[dict[str, float]]:
     """Sharpe, vol and max drawdown of a 60/40 (EQUITY_WEIGHT; equity-only without ``bonds``)

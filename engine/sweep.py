@@ -120,7 +120,7 @@ def warm_up() -> float:
 def generated_prices(days: int = 9000, instruments: int = 20, seed: int = 42) -> np.ndarray:
     """Seeded lognormal random walks with drifting trends: the reference benchmark workload."""
     rng = np.random.default_rng(seed)
-    vols = rng.uniform(0.08, 0.35, instruments) / np.sqrt(252)
+    vols = rng.uniform(0.08, 0.35, instruments) / np.sqrt(TRADING_DAYS)
     trend = np.repeat(rng.normal(0, 0.3, (days // 250 + 1, instruments)), 250, axis=0)[:days]
     steps = trend * vols / 4 + vols * rng.standard_normal((days, instruments))
     return 100.0 * np.exp(np.cumsum(steps, axis=0))

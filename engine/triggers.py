@@ -21,9 +21,16 @@ import pandas as pd
 
 from engine import kernels
 from engine.arrays import kernel_array
+from engine.calendars import on_own_calendar
+from engine.presets import parameter_specs
 from engine.volatility import ewma_daily_vol
 
-DEFAULT_SIGNALS = "ret:252,sma:200,smax:50/200,emax:16/64"
+DEFAULT_SIGNALS = (
+    "ret:252,sma:200,smax:50/200,emax:16/64,"
+    + "blend:"
+    + "/".join(str(lb) for lb in parameter_specs()["lookbacks"].default)
+)
+"""The desk's default trigger signals: the classic trend rules and the default TSMOM blend."""
 
 
 @dataclass(frozen=True)
@@ -130,11 +137,14 @@ def blend_flip(p: np.ndarray, lookbacks: tuple[int, ...]) -> dict[str, object]:
 
 
 def trigger_levels(
-    prices: pd.DataFrame, signals: list[SignalSpec], vol_span: int = 35
+    prices: pd.DataFrame, signals: list[SignalSpec], vol_span: int | None = None
 ) -> list[dict[str, object]]:
-    """One row per instrument and signal, sorted by distance in daily-vol units."""
+    """One row per instrument and signal, sorted by distance in daily-vol units (the EWMA
+    vol of each instrument's own price changes; ``vol_span`` defaults to the declared one)."""
     rows = []
-    vol = ewma_daily_vol(prices.diff(), vol_span)  # daily vol of price changes
+    span = parameter_specs()["vol_span"].default if vol_span is None else vol_span
+    own_diffs = on_own_calendar(prices, lambda p: p.diff(), hold=False)
+    vol = ewma_daily_vol(own_diffs, span)  # daily vol of price changes
     for symbol in prices.columns:
         series = prices[symbol].dropna()
         p = series.to_numpy(dtype=float)

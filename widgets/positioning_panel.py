@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.labels import number
+from engine.triggers import DEFAULT_SIGNALS
 from widgets import charts
 from widgets.inputs import number_box
 from widgets.table_export import fill_table, install_table_menu
@@ -74,9 +75,7 @@ class PositioningPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("positioningPanel")
-        self.signals_edit = QLineEdit(
-            "ret:252,sma:200,smax:50/200,emax:16/64,blend:63/126/189/252", self
-        )
+        self.signals_edit = QLineEdit(DEFAULT_SIGNALS, self)
         self.aum_box = number_box(
             0.1, 100_000.0, 300.0, step=10.0, suffix=" bn", name="aumBox", parent=self
         )

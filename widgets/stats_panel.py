@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.labels import LABELS, fmt, zone_label
+from engine.metrics import MIXER_MAX_SLEEVE_PCT
 from engine.vix import DEFAULT_ZONES, ZoneThresholds
 from widgets import charts
 from widgets.table_export import fill_table, install_table_menu, table_to_text
@@ -53,7 +54,7 @@ class StatsPanel(QWidget):
         self.crisis.setWordWrap(True)
         self.sleeve = QSlider(Qt.Orientation.Horizontal, self)
         self.sleeve.setObjectName("sleeveSlider")
-        self.sleeve.setRange(0, 50)
+        self.sleeve.setRange(0, MIXER_MAX_SLEEVE_PCT)
         self.sleeve.valueChanged.connect(self._show_sleeve)
         self.sleeve_label = QLabel(self)
         self.sleeve_label.setObjectName("sleeveLabel")

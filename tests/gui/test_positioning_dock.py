@@ -7,6 +7,7 @@ import pytest
 from engine.data.store import MarketStore
 from engine.deleverage import deleverage_path
 from engine.flows import estimate_flows
+from engine.presets import resolve
 from engine.triggers import parse_signals, trigger_levels
 
 
@@ -27,7 +28,9 @@ def test_refresh_shows_engine_triggers_and_flows(make_window, qtbot) -> None:
     nearest = expected[0]
     assert panel.triggers.item(0, 0).text() == nearest["symbol"]
     assert panel.triggers.item(0, 3).text() == f"{nearest['price']:,.4g}"
-    flows = estimate_flows(prices, 100e9, 0.10, 2.0)
+    strategy = window.panels["dockStrategy"]  # flows are sized as the Strategy dock backtests
+    params = resolve(strategy.preset, {**strategy.values(), "vol_target": 0.10})
+    flows = estimate_flows(prices, 100e9, params, 2.0)
     total = flows["scenarios"]["down"]["1w"]["total"]
     rows = {panel.flows.item(r, 0).text(): r for r in range(panel.flows.rowCount())}
     assert panel.flows.item(rows["total"], 7).text() == f"{total / 1e9:+,.1f}"

@@ -88,7 +88,7 @@ def test_run_backtest_fills_equity_and_statistics(make_window, qtbot) -> None:
         for r in range(stats.metrics.rowCount())
     }
     assert texts["Sharpe"] == f"{direct.metrics['sharpe']:.3f}"
-    assert stats.zones.rowCount() == 5
+    assert stats.zones.rowCount() == 6  # five zones and VIX >= 40
     equity_panel = window.panels["dockEquity"]
     _x, y = equity_panel.curves[-1][0].getData()
     np.testing.assert_allclose(y[-1], direct.equity.iloc[-1], rtol=1e-12)
@@ -132,11 +132,22 @@ def test_stress_mask_by_hand() -> None:
     import pandas as pd
 
     from app.strategy_actions import stress_mask
+    from engine.vix import DEFAULT_ZONES, ZoneThresholds
 
     index = pd.bdate_range("2020-01-01", periods=6)
     vix = pd.Series([20, 30, 31, 20, 40, 10], index=index, dtype=float)
-    # the previous close is >= 25 on days 2, 3 and 5
-    assert stress_mask(vix, index).tolist() == [False, False, True, True, False, True]
+    # the previous close is at or above the fear threshold 25 on days 2, 3 and 5
+    assert stress_mask(vix, index, DEFAULT_ZONES).tolist() == [
+        False,
+        False,
+        True,
+        True,
+        False,
+        True,
+    ]
+    # with a fear threshold of 31: days 3 and 5
+    custom = ZoneThresholds((12, 18, 31, 35))
+    assert stress_mask(vix, index, custom).tolist() == [False, False, False, True, False, True]
 
 
 def test_equity_shows_benchmark_and_stress_and_mixer_chart(make_window, qtbot) -> None:
