@@ -1,8 +1,9 @@
 """Reference-sweep benchmark: the project's sweep against a single fused numba kernel.
 
-The fused kernel below is the baseline DESIGN.md names: one prange loop over combinations
-doing every step (returns, EWMA variance, signal, sizing, P&L, statistics) inline, with no
-sharing between combinations. Both run on the same generated prices in the same process;
+The fused kernel below is the baseline of the benchmark contract: one prange loop over
+combinations doing every step (returns, EWMA variance, signal, sizing, P&L, statistics)
+inline, with no sharing between combinations, on prices without gaps (so every instrument
+trades every day and the equal weight is 1/k), statistics from the first position. Both run on the same generated prices in the same process;
 the ratio is what to compare across machines. Prints one JSON object.
 """
 
@@ -30,6 +31,7 @@ def fused_sweep(prices, lookbacks, spans, target, cap, cost):
         lb = lookbacks[c // n_s]
         a = 2.0 / (spans[c % n_s] + 1.0)
         port = np.zeros(t_n)
+        first = t_n
         for j in range(k):
             m = 0.0
             v = 0.0
@@ -49,6 +51,8 @@ def fused_sweep(prices, lookbacks, spans, target, cap, cost):
                     sign = 1.0 if diff > 0 else (-1.0 if diff < 0 else 0.0)
                     pos = min(max(sign * target / np.sqrt(TRADING_DAYS * v), -cap), cap)
                 port[t] += prev * r - cost * abs(pos - prev)
+                if pos != 0.0 and t < first:
+                    first = t
                 prev = pos
         count = 0
         mean = 0.0
@@ -56,7 +60,7 @@ def fused_sweep(prices, lookbacks, spans, target, cap, cost):
         equity = 1.0
         peak = 1.0
         max_dd = 0.0
-        for t in range(1, t_n):
+        for t in range(first, t_n):  # statistics from the first position, as the backtest
             x = port[t] / k
             count += 1
             d = x - mean
