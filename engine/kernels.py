@@ -111,15 +111,6 @@ def ewm_mean_1d(x: np.ndarray, alpha: float) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def ewm_var_2d(r: np.ndarray, alpha: float) -> np.ndarray:
-    """ewm_var_1d for every column of r."""
-    out = np.empty_like(r)
-    for j in prange(r.shape[1]):
-        out[:, j] = ewm_var_1d(r[:, j], alpha)
-    return out
-
-
-@njit(cache=True, nogil=True, parallel=True)
 def ewm_mean_2d(x: np.ndarray, alpha: float) -> np.ndarray:
     """ewm_mean_1d for every column of x."""
     out = np.empty_like(x)

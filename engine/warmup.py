@@ -15,7 +15,6 @@ from engine.jobs import Job, Progress
 def _calls() -> list[tuple[str, Callable[[], object]]]:
     x = np.linspace(1.0, 2.0, 24).reshape(12, 2)
     return [
-        ("ewm_var", lambda: kernels.ewm_var_2d(x, 0.1)),
         ("ewm_var_1d", lambda: kernels.ewm_var_1d(x[:, 0].copy(), 0.1)),
         ("ewm_mean_1d", lambda: kernels.ewm_mean_1d(x[:, 0].copy(), 0.1)),
         ("ewm_mean", lambda: kernels.ewm_mean_2d(x, 0.1)),

@@ -19,19 +19,27 @@ def _with_gaps(n: int = 300, k: int = 4) -> np.ndarray:
 
 
 @pytest.mark.parametrize("span", [2, 10, 35, 120])
-def test_ewm_var_and_mean_match_pandas(span: int) -> None:
+def test_ewm_var_vol_and_mean_match_pandas(span: int) -> None:
+    """Against pandas on each column's own values (held over gaps, NaN before the start);
+    the vol floor against pandas' expanding mean of the unfloored vol."""
     x = _with_gaps()
     alpha = 2.0 / (span + 1)
-    var = kernels.ewm_var_2d(x, alpha)
+    vol = kernels.ewm_vol_2d(x, alpha, 0.0)
+    floored = kernels.ewm_vol_2d(x, alpha, 0.95)
     mean = kernels.ewm_mean_2d(x, alpha)
     for j in range(x.shape[1]):
         col = pd.Series(x[:, j])
-        ref_var = col.dropna().ewm(span=span, adjust=False).var(bias=True)
-        ref_mean = col.dropna().ewm(span=span, adjust=False).mean()
-        ref_var = ref_var.reindex(col.index).ffill()  # held over gaps, NaN before the start
-        ref_mean = ref_mean.reindex(col.index).ffill()
-        np.testing.assert_allclose(var[:, j], ref_var, rtol=0, atol=1e-10)
-        np.testing.assert_allclose(mean[:, j], ref_mean, rtol=0, atol=1e-10)
+        own = col.dropna()
+        ref_std = own.ewm(span=span, adjust=False).std(bias=True)
+        ref_std = ref_std.where(ref_std > 0)
+        ref_floor = np.maximum(ref_std, 0.95 * ref_std.expanding().mean())
+        ref_mean = own.ewm(span=span, adjust=False).mean()
+        var = kernels.ewm_var_1d(x[:, j].copy(), alpha)
+        ref_var = own.ewm(span=span, adjust=False).var(bias=True)
+        for got, ref in ((vol[:, j], ref_std), (floored[:, j], ref_floor), (var, ref_var)):
+            np.testing.assert_allclose(got, ref.reindex(col.index).ffill(), rtol=0, atol=1e-10)
+        np.testing.assert_allclose(mean[:, j], ref_mean.reindex(col.index).ffill(), atol=1e-10)
+    assert (floored[20:] >= vol[20:]).all() and (floored[20:] > vol[20:]).any()
 
 
 @pytest.mark.parametrize("window", [1, 5, 20])
