@@ -1,4 +1,4 @@
-"""``ctadesk-cli``: the headless command line (see DESIGN.md, "Command line contract").
+"""``ctadesk-cli``: the headless command line (README.md, "Command line").
 
 Every subcommand takes ``--json`` and then prints exactly one JSON object on stdout.
 Errors exit with status 2 and one ``error: ...`` line on stderr.

@@ -109,6 +109,8 @@ def cmd_flows(args: argparse.Namespace) -> dict[str, Any]:
     ):
         if value is not None:
             overrides[key] = value
+    if args.index and args.index in prices.columns:
+        overrides.setdefault("equity_index", args.index)
     params = resolve(args.preset, overrides)
     out = estimate_flows(prices, args.aum, params, args.sigmas)
     lookbacks = params["lookbacks"]
@@ -193,6 +195,7 @@ def _store_defaults() -> tuple[str, str, str | None]:
 def cmd_events_run(args: argparse.Namespace) -> dict[str, Any]:
     from engine.events import get_event, replay_job
     from engine.jobs import run_job
+    from engine.presets import parse_assignments
 
     event = get_event(args.name)
     prices_spec, vix_spec, index_spec = (args.prices, args.vix, args.index)
@@ -204,7 +207,8 @@ def cmd_events_run(args: argparse.Namespace) -> dict[str, Any]:
     prices = load_prices(prices_spec)
     vix = load_prices(vix_spec).iloc[:, 0]
     index = load_prices(index_spec).iloc[:, 0] if index_spec else None
-    out = run_job(replay_job(event, prices, vix, index, args.preset, args.aum))
+    overrides = parse_assignments(args.set or [])
+    out = run_job(replay_job(event, prices, vix, index, args.preset, args.aum, overrides))
     out["data"] = {"prices": prices_spec, "vix": vix_spec, "index": index_spec}
     if index_spec is None:
         out["data"]["index_note"] = (
@@ -236,3 +240,4 @@ def add_event_commands(sub: Any, add: Any) -> None:
     )
     p.add_argument("--preset", default=DEFAULT_PRESET, choices=sorted(presets()))
     p.add_argument("--aum", type=float, default=1e9, help="AUM for flow amounts (1e9)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter")

@@ -28,7 +28,9 @@ def replay_run_job(
     symbols: list[str],
     vix_symbol: str,
     index_symbol: str | None,
+    values: dict | None = None,
 ) -> Job[dict[str, Any]]:
+    """Job: replay event ``name`` with the Strategy dock's preset and ``values``."""
     from engine.data.store import MarketStore
     from engine.events import get_event, replay_job
 
@@ -37,7 +39,7 @@ def replay_run_job(
     prices = store.read_closes(symbols)
     vix = store.read(vix_symbol, ["close"])["close"]
     index = store.read(index_symbol, ["close"])["close"] if index_symbol else None
-    return (yield from replay_job(get_event(name), prices, vix, index, preset))
+    return (yield from replay_job(get_event(name), prices, vix, index, preset, overrides=values))
 
 
 class EventController(QObject):
@@ -94,6 +96,7 @@ class EventController(QObject):
                 symbols,
                 vix_symbol,
                 index_symbol,
+                self.strategy.values(),
             ),
             done,
         )

@@ -19,6 +19,8 @@ from widgets.stats_panel import StatsPanel
 from widgets.strategy_panel import StrategyPanel
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from app.mainwindow import MainWindow
     from app.workers import Worker
 
@@ -37,8 +39,8 @@ class RunOutput:
     extras: dict[str, Any] = field(default_factory=dict)
     result: Any = None
     thresholds: ZoneThresholds = DEFAULT_ZONES
-    vix: Any = None
-    index_closes: Any = None
+    vix: pd.Series | None = None
+    index_closes: pd.Series | None = None
 
 
 @dataclass
@@ -113,7 +115,7 @@ def backtest_run_job(
     extras = dict(result.extras)
     if "allocation_mixer" in extras:  # 1% steps for the slider, on the same legs
         stocks, bonds, legs = mixer_legs(
-            prices, result.modes, result.equity_index, result.params.get("bond_leg", "")
+            prices, result.modes, result.equity_index, result.params["bond_leg"]
         )
         extras["allocation_mixer"] = metrics.allocation_mixer(
             result.returns, stocks, bonds, sleeves=metrics.MIXER_STEPS, days=params["annualisation"]

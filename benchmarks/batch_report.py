@@ -1,5 +1,5 @@
 """Batch backtests for ``ctadesk-cli report``: every preset but macro on two universes (the
-demo universe and the real futures panel, when ../shared/data is there) in process (the
+demo universe and the real futures panel, when the data folder has it) in process (the
 baseline) and on a Dask LocalCluster with 1 and 2 worker processes, then the report's
 rendering (charts and pages, always on the calling process). Prints one JSON object."""
 

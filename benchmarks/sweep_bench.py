@@ -1,10 +1,11 @@
 """Reference-sweep benchmark: the project's sweep against a single fused numba kernel.
 
-The fused kernel below is the baseline of the benchmark contract: one prange loop over
-combinations doing every step (returns, EWMA variance, signal, sizing, P&L, statistics)
-inline, with no sharing between combinations, on prices without gaps (so every instrument
-trades every day and the equal weight is 1/k), statistics from the first position. Both run on the same generated prices in the same process;
-the ratio is what to compare across machines. Prints one JSON object.
+The fused kernel below is the baseline of the benchmark contract (docs/methodology.md,
+"Sweeps"): one prange loop over combinations doing every step (returns, EWMA variance,
+signal, sizing, P&L, statistics) inline, with no sharing between combinations, on prices
+without gaps (so every instrument trades every day and the equal weight is 1/k), statistics
+from the first position. Both run on the same generated prices in the same process; the
+ratio is what to compare across machines. Prints one JSON object.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from engine.arrays import kernel_array
 from engine.calendars import held_closes, in_range, notional_unit, on_own_calendar
 from engine.equity_index import no_index_message, pick_equity_index
 from engine.jobs import Job, Progress, run_job
+from engine.mixer import mixer_legs
 from engine.presets import DEFAULT_PRESET, resolve
 from engine.prices import check_prices, price_window
 from engine.returns import largest_moves, price_moves, return_modes
@@ -159,9 +160,7 @@ def backtest_job(
     if index_symbol is None:
         result.extras = {"equity_index_note": no_index_message(list(frame.columns))}
     else:
-        result.extras = _equity_relative(
-            returns, frame[index_symbol], modes[index_symbol], vix, days, zones
-        )
+        result.extras = _equity_relative(returns, frame, modes, index_symbol, params, vix, zones)
     yield Progress(100.0, "Backtest done")
     return result
 
@@ -209,21 +208,26 @@ def _forecast(
 
 def _equity_relative(
     returns: pd.Series,
-    index: pd.Series,
-    mode: str,
+    frame: pd.DataFrame,
+    modes: dict[str, str],
+    index_symbol: str,
+    params: dict,
     vix: pd.Series | None,
-    days: int,
     thresholds: ZoneThresholds,
 ) -> dict[str, object]:
-    """Crisis alpha, calm/stressed correlation and the CTA-sleeve mixer against the equity
-    index (only when it is a price index, i.e. in percent mode)."""
-    if mode != "percent":
+    """Crisis alpha, calm/stressed correlation and the CTA-sleeve mixer (60/40 with the
+    universe's bond leg, see engine/mixer.py) against the equity index (only when it is a
+    price index, i.e. in percent mode)."""
+    if modes[index_symbol] != "percent":
         return {}
+    index = frame[index_symbol]
+    days = int(params["annualisation"])
     out: dict[str, object] = {}
     with contextlib.suppress(ValueError):  # no months in common: leave it out
         out["crisis_alpha"] = metrics.crisis_alpha(returns, index)
-    index_returns = index.pct_change().reindex(returns.index)
-    out["allocation_mixer"] = metrics.allocation_mixer(returns, index_returns, days=days)
+    stocks, bonds, legs = mixer_legs(frame, modes, index_symbol, params["bond_leg"])
+    out["allocation_mixer"] = metrics.allocation_mixer(returns, stocks, bonds, days=days)
+    out["allocation_mixer_legs"] = legs
     if vix is not None:
         out["regime_correlation"] = metrics.regime_correlation(returns, index, vix, thresholds)
     return out

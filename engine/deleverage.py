@@ -1,5 +1,6 @@
 """Vol-control deleveraging: exposure = min(max leverage, target vol / vol) along a VIX (or
-realised-vol) path, and the share of NAV sold at each step (DOMAIN.md section 4)."""
+realised-vol) path, and the share of NAV sold at each step (docs/methodology.md,
+"Deleverage")."""
 
 from __future__ import annotations
 

@@ -76,8 +76,10 @@ def replay_job(
     index: pd.Series | None = None,
     preset: str = DEFAULT_PRESET,
     aum: float = 1e9,
+    overrides: dict | None = None,
 ) -> Job[dict]:
-    """Job: run ``preset`` on the full history and report the event window day by day:
+    """Job: run ``preset`` (with ``overrides``, e.g. the Strategy dock's values) on the
+    history up to the event's end and report the event window day by day:
     gross exposure and positions as notional / capital, flows as traded notional x ``aum``
     (in every return mode, so back-adjusted futures count at their price)."""
     _covers(prices, event, "the prices")
@@ -91,7 +93,7 @@ def replay_job(
     history = history.drop(columns=not_yet)
     if history.empty:
         raise ValueError(f"no instrument has prices before {event.end:%Y-%m-%d}")
-    result = yield from backtest_job(history, resolve(preset), vix)
+    result = yield from backtest_job(history, resolve(preset, overrides), vix)
     window = slice(event.start, event.end)
     returns = result.returns.loc[window]
     positions = result.notional.loc[window]  # notional / capital in every return mode

@@ -1,10 +1,10 @@
-"""CTA flow estimates (DOMAIN.md section 4): the model positions of a trend-following
-universe and the flows implied over the next day and week under flat, up and down price
-scenarios. :func:`estimate_flows` sizes positions with the backtest itself (same vol
-estimate, weights, IDM, cap and buffer), in notional for every return mode.
-:func:`selling_level` scans tomorrow's price for one instrument with the plain formula
-position = AUM share x (vol target / sigma) x blend signal (no IDM or buffer) so that a
-scan of hundreds of prices stays fast; docs/methodology.md, "Flows"."""
+"""CTA flow estimates: the model positions of a trend-following universe and the flows
+implied over the next day and week under flat, up and down price scenarios.
+:func:`estimate_flows` sizes positions with the backtest itself (same vol estimate, weights,
+IDM, cap and buffer), in notional for every return mode. :func:`selling_level` scans
+tomorrow's price for one instrument with the plain formula position = AUM share x (vol
+target / sigma) x blend signal (no IDM or buffer) so that a scan of hundreds of prices stays
+fast; docs/methodology.md, "Flows"."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Performance metrics of a daily return series (DOMAIN.md section 10).
+"""Performance metrics of a daily return series (docs/methodology.md, "Metrics").
 
 Plain numpy/pandas: these run once per backtest. Sweeps use kernels.return_stats instead.
 Conventions: returns are simple daily returns on capital; annualisation uses ``days``

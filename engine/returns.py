@@ -1,5 +1,5 @@
 """Price moves: percent returns for spot and index series, price differences for
-back-adjusted futures whose prices can be zero or negative (DESIGN.md, return modes)."""
+back-adjusted futures whose prices can be zero or negative (docs/methodology.md, "Returns")."""
 
 from __future__ import annotations
 

@@ -3,8 +3,8 @@
 One strategy definition: a sweep cell's statistics are those of the backtest of its
 parameters. TSMOM rules run in a fused numba kernel (kernels.trend_grid) that implements
 the pipeline's semantics on the same prepared inputs; other rules run the pipeline itself.
-The reference sweep (DESIGN.md, the benchmark contract) is a grid over lookbacks and vol
-spans of the ``mop2012`` rule with the reference's settings as parameter values."""
+The reference sweep (docs/methodology.md, "Sweeps") is a grid over lookbacks and vol spans
+of the ``mop2012`` rule with the reference's settings as parameter values."""
 
 from __future__ import annotations
 
@@ -133,9 +133,9 @@ REFERENCE_PRESET = "mop2012"
 
 
 def reference_params(spec: ReferenceSweep) -> dict[str, Any]:
-    """The reference sweep (DESIGN.md) as backtest parameters: TSMOM sign, EWMA vol without a
-    floor, no buffer, IDM 1, the leverage cap on each sleeve, costs, 252-day annualisation
-    and percent returns (auto: difference only where a price is <= 0)."""
+    """The reference sweep (docs/methodology.md, "Sweeps") as backtest parameters: TSMOM
+    sign, EWMA vol without a floor, no buffer, IDM 1, the leverage cap on each sleeve, costs,
+    252-day annualisation and percent returns (auto: difference only where a price is <= 0)."""
     return resolve(
         REFERENCE_PRESET,
         {

@@ -1,4 +1,5 @@
-"""CTA trigger levels: tomorrow's price at which each trend signal flips (DOMAIN.md section 3).
+"""CTA trigger levels: tomorrow's price at which each trend signal flips (docs/methodology.md,
+"Trigger levels").
 
 Closed forms, with S_k the sum of the last k-1 closes and E the current EMAs:
   ret:L        P* = P[t+1-L] (the close L-1 days ago)

@@ -1,6 +1,6 @@
 """VIX analytics: zones of a reading and the rule of 16.
 
-The zone thresholds live here and nowhere else (see DOMAIN.md section 6).
+The zone thresholds live here and nowhere else (docs/methodology.md, "VIX zones").
 A value equal to a threshold belongs to the higher zone.
 """
 
@@ -36,8 +36,9 @@ ZONE_READINGS: dict[str, str] = {
 }
 DEFAULT_THRESHOLDS: tuple[float, float, float, float] = (15.0, 20.0, 25.0, 30.0)
 EXTREME_VIX = 40.0
-"""VIX level of the extreme-volatility band, above every zone: DOMAIN.md sec 7 (fast models
-excel there). By-zone tables add a row for days whose previous VIX close was at or above it."""
+"""VIX level of the extreme-volatility band, above every zone (fast models excel there;
+docs/methodology.md, "VIX zones"). By-zone tables add a row for days whose previous VIX close
+was at or above it."""
 EXTREME_BAND = f"vix_over_{EXTREME_VIX:g}"
 """Key of that row in the by-zone tables."""
 

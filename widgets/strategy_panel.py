@@ -4,7 +4,7 @@ resources/presets/parameters.toml, a universe picker, Run / Cancel, workspace fi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +26,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.equity_index import pick_equity_index
+from engine.equity_index import pick_bond_leg, pick_equity_index
 from engine.presets import DEFAULT_PRESET, ParamSpec, parameter_specs, presets, resolve
 from engine.workspace import Workspace, load_workspace, save_workspace
 from widgets.palette import ERROR_TEXT
 
 WORKSPACE_FILTER = "CTA Desk workspace (*.ctadesk.json *.json)"
 
-UNIVERSE_SYMBOL_PARAMS = frozenset({"equity_index"})
+UNIVERSE_SYMBOL_PARAMS: dict[str, tuple[Callable[[list[str]], str | None], str]] = {
+    "equity_index": (pick_equity_index, "like the S&P 500"),
+    "bond_leg": (pick_bond_leg, "a 10-year bond future"),
+}
 """Text parameters that name one of the ticked instruments: editable combos offering them
 (empty = the engine's automatic pick)."""
 
@@ -290,13 +293,9 @@ class StrategyPanel(QWidget):
     def _offer_symbols(self) -> None:
         """The symbol fields offer the ticked instruments; empty is the automatic pick."""
         symbols = self.symbols()
-        index = pick_equity_index(symbols)
-        automatic = (
-            f"auto: {index}"
-            if index
-            else "auto: none of the ticked instruments looks like the S&P 500"
-        )
-        for name in UNIVERSE_SYMBOL_PARAMS:
+        for name, (pick, none) in UNIVERSE_SYMBOL_PARAMS.items():
+            found = pick(symbols)
+            automatic = f"auto: {found}" if found else f"auto: none of the ticked is {none}"
             self.fields[name].offer_symbols(symbols, automatic)
 
     # -- run ------------------------------------------------------------------------------

@@ -156,3 +156,20 @@ def test_metrics_cover_exactly_the_period(panel: pd.DataFrame) -> None:
     full = run_backtest(panel, "tsmom-blend")
     window = full.returns.loc["2000-01-01":"2010-06-30"]
     np.testing.assert_allclose(result.returns, window, atol=1e-15)  # warm-up kept
+
+
+def test_mixer_has_a_bond_leg(panel: pd.DataFrame) -> None:
+    """The 60/40 mixer on the real panel takes US10 as its bond leg: the 30% sleeve row equals
+    a plain pandas 0.7 x (0.6 SP500 + 0.4 US10) + 0.3 x CTA, US10's back-adjusted changes
+    as returns on its last price."""
+    result = run_backtest(panel, "tsmom-blend")
+    assert result.extras["allocation_mixer_legs"] == "60% SP500 / 40% US10 + CTA"
+    held = forward_filled(panel)
+    stocks = held["SP500"].pct_change()
+    bonds = held["US10"].diff() / abs(panel["US10"].dropna().iloc[-1])
+    parts = [result.returns, stocks, bonds]
+    both = pd.concat(parts, axis=1, keys=["cta", "eq", "bd"], sort=True).dropna()
+    mix = 0.7 * (0.6 * both["eq"] + 0.4 * both["bd"]) + 0.3 * both["cta"]
+    row = next(r for r in result.extras["allocation_mixer"] if r["cta_share"] == 0.3)
+    sharpe = mix.mean() / mix.std(ddof=1) * math.sqrt(252)
+    assert row["sharpe"] == pytest.approx(sharpe, rel=1e-9)
