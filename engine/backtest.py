@@ -12,7 +12,7 @@ import pandas as pd
 
 from engine import kernels, metrics, signals, sizing
 from engine.arrays import kernel_array
-from engine.calendars import held_closes, in_range, notional_unit, on_own_calendar
+from engine.calendars import held_closes, in_range, notional_unit, on_own_calendar, tradable
 from engine.equity_index import no_index_message, pick_equity_index
 from engine.jobs import Job, Progress, run_job
 from engine.mixer import mixer_legs
@@ -119,11 +119,11 @@ def backtest_job(
             target, own_moves, params["portfolio_vol_target"], alpha, days
         )
         target = target.mul(scale.fillna(0.0), axis=0)
-    positions = sizing.buffered(target, params["buffer"])
+    positions = sizing.buffered(target, params["buffer"], tradable(frame))
 
     yield Progress(75.0, "P&L and costs")
     notional = positions * unit.fillna(0.0)
-    traded = notional.diff().abs()
+    traded = positions.diff().abs() * unit  # notional traded: |change| at the day's price
     gross, costs = kernels.pnl_with_costs(
         kernel_array(positions),
         kernel_array(own_moves),
@@ -234,7 +234,8 @@ def _equity_relative(
 
 
 def _first_trade(positions: pd.DataFrame, frame: pd.DataFrame) -> int:
-    """Index of the day before the first non-zero position (statistics start there)."""
+    """Index of the first day with a non-zero position (statistics start there: its return
+    is the cost of opening it)."""
     active = np.flatnonzero((positions.abs().sum(axis=1) > 0).to_numpy())
     if not len(active):
         still = [str(c) for c in frame.columns if frame[c].nunique() <= 1]

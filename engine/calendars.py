@@ -31,6 +31,12 @@ def on_own_calendar(
     return pd.DataFrame(parts, index=prices.index).where(in_range(prices))
 
 
+def tradable(prices: pd.DataFrame) -> pd.DataFrame:
+    """True on the days an instrument can trade: it has a close, or its range is over (a
+    position is closed after the last price); False on its holidays."""
+    return prices.notna() | ~in_range(prices)
+
+
 def held_closes(prices: pd.DataFrame) -> pd.DataFrame:
     """Closes forward-filled inside each column's range (the notional of a held position)."""
     return prices.ffill().where(in_range(prices))

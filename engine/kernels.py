@@ -189,6 +189,7 @@ def trend_grid(
     held: np.ndarray,
     moves: np.ndarray,
     unit: np.ndarray,
+    tradable: np.ndarray,
     vols: np.ndarray,
     idms: np.ndarray,
     first: int,
@@ -208,7 +209,8 @@ def trend_grid(
     with exactly the pipeline's semantics (engine/backtest.py; docs/methodology.md).
 
     Shared inputs, ``[day, instrument]``: ``held`` closes (held over non-trading days, NaN
-    outside each range), own ``moves`` (NaN on non-trading days), notional ``unit``;
+    outside each range), own ``moves`` (NaN on non-trading days), notional ``unit``, the
+    days an instrument can trade (``tradable``: its market is open, or its range is over);
     ``vols[g]`` daily vol per vol group, ``idms[g]`` the IDM per day per IDM group; ``first``
     the first row of the metrics window. Per combination c: lookbacks[c, :n_lookbacks[c]],
     its groups, vol target, leverage cap (0 = none), cost in bps of notional, buffer,
@@ -225,7 +227,6 @@ def trend_grid(
         lbs = lookbacks[c]
         root = np.sqrt(days[c])
         pos = np.zeros(k)
-        notional = np.zeros(k)
         unscaled = np.zeros(k)
         sleeve = np.zeros(k)
         avail = np.zeros(k, np.bool_)
@@ -289,15 +290,13 @@ def trend_grid(
                 unscaled[j] = goal
                 goal = goal * scale
                 old = pos[j]
-                if abs(goal - old) > buffers[c] * abs(goal):
+                if tradable[t, j] and abs(goal - old) > buffers[c] * abs(goal):
                     pos[j] = goal
                 rate = unit[t, j] * cost_bps[c] / 1e4
                 if np.isfinite(rate):
                     cost += rate * abs(pos[j] - old)
-                size = unit[t, j] if np.isfinite(unit[t, j]) else 0.0
-                now = pos[j] * size
-                turn += abs(now - notional[j])
-                notional[j] = now
+                if np.isfinite(unit[t, j]):
+                    turn += abs(pos[j] - old) * unit[t, j]
                 if pos[j] != 0.0:
                     exposed_now = True
             ret[t] = gross - cost
@@ -380,9 +379,10 @@ def expanding_idm(
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def buffered_positions(target: np.ndarray, buffer: float) -> np.ndarray:
+def buffered_positions(target: np.ndarray, buffer: float, tradable: np.ndarray) -> np.ndarray:
     """Trade to the target only when the held position is more than ``buffer`` x |target|
-    away from it; NaN targets mean flat. Path-dependent, so one pass per instrument."""
+    away from it, and only on days the instrument is ``tradable`` (its market is open);
+    NaN targets mean flat. Path-dependent, so one pass per instrument."""
     t_n, k = target.shape
     out = np.zeros((t_n, k))
     for j in prange(k):
@@ -391,7 +391,7 @@ def buffered_positions(target: np.ndarray, buffer: float) -> np.ndarray:
             goal = target[t, j]
             if not np.isfinite(goal):
                 goal = 0.0
-            if abs(goal - held) > buffer * abs(goal):
+            if tradable[t, j] and abs(goal - held) > buffer * abs(goal):
                 held = goal
             out[t, j] = held
     return out

@@ -164,7 +164,9 @@ def regime_correlation(
     the warning threshold, 20 by default), stressed days (at or above the panic threshold, 30
     by default) and all days with a VIX."""
     r = _clean(returns)
-    idx_r = pd.Series(equity_index, dtype=float).pct_change().reindex(r.index)
+    level = pd.Series(equity_index, dtype=float)
+    held = level.ffill().where(level.bfill().notna())  # its holidays: no return, none lost
+    idx_r = held.pct_change().reindex(r.index)
     v = _previous_vix(vix, r.index)
     calm, stressed = v < thresholds.lower_bound("warning"), v >= thresholds.lower_bound("panic")
     out = {}

@@ -77,9 +77,10 @@ def portfolio_scale(
     return (target / vol.where((vol > 0) & enough)).replace([np.inf, -np.inf], np.nan)
 
 
-def buffered(target: pd.DataFrame, buffer: float) -> pd.DataFrame:
-    """Hold positions until they are more than ``buffer`` x |target| from the target."""
-    arr = kernel_array(target)
-    return pd.DataFrame(
-        kernels.buffered_positions(arr, buffer), index=target.index, columns=target.columns
+def buffered(target: pd.DataFrame, buffer: float, tradable: pd.DataFrame) -> pd.DataFrame:
+    """Hold positions until they are more than ``buffer`` x |target| from the target, and
+    through the days an instrument's market is shut (``tradable`` False)."""
+    positions = kernels.buffered_positions(
+        kernel_array(target), buffer, kernel_array(tradable, np.bool_)
     )
+    return pd.DataFrame(positions, index=target.index, columns=target.columns)

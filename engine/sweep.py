@@ -20,7 +20,7 @@ import pandas as pd
 from engine import kernels
 from engine.annualisation import TRADING_DAYS
 from engine.arrays import kernel_array
-from engine.calendars import held_closes, in_range, notional_unit, on_own_calendar
+from engine.calendars import held_closes, in_range, notional_unit, on_own_calendar, tradable
 from engine.jobs import Job, Progress, run_job
 from engine.presets import parameter_specs, resolve
 from engine.prices import check_prices, price_window
@@ -324,7 +324,14 @@ def plan_sweep(
         "annualisation",
     ):
         columns[name] = np.array([float(p[name]) for p in params])
-    shared = (kernel_array(held), kernel_array(moves), kernel_array(unit), vols, idms)
+    shared = (
+        kernel_array(held),
+        kernel_array(moves),
+        kernel_array(unit),
+        kernel_array(tradable(frame), np.bool_),
+        vols,
+        idms,
+    )
     return SweepPlan(frame, combos, params, first, True, shared, columns)
 
 
@@ -350,8 +357,8 @@ def _idm_series(
 
 def run_grid(*args: np.ndarray) -> np.ndarray:
     """One fused kernel call: the plan's shared arrays, its first row, then chunk_args."""
-    held, moves, unit, vols, idms, first, *columns = args
-    return kernels.trend_grid(held, moves, unit, vols, idms, int(first), *columns)
+    held, moves, unit, can_trade, vols, idms, first, *columns = args
+    return kernels.trend_grid(held, moves, unit, can_trade, vols, idms, int(first), *columns)
 
 
 def grid_sweep_job(

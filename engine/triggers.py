@@ -22,7 +22,7 @@ import pandas as pd
 
 from engine import kernels
 from engine.arrays import kernel_array
-from engine.calendars import on_own_calendar
+from engine.calendars import held_closes, on_own_calendar
 from engine.presets import parameter_specs
 from engine.volatility import ewma_daily_vol
 
@@ -141,13 +141,16 @@ def trigger_levels(
     prices: pd.DataFrame, signals: list[SignalSpec], vol_span: int | None = None
 ) -> list[dict[str, object]]:
     """One row per instrument and signal, sorted by distance in daily-vol units (the EWMA
-    vol of each instrument's own price changes; ``vol_span`` defaults to the declared one)."""
+    vol of each instrument's own price changes; ``vol_span`` defaults to the declared one).
+    Lookbacks count days of the union calendar over held closes, as the backtest's signals
+    do (docs/methodology.md, "Calendars"), so a trigger flips the backtest's own signal."""
     rows = []
     span = parameter_specs()["vol_span"].default if vol_span is None else vol_span
     own_diffs = on_own_calendar(prices, lambda p: p.diff(), hold=False)
     vol = ewma_daily_vol(own_diffs, span)  # daily vol of price changes
+    held = held_closes(prices)
     for symbol in prices.columns:
-        series = prices[symbol].dropna()
+        series = held[symbol].dropna()
         p = series.to_numpy(dtype=float)
         sigma = float(vol[symbol].dropna().iloc[-1]) if vol[symbol].notna().any() else float("nan")
         for spec in signals:

@@ -19,7 +19,7 @@ def _calls() -> list[tuple[str, Callable[[], object]]]:
         ("ewm_mean_1d", lambda: kernels.ewm_mean_1d(x[:, 0].copy(), 0.1)),
         ("ewm_mean", lambda: kernels.ewm_mean_2d(x, 0.1)),
         ("rolling_extremes", lambda: kernels.rolling_extremes(x, 3)),
-        ("buffered_positions", lambda: kernels.buffered_positions(x, 0.1)),
+        ("buffered_positions", lambda: kernels.buffered_positions(x, 0.1, x > 0)),
         ("pnl_with_costs", lambda: kernels.pnl_with_costs(x, x, x)),
         ("return_stats", lambda: kernels.return_stats(x[:, 0], 1)),
         ("ewm_vol", lambda: kernels.ewm_vol_2d(x, 0.1, 0.5)),

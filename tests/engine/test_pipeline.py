@@ -119,14 +119,16 @@ def test_buffer_kernel_matches_python_loop() -> None:
     rng = np.random.default_rng(2)
     target = np.cumsum(rng.normal(0, 0.1, (300, 2)), axis=0)
     target[5, 0] = np.nan
-    out = kernels.buffered_positions(target, 0.2)
+    open_days = rng.random((300, 2)) > 0.1  # a tenth of the days the market is shut
+    out = kernels.buffered_positions(target, 0.2, open_days)
     held = np.zeros(2)
     for t in range(300):
         for j in range(2):
             goal = 0.0 if np.isnan(target[t, j]) else target[t, j]
-            if abs(goal - held[j]) > 0.2 * abs(goal):
+            if open_days[t, j] and abs(goal - held[j]) > 0.2 * abs(goal):
                 held[j] = goal
             assert out[t, j] == held[j]
+    assert (np.diff(out, axis=0)[~open_days[1:]] == 0).all()  # never a trade on a shut day
 
 
 def test_idm_bounds_and_membership() -> None:
