@@ -114,9 +114,11 @@ class SweepController(QObject):
 
     def run(self, grid: dict) -> None:
         from engine.presets import resolve
+        from engine.sweep import parse_grid
 
         preset, symbols = self.strategy.preset, self.strategy.symbols()
         try:
+            grid = parse_grid(grid)  # out-of-range values are said here, before any work
             base = resolve(preset, self.strategy.values())
             period = self.strategy.period()
         except ValueError as exc:

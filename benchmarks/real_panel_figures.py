@@ -20,12 +20,7 @@ DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/futures_panel_adjus
 
 def ffill_in_range(prices: pd.DataFrame) -> pd.DataFrame:
     """Each column forward-filled between its own first and last price."""
-    out = prices.ffill()
-    for c in prices.columns:
-        s = prices[c]
-        out.loc[: s.first_valid_index(), c] = out.loc[: s.first_valid_index(), c]
-        out.loc[s.last_valid_index() :, c] = s.loc[s.last_valid_index() :]
-    return out.where(prices.ffill().notna() & prices.bfill().notna())
+    return prices.ffill().where(prices.bfill().notna())
 
 
 def figures(prices: pd.DataFrame, preset: str) -> dict[str, float]:

@@ -202,6 +202,7 @@ def _forecast(
             p["macro_lag"],
             p["macro_weight"],
             p["macro_sign"],
+            p["forecast_cap"],
         )
     raise ValueError(f"unknown signal {rule!r}")
 

@@ -260,7 +260,9 @@ KERNEL_COLUMNS = (
 )
 
 
-def _parse_grid(grid: dict[str, tuple]) -> dict[str, tuple]:
+def parse_grid(grid: dict[str, tuple]) -> dict[str, tuple]:
+    """The grid's values checked and converted by their declarations (whole numbers for int
+    parameters); ValueError naming the parameter and the value."""
     specs = parameter_specs()
     unknown = [k for k in grid if k not in specs or specs[k].type not in ("int", "float")]
     if unknown:
@@ -277,7 +279,7 @@ def plan_sweep(
 ) -> SweepPlan:
     """Validate a sweep of ``grid`` around the full parameter set ``base`` and, when the fused
     kernel applies, lay out its inputs exactly as the backtest pipeline computes them."""
-    grid = _parse_grid(grid)
+    grid = parse_grid(grid)
     n = int(np.prod([len(v) for v in grid.values()]))
     if n > MAX_COMBOS:
         raise ValueError(f"{n:,} combinations is more than one sweep holds ({MAX_COMBOS:,})")

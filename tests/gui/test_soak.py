@@ -51,7 +51,7 @@ def test_soak(make_window, qtbot) -> None:
     window = make_window(auto_demo=True)
     qtbot.waitUntil(lambda: window.data.is_ready and not window.jobs.running, timeout=60_000)
     strategy, sweep = window.panels["dockStrategy"], window.panels["dockSweep"]
-    sweep.y_range.setText("10,40")  # a small grid: 2 x the lookbacks
+    sweep.y_range.setText("0,0.5")  # a small grid: the vol spans x 2 vol floors
     rng = random.Random(SEED)
     dialogs: list[str] = []
     window.errors.report.connect(lambda _t, m, _d: dialogs.append(m))

@@ -125,3 +125,13 @@ def test_bad_cluster_address_is_reported(make_window, qtbot) -> None:
     assert "Dask address 'remote:2'" in window.errors.dialog.text()
     qtbot.waitUntil(panel.run_button.isEnabled, timeout=10_000)
     assert window.sweeps.last is None
+
+
+def test_out_of_range_values_are_said_in_the_dock(make_window, qtbot) -> None:
+    window = make_window(auto_demo=True)
+    qtbot.waitUntil(lambda: window.data.is_ready and not window.jobs.running, timeout=30_000)
+    panel = window.panels["dockSweep"]
+    panel.y_range.setText("0,10")  # vol_floor is a share between 0 and 1
+    panel.run_button.click()
+    assert "vol_floor: 10.0 is above the maximum 1.0" in panel.message.text()
+    assert window.sweeps.worker is None and panel.run_button.isEnabled()
