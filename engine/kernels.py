@@ -46,36 +46,20 @@ def ewm_vol_1d(moves: np.ndarray, alpha: float, floor: float) -> np.ndarray:
     """Daily vol of one instrument's moves (NaN on days it did not trade): the square root of
     ewm_var_1d over its own moves, NaN while the variance is 0, never below ``floor`` x the
     mean of its own vol estimates so far; held over the days it did not trade."""
-    n = moves.shape[0]
-    out = np.full(n, np.nan)
-    started = False
-    m = 0.0
-    v = 0.0
+    var = ewm_var_1d(moves, alpha)
+    out = np.full(moves.shape[0], np.nan)
     total = 0.0
     count = 0
     last = np.nan
-    for t in range(n):
-        x = moves[t]
-        if not np.isfinite(x):
-            if started:
-                out[t] = last
-            continue
-        if not started:
-            m = x
-            v = 0.0
-            started = True
-        else:
-            d = x - m
-            m += alpha * d
-            v = (1.0 - alpha) * (v + alpha * d * d)
-        vol = np.sqrt(v) if v > 0.0 else np.nan
-        if np.isfinite(vol):
-            count += 1
-            total += vol
-            if floor > 0.0:
-                vol = max(vol, floor * (total / count))
-        last = vol
-        out[t] = vol
+    for t in range(moves.shape[0]):
+        if np.isfinite(moves[t]):
+            last = np.sqrt(var[t]) if var[t] > 0.0 else np.nan
+            if np.isfinite(last):
+                count += 1
+                total += last
+                if floor > 0.0:
+                    last = max(last, floor * (total / count))
+        out[t] = last
     return out
 
 
