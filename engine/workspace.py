@@ -1,11 +1,12 @@
-"""Workspace files: the Strategy dock's preset, parameter values and universe as JSON (never
-pickle; nothing in a file is evaluated). Reading validates everything before anything is applied,
-so a bad file changes nothing."""
+"""Workspace files: the Strategy dock's preset, parameter values, universe and period as JSON
+(never pickle; nothing in a file is evaluated). Reading validates everything before anything is
+applied, so a bad file changes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from engine.presets import resolve
 WORKSPACE_FORMAT = "ctadesk-workspace"
 WORKSPACE_VERSION = 1
 MAX_WORKSPACE_BYTES = 1 << 20  # a workspace is a few kB; refuse anything near this
+PERIOD_KEYS = ("start", "end")
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class Workspace:
     preset: str
     params: dict[str, Any]
     symbols: list[str]
+    period: dict[str, str | None] = field(default_factory=lambda: dict.fromkeys(PERIOD_KEYS))
 
 
 def save_workspace(path: Path, workspace: Workspace) -> None:
@@ -34,6 +37,7 @@ def save_workspace(path: Path, workspace: Workspace) -> None:
         "preset": workspace.preset,
         "params": workspace.params,
         "symbols": workspace.symbols,
+        "period": workspace.period,
     }
     atomic_write_text(Path(path), json.dumps(body, indent=2) + "\n")
 
@@ -68,4 +72,19 @@ def parse_workspace(data: Any) -> Workspace:
     if not isinstance(symbols, list) or not all(isinstance(s, str) for s in symbols):
         raise ValueError("'symbols' must be a list of symbols")
     resolve(preset, params)  # unknown preset or parameter, or a bad value: ValueError
-    return Workspace(preset, dict(params), list(symbols))
+    return Workspace(preset, dict(params), list(symbols), _period(data.get("period", {})))
+
+
+def _period(raw: Any) -> dict[str, str | None]:
+    """The metrics window: ISO dates or null for start and end."""
+    if not isinstance(raw, dict):
+        raise ValueError("'period' must map start and end to dates")
+    out: dict[str, str | None] = {}
+    for key in PERIOD_KEYS:
+        value = raw.get(key)
+        if value is not None:
+            if not isinstance(value, str):
+                raise ValueError(f"period {key} must be a date YYYY-MM-DD or null")
+            value = dt.date.fromisoformat(value).isoformat()  # ValueError if not a date
+        out[key] = value
+    return out

@@ -315,12 +315,14 @@ class StrategyPanel(QWidget):
 
     # -- workspace files --------------------------------------------------------------------
     def workspace(self) -> Workspace:
-        return Workspace(self.preset, self.values(), self.symbols())
+        return Workspace(self.preset, self.values(), self.symbols(), self.period())
 
     def apply_workspace(self, workspace: Workspace) -> None:
         self.select_preset(workspace.preset)
         self.set_values(workspace.params)
         self.set_symbols(workspace.symbols)
+        self.start_edit.setText(workspace.period["start"] or "")
+        self.end_edit.setText(workspace.period["end"] or "")
 
     def save_workspace(self, path: Path) -> None:
         save_workspace(Path(path), self.workspace())
@@ -338,6 +340,8 @@ class StrategyPanel(QWidget):
                 self.save_workspace(Path(path))
             except OSError as exc:
                 self.error_label.setText(f"Could not save {path}: {exc.strerror or exc}")
+            except ValueError as exc:  # a period that is not a date
+                self.error_label.setText(f"Could not save {path}: period: {exc}")
 
     def _load_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Load workspace", "", WORKSPACE_FILTER)

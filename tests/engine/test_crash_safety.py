@@ -120,6 +120,8 @@ def test_bad_workspace_files_are_refused_with_the_file_named(tmp_path: Path) -> 
         '{"preset": "fast", "symbols": "ES"}': "list of symbols",
         '{"preset": "fast", "version": 99}': "newer",
         '{"preset": "fast", "params": {"vol_target": {"__class__": "x"}}}': "parameter names",
+        '{"preset": "fast", "period": {"start": "2001-02-30"}}': "day is out of range",
+        '{"preset": "fast", "period": {"end": 2001}}': "period end must be a date",
     }
     for body, why in cases.items():
         path.write_text(body, encoding="utf-8")

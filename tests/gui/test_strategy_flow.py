@@ -54,6 +54,7 @@ def test_workspace_round_trip(desk_app, qtbot, tmp_path: Path) -> None:
     first.select_preset("fast")
     first.fields["vol_target"].set_value(0.2)
     first.set_symbols(["A", "C"])
+    first.start_edit.setText("2001-02-03")
     first.save_workspace(tmp_path / "w.ctadesk.json")
     second = StrategyPanel()
     qtbot.addWidget(second)
@@ -61,6 +62,7 @@ def test_workspace_round_trip(desk_app, qtbot, tmp_path: Path) -> None:
     second.load_workspace(tmp_path / "w.ctadesk.json")
     assert second.preset == "fast" and second.symbols() == ["A", "C"]
     assert second.fields["vol_target"].value() == pytest.approx(0.2)
+    assert second.period() == {"start": "2001-02-03", "end": None}
     (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(ValueError, match="not a usable CTA Desk workspace"):
         second.load_workspace(tmp_path / "bad.json")
