@@ -11,6 +11,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+needs_data = pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="shared data absent")
+"""Marks tests that read the real market files beside the repository."""
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ import pytest
 from app.cli import run
 from engine.sweep import generated_prices
 from tests.cli_helpers import cli_ok as _ok
+from tests.conftest import SHARED_DATA, needs_data
 from tests.engine.test_sweep import pandas_contract
 
 
@@ -126,11 +127,10 @@ def test_prices_demo_is_the_embedded_universe_without_the_store(ctadesk_home: Pa
     assert not (ctadesk_home / "data").exists() or not any((ctadesk_home / "data").iterdir())
 
 
+@needs_data
 def test_backtest_period_covers_exactly_the_window(tmp_path: Path) -> None:
     """`--start 2000-01-01 --end 2017-12-21` on the real panel: the metrics cover exactly the
     panel's dates in that window, and the Sharpe recomputed from the --out CSV agrees."""
-    from tests.conftest import SHARED_DATA
-
     panel = SHARED_DATA / "futures_panel_adjusted_daily.csv"
     out_csv = tmp_path / "run.csv"
     period = ["--start", "2000-01-01", "--end", "2017-12-21"]

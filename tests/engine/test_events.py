@@ -64,6 +64,7 @@ def test_oct_2008_on_real_futures() -> None:
     assert set(out["not_trading_yet"]) == {"EUROSTX", "BUND"}
 
 
+@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="shared data absent")
 def test_oct_2008_flows_are_notional() -> None:
     """US10 is back-adjusted (difference mode): its flow is the change in contracts held at
     the day's price x AUM, about $100m per $1bn in October 2008, not the $1m that raw

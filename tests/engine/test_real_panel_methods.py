@@ -14,7 +14,9 @@ import pytest
 from engine.backtest import backtest_job, run_backtest
 from engine.jobs import run_job
 from engine.presets import resolve
-from tests.conftest import SHARED_DATA
+from tests.conftest import SHARED_DATA, needs_data
+
+pytestmark = needs_data
 
 PANEL = SHARED_DATA / "futures_panel_adjusted_daily.csv"
 MOP_COM = 60  # MOP 2012: delta / (1 - delta) = 60 days
