@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from engine.cluster import DEFAULT_CHUNK
+from engine.reference import REFERENCE_WORKLOAD
 
 DEMO_PRICES = "demo"  # --prices demo: the embedded demo universe, without the store
 PRICES_HELP = "wide CSV file, comma-separated store symbols, or demo (the demo universe)"
@@ -49,9 +50,9 @@ def progress_printer(enabled: bool):
 
 def cmd_sweep(args: argparse.Namespace) -> dict[str, Any]:
     from engine.jobs import run_job
+    from engine.reference import ReferenceSweep
     from engine.sweep import (
         REFERENCE_PRESET,
-        ReferenceSweep,
         parse_range,
         reference_params,
         reference_sweep_job,
@@ -119,12 +120,10 @@ def json_params(params: dict[str, Any]) -> dict[str, Any]:
 
 def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
     from engine.jobs import run_job
-    from engine.sweep import ReferenceSweep, generated_prices, reference_sweep_job
+    from engine.sweep import generated_prices, reference_sweep_job
 
     prices = generated_prices(args.days, args.instruments)
-    spec = ReferenceSweep(
-        tuple(range(20, 261, 10)), (10, 20, 30, 40, 60, 80, 100, 120), 0.10, 4.0, 1.0
-    )
+    spec = REFERENCE_WORKLOAD
     runs = []
     compile_s = None
     for _ in range(args.repeat):
@@ -248,11 +247,14 @@ def add_engine_commands(sub: Any, add: Any) -> None:
 
     p = add(sub, "sweep", cmd_sweep, "The reference TSMOM sweep over lookbacks x vol spans.")
     p.add_argument("--prices", required=True, help=PRICES_HELP)
-    p.add_argument("--lookbacks", default="20:260:10", help="A:B:STEP or a,b,c (default 20:260:10)")
-    p.add_argument("--vol-spans", default="10,20,30,40,60,80,100,120", help="a,b,c or A:B:STEP")
-    p.add_argument("--vol-target", type=float, default=0.10, help="annual vol target (0.10)")
-    p.add_argument("--cap", type=float, default=4.0, help="position cap (4)")
-    p.add_argument("--cost-bps", type=float, default=1.0, help="cost in bps of traded notional")
+    ref = REFERENCE_WORKLOAD
+    lookbacks = f"{ref.lookbacks[0]}:{ref.lookbacks[-1]}:{ref.lookbacks[1] - ref.lookbacks[0]}"
+    p.add_argument("--lookbacks", default=lookbacks, help=f"A:B:STEP or a,b,c ({lookbacks})")
+    spans = ",".join(map(str, ref.spans))
+    p.add_argument("--vol-spans", default=spans, help=f"a,b,c or A:B:STEP ({spans})")
+    p.add_argument("--vol-target", type=float, default=ref.target, help=f"({ref.target})")
+    p.add_argument("--cap", type=float, default=ref.cap, help=f"sleeve leverage cap ({ref.cap:g})")
+    p.add_argument("--cost-bps", type=float, default=ref.cost_bps, help="bps of traded notional")
     add_period_options(p)
     add_cluster_options(p)
     p.add_argument(

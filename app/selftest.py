@@ -117,6 +117,7 @@ def _run_sweep(window: MainWindow) -> tuple[float, bool]:
     """A 200-combination TSMOM sweep on the loaded universe through the worker path."""
     from engine.data.store import MarketStore
     from engine.presets import resolve
+    from engine.reference import REFERENCE_WORKLOAD
     from engine.sweep import grid_sweep_job
 
     symbols = window.panels["dockStrategy"].symbols()
@@ -125,8 +126,8 @@ def _run_sweep(window: MainWindow) -> tuple[float, bool]:
     def job() -> Job[dict]:
         prices = MarketStore(window.data.store_path).read_closes(symbols)
         grid = {
-            "lookback": tuple(range(20, 261, 10)),
-            "vol_span": (10, 20, 30, 40, 60, 80, 100, 120),
+            "lookback": REFERENCE_WORKLOAD.lookbacks,
+            "vol_span": REFERENCE_WORKLOAD.spans,
         }
         return (yield from grid_sweep_job(prices, grid, resolve("mop2012")))
 

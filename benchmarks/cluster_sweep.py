@@ -19,7 +19,8 @@ import numpy as np
 from engine.cluster import cluster_client, cluster_sweep_job
 from engine.data.demo import demo_universe
 from engine.jobs import run_job
-from engine.sweep import ReferenceSweep, grid_sweep_job, reference_params
+from engine.reference import ReferenceSweep
+from engine.sweep import grid_sweep_job, reference_params
 
 GRID = {"lookback": tuple(range(20, 520)), "vol_span": (10, 15, 20, 30, 40, 60, 80, 100, 120, 150)}
 BASE = reference_params(ReferenceSweep((20,), (10,)))  # the reference sweep's semantics

@@ -19,7 +19,8 @@ from numba import njit, prange
 
 from engine.annualisation import TRADING_DAYS
 from engine.jobs import run_job
-from engine.sweep import ReferenceSweep, generated_prices, reference_sweep_job
+from engine.reference import REFERENCE_WORKLOAD
+from engine.sweep import generated_prices, reference_sweep_job
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -80,7 +81,7 @@ def fused_sweep(prices, lookbacks, spans, target, cap, cost):
 
 def main(repeat: int = 7) -> None:
     prices = generated_prices()
-    spec = ReferenceSweep(tuple(range(20, 261, 10)), (10, 20, 30, 40, 60, 80, 100, 120))
+    spec = REFERENCE_WORKLOAD
     lookbacks = np.asarray(spec.lookbacks, dtype=np.int64)
     spans = np.asarray(spec.spans, dtype=np.float64)
     start = time.perf_counter()

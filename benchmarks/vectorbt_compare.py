@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from engine.jobs import run_job
-from engine.sweep import ReferenceSweep, generated_prices, reference_sweep_job
+from engine.reference import REFERENCE_WORKLOAD
+from engine.sweep import generated_prices, reference_sweep_job
 
 
 def target_positions(
@@ -37,7 +38,7 @@ def main(days: int = 9000, instruments: int = 20) -> None:
     import vectorbt as vbt
 
     prices = generated_prices(days, instruments)
-    spec = ReferenceSweep(tuple(range(20, 261, 10)), (10, 20, 30, 40, 60, 80, 100, 120))
+    spec = REFERENCE_WORKLOAD
     out = run_job(reference_sweep_job(prices, spec))  # warm
     ours = min(run_job(reference_sweep_job(prices, spec))["compute_seconds"] for _ in range(3))
 

@@ -24,39 +24,10 @@ from engine.calendars import held_closes, in_range, notional_unit, on_own_calend
 from engine.jobs import Job, Progress, run_job
 from engine.presets import parameter_specs, resolve
 from engine.prices import check_prices, price_window
+from engine.reference import ReferenceSweep
 from engine.returns import price_moves, return_modes
 from engine.sizing import IDM_CAP, diversification_multiplier
 from engine.volatility import ewma_alpha, ewma_daily_vol
-
-
-@dataclass(frozen=True)
-class ReferenceSweep:
-    """Inputs of the reference sweep (cost in basis points of traded notional)."""
-
-    lookbacks: tuple[int, ...]
-    spans: tuple[int, ...]
-    target: float = 0.10
-    cap: float = 4.0
-    cost_bps: float = 1.0
-
-    def __post_init__(self) -> None:
-        if not self.lookbacks or not self.spans:
-            raise ValueError("need at least one lookback and one vol span")
-        if any(int(x) != x or x < 1 for x in self.lookbacks):
-            raise ValueError(f"lookbacks must be whole numbers >= 1, got {list(self.lookbacks)}")
-        if any(x < 1 for x in self.spans):
-            raise ValueError(f"vol spans must be >= 1, got {list(self.spans)}")
-        if not (self.target > 0 and np.isfinite(self.target)):
-            raise ValueError(f"vol target must be > 0, got {self.target}")
-        if not (self.cap > 0 and np.isfinite(self.cap)):
-            raise ValueError(f"position cap must be > 0, got {self.cap}")
-        if not (self.cost_bps >= 0 and np.isfinite(self.cost_bps)):
-            raise ValueError(f"cost must be >= 0 bps, got {self.cost_bps}")
-
-    @property
-    def n_combos(self) -> int:
-        return len(self.lookbacks) * len(self.spans)
-
 
 MAX_AXIS_VALUES = 10_000  # values of one swept parameter
 MAX_COMBOS = 2_000_000  # combinations in one sweep (each keeps a row of statistics)

@@ -26,7 +26,8 @@ from engine.cluster import (
     parse_local,
 )
 from engine.jobs import Cancelled, run_job
-from engine.sweep import ReferenceSweep, grid_sweep_job, reference_params
+from engine.reference import ReferenceSweep
+from engine.sweep import grid_sweep_job, reference_params
 from tests.cli_helpers import cli_fails, cli_ok
 from tests.conftest import REPO_ROOT, SHARED_DATA
 

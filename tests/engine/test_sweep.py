@@ -14,8 +14,8 @@ import pytest
 from engine.backtest import backtest_job
 from engine.jobs import Cancelled, run_job
 from engine.presets import presets, resolve
+from engine.reference import ReferenceSweep
 from engine.sweep import (
-    ReferenceSweep,
     generated_prices,
     grid_sweep_job,
     parse_range,
