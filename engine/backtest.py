@@ -12,7 +12,7 @@ import pandas as pd
 
 from engine import kernels, metrics, signals, sizing
 from engine.arrays import kernel_array
-from engine.calendars import held_closes, in_range, notional_unit, on_own_calendar, tradable
+from engine.calendars import held_closes, in_range, notional_unit, tradable
 from engine.equity_index import no_index_message, pick_equity_index
 from engine.jobs import Job, Progress, run_job
 from engine.mixer import mixer_legs
@@ -72,11 +72,11 @@ def backtest_job(
     days = int(params["annualisation"])
     yield Progress(5.0, "Returns and volatility")
     modes = return_modes(frame, params["return_mode"])
-    own_moves = on_own_calendar(frame, lambda p: price_moves(p, modes), hold=False)
+    own_moves = price_moves(frame, modes)
     vol_args = (params["vol_span"], params["vol_halflife"], params["vol_floor"])
     ranged = in_range(frame)
     daily_vol = ewma_daily_vol(own_moves, *vol_args).where(ranged)
-    own_diffs = on_own_calendar(frame, lambda p: p.diff(), hold=False)
+    own_diffs = price_moves(frame, dict.fromkeys(frame.columns, "difference"))
     price_vol = ewma_daily_vol(own_diffs, *vol_args).where(ranged)
     unit = notional_unit(frame, modes)
     index_symbol = pick_equity_index(list(frame.columns), params["equity_index"])

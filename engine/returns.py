@@ -26,13 +26,15 @@ def return_modes(prices: pd.DataFrame, mode: str = "auto") -> dict[str, str]:
 
 
 def price_moves(prices: pd.DataFrame, modes: dict[str, str]) -> pd.DataFrame:
-    """Daily moves per instrument in its mode: P/P[-1] - 1 or P - P[-1]. NaN where unknown."""
+    """Daily moves per instrument in its mode, each from the instrument's own previous close
+    (however many rows back: the move across a holiday counts once, on its next close):
+    P/P_prev - 1 or P - P_prev. NaN on days without a close and on the first one."""
+    previous = prices.ffill().shift(1)
     moves = {}
     for symbol in prices.columns:
-        p = prices[symbol]
-        prev = p.shift(1)
+        p, prev = prices[symbol], previous[symbol]
         moves[symbol] = p / prev - 1.0 if modes[symbol] == "percent" else p - prev
-    return pd.DataFrame(moves, index=prices.index)
+    return pd.DataFrame(moves, index=prices.index).where(prices.notna())
 
 
 def largest_moves(

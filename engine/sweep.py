@@ -20,7 +20,7 @@ import pandas as pd
 from engine import kernels
 from engine.annualisation import TRADING_DAYS
 from engine.arrays import kernel_array
-from engine.calendars import held_closes, in_range, notional_unit, on_own_calendar, tradable
+from engine.calendars import held_closes, in_range, notional_unit, tradable
 from engine.jobs import Job, Progress, run_job
 from engine.presets import parameter_specs, resolve
 from engine.prices import check_prices, price_window
@@ -263,7 +263,7 @@ def plan_sweep(
     if not uses_fused_kernel(base, grid):
         return SweepPlan(frame, combos, params, first, fused=False)
     modes = return_modes(frame, base["return_mode"])
-    moves = on_own_calendar(frame, lambda p: price_moves(p, modes), hold=False)
+    moves = price_moves(frame, modes)
     ranged = in_range(frame)
     held = held_closes(frame)
     unit = notional_unit(frame, modes)

@@ -22,8 +22,9 @@ import pandas as pd
 
 from engine import kernels
 from engine.arrays import kernel_array
-from engine.calendars import held_closes, on_own_calendar
+from engine.calendars import held_closes
 from engine.presets import parameter_specs
+from engine.returns import price_moves
 from engine.volatility import ewma_daily_vol
 
 DEFAULT_SIGNALS = (
@@ -146,7 +147,7 @@ def trigger_levels(
     do (docs/methodology.md, "Calendars"), so a trigger flips the backtest's own signal."""
     rows = []
     span = parameter_specs()["vol_span"].default if vol_span is None else vol_span
-    own_diffs = on_own_calendar(prices, lambda p: p.diff(), hold=False)
+    own_diffs = price_moves(prices, dict.fromkeys(prices.columns, "difference"))
     vol = ewma_daily_vol(own_diffs, span)  # daily vol of price changes
     held = held_closes(prices)
     for symbol in prices.columns:
