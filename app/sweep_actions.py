@@ -114,7 +114,7 @@ class SweepController(QObject):
 
     def run(self, grid: dict) -> None:
         from engine.presets import resolve
-        from engine.sweep import parse_grid
+        from engine.sweep import parse_grid, uses_fused_kernel
 
         preset, symbols = self.strategy.preset, self.strategy.symbols()
         try:
@@ -134,6 +134,14 @@ class SweepController(QObject):
         vix_symbol = pick_vix_symbol(self.runner.rows)
         if cluster is not None:
             self.settings.setValue(KEY_SCHEDULER, self.sweep.scheduler_edit.text().strip())
+            if not uses_fused_kernel(base, grid):
+                self.sweep.message.setText(
+                    error_html(
+                        f"the cluster runs TSMOM sweeps; {preset} ({base['signal']}) sweeps "
+                        "run here: untick Run on cluster"
+                    )
+                )
+                return
         self.sweep.set_running(True)
 
         def done(out: dict) -> None:

@@ -135,3 +135,15 @@ def test_out_of_range_values_are_said_in_the_dock(make_window, qtbot) -> None:
     panel.run_button.click()
     assert "vol_floor: 10.0 is above the maximum 1.0" in panel.message.text()
     assert window.sweeps.worker is None and panel.run_button.isEnabled()
+
+
+def test_cluster_takes_tsmom_sweeps_only(make_window, qtbot) -> None:
+    window = make_window(auto_demo=True)
+    qtbot.waitUntil(lambda: window.data.is_ready and not window.jobs.running, timeout=30_000)
+    window.panels["dockStrategy"].select_preset("ewmac")
+    panel = window.panels["dockSweep"]
+    panel.cluster_box.setChecked(True)
+    panel.scheduler_edit.setText("local:2")
+    panel.run_button.click()
+    assert "the cluster runs TSMOM sweeps; ewmac (ewmac) sweeps run here" in panel.message.text()
+    assert window.sweeps.worker is None and panel.run_button.isEnabled()
