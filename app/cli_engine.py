@@ -285,8 +285,11 @@ def cmd_backtest(args: argparse.Namespace) -> dict[str, Any]:
     prices = load_prices(args.prices)
     vix = series_from(args.vix, "--vix") if args.vix else None
     macro = series_from(params["macro_symbol"], "macro_symbol") if params["macro_symbol"] else None
+    bond = params["bond_leg"]  # a bond future among the prices, or a yield file or store symbol
+    bond_yield = series_from(bond, "bond_leg").rename(bond) if bond not in ("", *prices) else None
+    period = {"start": args.start, "end": args.end}
     result = run_job(
-        backtest_job(prices, params, vix, macro, args.thresholds, start=args.start, end=args.end)
+        backtest_job(prices, params, vix, macro, args.thresholds, bond_yield=bond_yield, **period)
     )
     if args.out:
         write_result_csv(result, Path(args.out))

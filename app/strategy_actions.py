@@ -106,17 +106,20 @@ def backtest_run_job(
     macro = (
         store.read(params["macro_symbol"], ["close"])["close"] if params["macro_symbol"] else None
     )
+    bond = params["bond_leg"]  # a ticked bond future, or a yield series in the store
+    bond_yield = (
+        store.read(bond, ["close"])["close"].rename(bond) if bond not in ("", *symbols) else None
+    )
     result = yield from backtest_job(
-        prices, params, vix, macro, thresholds=thresholds, **(period or {})
+        prices, params, vix, macro, thresholds, bond_yield=bond_yield, **(period or {})
     )
     equity = result.equity.to_numpy()
     peak = np.maximum.accumulate(np.r_[1.0, equity])[1:]
     seconds = result.returns.index.values.astype("datetime64[s]").astype(np.float64)
     extras = dict(result.extras)
     if "allocation_mixer" in extras:  # 1% steps for the slider, on the same legs
-        stocks, bonds, legs = mixer_legs(
-            prices, result.modes, result.equity_index, result.params["bond_leg"]
-        )
+        leg = bond if bond_yield is None else bond_yield
+        stocks, bonds, legs = mixer_legs(prices, result.modes, result.equity_index, leg)
         extras["allocation_mixer"] = metrics.allocation_mixer(
             result.returns, stocks, bonds, sleeves=metrics.MIXER_STEPS, days=params["annualisation"]
         )

@@ -65,9 +65,12 @@ def backtest_job(
     thresholds: ZoneThresholds | None = None,
     start: str | None = None,
     end: str | None = None,
+    bond_yield: pd.Series | None = None,
 ) -> Job[BacktestResult]:
     """Job: run one backtest with resolved ``params`` (see engine/presets.py); metrics cover
-    ``start``..``end`` (ISO dates; the history before ``start`` is warm-up only)."""
+    ``start``..``end`` (ISO dates; the history before ``start`` is warm-up only).
+    ``bond_yield``: the series ``bond_leg`` names when it is not among the prices (a 10-year
+    yield in percent, read by the caller from a file or the store) for the mixer's bond leg."""
     frame, first = price_window(check_prices(prices), start, end)
     days = int(params["annualisation"])
     yield Progress(5.0, "Returns and volatility")
@@ -160,7 +163,10 @@ def backtest_job(
     if index_symbol is None:
         result.extras = {"equity_index_note": no_index_message(list(frame.columns))}
     else:
-        result.extras = _equity_relative(returns, frame, modes, index_symbol, params, vix, zones)
+        bond = bond_yield if bond_yield is not None else params["bond_leg"]
+        result.extras = _equity_relative(
+            returns, frame, modes, index_symbol, bond, days, vix, zones
+        )
     yield Progress(100.0, "Backtest done")
     return result
 
@@ -212,7 +218,8 @@ def _equity_relative(
     frame: pd.DataFrame,
     modes: dict[str, str],
     index_symbol: str,
-    params: dict,
+    bond_leg: str | pd.Series,
+    days: int,
     vix: pd.Series | None,
     thresholds: ZoneThresholds,
 ) -> dict[str, object]:
@@ -222,11 +229,10 @@ def _equity_relative(
     if modes[index_symbol] != "percent":
         return {}
     index = frame[index_symbol]
-    days = int(params["annualisation"])
     out: dict[str, object] = {}
     with contextlib.suppress(ValueError):  # no months in common: leave it out
         out["crisis_alpha"] = metrics.crisis_alpha(returns, index)
-    stocks, bonds, legs = mixer_legs(frame, modes, index_symbol, params["bond_leg"])
+    stocks, bonds, legs = mixer_legs(frame, modes, index_symbol, bond_leg)
     out["allocation_mixer"] = metrics.allocation_mixer(returns, stocks, bonds, days=days)
     out["allocation_mixer_legs"] = legs
     if vix is not None:

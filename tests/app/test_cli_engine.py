@@ -144,3 +144,30 @@ def test_backtest_period_covers_exactly_the_window(tmp_path: Path) -> None:
     assert out["metrics"]["sharpe"] == pytest.approx(sharpe, rel=1e-9)
     status, _text, err = run(["backtest", "--prices", str(panel), "--start", "2000-13-01"])
     assert status == 2 and "expected a date YYYY-MM-DD" in err
+
+
+@needs_data
+def test_bond_leg_from_a_yield_file(tmp_path: Path) -> None:
+    """The S&P 500 alone has no bond future: `--set bond_leg=<the daily 10-year yield>` makes
+    the mixer 60/40 with a yield-based bond leg; the 30% row equals a plain pandas mix with
+    r = y[t-1]/100/252 - 8 x (y[t] - y[t-1])/100 on the index's dates."""
+    spx = SHARED_DATA / "sp500_index_close_1990_2022.csv"
+    dgs10 = SHARED_DATA / "recent" / "us10y_yield_daily_2003_2026.csv"
+    out_csv = tmp_path / "run.csv"
+    args = ["backtest", "--prices", str(spx), "--set", f"bond_leg={dgs10}"]
+    out = _ok([*args, "--out", str(out_csv), "--json"])
+    assert (
+        "40% " in out["allocation_mixer_legs"]
+        and "10y yield, duration 8" in out["allocation_mixer_legs"]
+    )
+    level = pd.read_csv(spx, index_col=0, parse_dates=True).iloc[:, 0]
+    y = pd.read_csv(dgs10, index_col=0, parse_dates=True).iloc[:, 0].dropna()
+    inside = level.index[(level.index >= y.index[0]) & (level.index <= y.index[-1])]
+    y_on = y.reindex(y.index.union(inside)).ffill().reindex(inside) / 100
+    bonds = (y_on.shift(1) / 252 - 8 * y_on.diff()).reindex(level.index)
+    cta = pd.read_csv(out_csv, index_col=0, parse_dates=True)["return"]
+    parts = [cta, level.pct_change(), bonds]
+    both = pd.concat(parts, axis=1, keys=["cta", "eq", "bd"], sort=True).dropna()
+    mix = 0.7 * (0.6 * both["eq"] + 0.4 * both["bd"]) + 0.3 * both["cta"]
+    row = next(r for r in out["allocation_mixer"] if r["cta_share"] == 0.3)
+    assert row["sharpe"] == pytest.approx(mix.mean() / mix.std(ddof=1) * math.sqrt(252), rel=1e-9)
