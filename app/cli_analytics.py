@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
-from app.cli_engine import load_prices
+from app.cli_engine import DEMO_PRICES, load_prices
 
 
 def _load_vix_frame(args: argparse.Namespace):
@@ -177,43 +178,46 @@ def cmd_events_list(_args: argparse.Namespace) -> dict[str, Any]:
     return {"events": [e.as_dict() for e in events().values()]}
 
 
-def _store_defaults() -> tuple[str, str, str | None]:
-    """(prices, vix, index) symbol specs from the store: futures, the VIX, an equity index."""
+def _store_rows() -> list[dict]:
     from app.cli_data import open_store
-    from engine.data.store import pick_vix_symbol
-    from engine.equity_index import pick_equity_index
 
-    rows = [s.as_dict() for s in open_store().list_series()]
-    futures = [r["symbol"] for r in rows if r["kind"] == "future"]
-    vix = pick_vix_symbol(rows)
-    indices = [r["symbol"] for r in rows if r["kind"] == "index"]
-    if not futures or vix is None:
-        raise ValueError("the store needs futures and a VIX series (load the demo: data demo)")
-    return ",".join(futures), vix, pick_equity_index(indices)
+    return [s.as_dict() for s in open_store().list_series()]
+
+
+def _label(specs: list[str | None], rows: list[dict]) -> str:
+    """DEMO (synthetic) when any spec is the demo universe or a demo series of the store."""
+    from engine.data import DEMO_SOURCE
+
+    demo = {r["symbol"] for r in rows if r["source"] == DEMO_SOURCE}
+    names = {n.strip() for spec in specs if spec for n in spec.split(",")}
+    return DEMO_SOURCE if names & (demo | {DEMO_PRICES}) else "real data"
 
 
 def cmd_events_run(args: argparse.Namespace) -> dict[str, Any]:
-    from engine.events import get_event, replay_job
+    from engine.events import get_event, pick_replay_data, replay_job
     from engine.jobs import run_job
     from engine.presets import parse_assignments
 
     event = get_event(args.name)
     prices_spec, vix_spec, index_spec = (args.prices, args.vix, args.index)
-    if not (prices_spec and vix_spec):
-        default_prices, default_vix, default_index = _store_defaults()
-        prices_spec = prices_spec or default_prices
-        vix_spec = vix_spec or default_vix
-        index_spec = index_spec or default_index
+    rows = _store_rows() if not (prices_spec and vix_spec and index_spec) else []
+    if not (prices_spec and vix_spec):  # the store's series, real before synthetic
+        symbols = prices_spec.split(",") if prices_spec and not Path(prices_spec).exists() else []
+        picked = pick_replay_data(event, rows, symbols, "" if index_spec is None else index_spec)
+        prices_spec = prices_spec or ",".join(picked.prices)
+        vix_spec = vix_spec or picked.vix
+        index_spec = index_spec or picked.index
+    label = _label([prices_spec, vix_spec, index_spec], rows)
     prices = load_prices(prices_spec)
     vix = load_prices(vix_spec).iloc[:, 0]
     index = load_prices(index_spec).iloc[:, 0] if index_spec else None
     overrides = parse_assignments(args.set or [])
-    out = run_job(replay_job(event, prices, vix, index, args.preset, args.aum, overrides))
-    out["data"] = {"prices": prices_spec, "vix": vix_spec, "index": index_spec}
+    out = run_job(replay_job(event, prices, vix, index, args.preset, args.aum, overrides, label))
+    out["data"] = {"prices": prices_spec, "vix": vix_spec, "index": index_spec, "label": label}
     if index_spec is None:
         out["data"]["index_note"] = (
             "no equity index: none given (--equity-index) and none of the store's index "
-            "series looks like the S&P 500"
+            "series covering the event looks like the S&P 500"
         )
     return out
 

@@ -11,6 +11,8 @@ from functools import cache
 import pandas as pd
 
 from engine.backtest import backtest_job
+from engine.data import DEMO_SOURCE
+from engine.equity_index import pick_equity_index
 from engine.jobs import Job, Progress
 from engine.presets import DEFAULT_PRESET, resolve
 from resources import resource_path
@@ -59,6 +61,87 @@ def get_event(name: str) -> Event:
     return events()[name]
 
 
+@dataclass(frozen=True)
+class ReplayData:
+    """The store series a replay runs on, and whether any of them is synthetic."""
+
+    prices: tuple[str, ...]
+    vix: str
+    index: str | None
+    demo: bool
+
+    @property
+    def label(self) -> str:
+        """What the replay's numbers come from, for the dock, the chart and the JSON."""
+        return DEMO_SOURCE if self.demo else "real data"
+
+
+def _spans(row: dict, event: Event) -> bool:
+    """True when a listed series (symbol, first, last) covers the event's whole window."""
+    first, last = row.get("first"), row.get("last")
+    return (
+        bool(first and last)
+        and first <= f"{event.start:%Y-%m-%d}"
+        and (last >= f"{event.end:%Y-%m-%d}")
+    )
+
+
+def _is_demo(row: dict) -> bool:
+    return row.get("source") == DEMO_SOURCE
+
+
+def coverage(event: Event, rows: list[dict]) -> str | None:
+    """None when the listed store series can replay ``event`` (a VIX series covering its
+    window), else the reason it cannot, naming what the store holds."""
+    vixes = [r for r in rows if r["kind"] == "vix"]
+    if any(_spans(r, event) for r in vixes):
+        return None
+    held = "; ".join(f"{r['symbol']} {r['first']} .. {r['last']}" for r in vixes)
+    return (
+        f"no VIX series covers {event.title} ({event.start:%Y-%m-%d} .. {event.end:%Y-%m-%d}); "
+        + (f"VIX series in the store: {held}" if held else "import one, or load the demo")
+    )
+
+
+def pick_replay_data(
+    event: Event, rows: list[dict], symbols: list[str] | None = None, index: str = ""
+) -> ReplayData:
+    """The series to replay ``event`` on, real before synthetic: a VIX covering the window,
+    an equity index named ``index`` or one named like the S&P 500 (covering the window), and
+    the universe ``symbols`` (the Strategy dock's) or, when none are given, the real futures
+    (else real index series, else the demo futures) that have prices before the event ends.
+    ValueError with the reason when the store cannot cover the event."""
+    reason = coverage(event, rows)
+    if reason:
+        raise ValueError(reason)
+    vixes = sorted(
+        (r for r in rows if r["kind"] == "vix" and _spans(r, event)),
+        key=lambda r: (_is_demo(r), r["symbol"] != "VIX"),
+    )
+    vix = vixes[0]
+    indices = [r for r in rows if r["kind"] == "index" and _spans(r, event)]
+    real_indices = [r["symbol"] for r in indices if not _is_demo(r)]
+    index_symbol = (
+        index
+        or pick_equity_index(real_indices)
+        or pick_equity_index([r["symbol"] for r in indices])
+    )
+    by_symbol = {r["symbol"]: r for r in rows}
+    if not symbols:
+        started = [r for r in rows if r.get("first") and r["first"] <= f"{event.end:%Y-%m-%d}"]
+        choices = (
+            [r for r in started if r["kind"] == "future" and not _is_demo(r)],
+            [r for r in started if r["kind"] == "index" and not _is_demo(r)],
+            [r for r in started if r["kind"] == "future"],
+        )
+        picked = next((group for group in choices if group), [])
+        if not picked:
+            raise ValueError(f"no futures or index series have prices before {event.end:%Y-%m-%d}")
+        symbols = [r["symbol"] for r in picked]
+    used = [by_symbol[s] for s in [*symbols, vix["symbol"], index_symbol or ""] if s in by_symbol]
+    return ReplayData(tuple(symbols), vix["symbol"], index_symbol, any(map(_is_demo, used)))
+
+
 def _covers(series: pd.Series | pd.DataFrame, event: Event, what: str) -> None:
     index = series.dropna(how="all").index
     if len(index) == 0 or index[0] > event.start or index[-1] < event.end:
@@ -69,6 +152,14 @@ def _covers(series: pd.Series | pd.DataFrame, event: Event, what: str) -> None:
         )
 
 
+def _last_close(closes: pd.Series, day: pd.Timestamp, key: str) -> dict[str, object]:
+    """``{key: last close on or before day, key_date: its date}`` (NaN and None if none)."""
+    at = int(closes.index.searchsorted(day, side="right")) - 1
+    if at < 0:
+        return {key: float("nan"), f"{key}_date": None}
+    return {key: float(closes.iloc[at]), f"{key}_date": f"{closes.index[at]:%Y-%m-%d}"}
+
+
 def replay_job(
     event: Event,
     prices: pd.DataFrame,
@@ -77,11 +168,14 @@ def replay_job(
     preset: str = DEFAULT_PRESET,
     aum: float = 1e9,
     overrides: dict | None = None,
+    data_label: str = "",
 ) -> Job[dict]:
     """Job: run ``preset`` (with ``overrides``, e.g. the Strategy dock's values) on the
     history up to the event's end and report the event window day by day:
     gross exposure and positions as notional / capital, flows as traded notional x ``aum``
-    (in every return mode, so back-adjusted futures count at their price)."""
+    (in every return mode, so back-adjusted futures count at their price). Each day carries
+    the last VIX and index closes on or before it, with their dates (a holiday shows the
+    previous close, dated). ``data_label`` (e.g. DEMO (synthetic)) is passed through."""
     _covers(prices, event, "the prices")
     _covers(vix, event, "the VIX series")
     if index is not None:
@@ -98,20 +192,21 @@ def replay_job(
     returns = result.returns.loc[window]
     positions = result.notional.loc[window]  # notional / capital in every return mode
     flows = result.traded_notional.loc[window] * aum
-    vix_path = pd.Series(vix, dtype=float).sort_index().loc[window]
+    vix_closes = pd.Series(vix, dtype=float).dropna().sort_index()
+    vix_path = vix_closes.loc[window]
+    levels = None if index is None else pd.Series(index, dtype=float).dropna().sort_index()
     days = []
     for day in returns.index:
         row = {
             "date": f"{day:%Y-%m-%d}",
-            "vix": float(vix_path.get(day, float("nan"))),
+            **_last_close(vix_closes, day, "vix"),
             "strategy_return": float(returns[day]),
             "strategy_cumulative": float((1 + returns.loc[:day]).prod() - 1),
             "gross_exposure": float(positions.loc[day].abs().sum()),
             "flow_total": float(flows.loc[day].sum()),
         }
-        if index is not None:
-            level = pd.Series(index, dtype=float).sort_index()
-            row["index"] = float(level.asof(day))
+        if levels is not None:
+            row.update(_last_close(levels, day, "index"))
         days.append(row)
     summary = {
         "strategy_return": float((1 + returns).prod() - 1),
@@ -127,6 +222,8 @@ def replay_job(
     yield Progress(100.0, "Replay done")
     return {
         "event": event.as_dict(),
+        "data_label": data_label,
+        "demo": data_label == DEMO_SOURCE,
         "preset": preset,
         "aum": aum,
         "summary": summary,

@@ -67,6 +67,7 @@ def test_events_list_and_run_on_demo() -> None:
     _ok(["data", "demo"])
     out = _ok(["events", "run", "aug-2024", "--preset", "fast"])
     assert out["data"]["vix"] == "DEMO_VIX" and out["preset"] == "fast"
+    assert out["data_label"] == out["data"]["label"] == "DEMO (synthetic)" and out["demo"]
     assert out["days"][0]["date"] >= "2024-07-15"
     assert "unknown event" in _fails(["events", "run", "nope"])
 
@@ -93,3 +94,35 @@ def test_regime_term_structure(tmp_path) -> None:
         "share_backwardation"
     ] == pytest.approx(2 / 3)
     assert ts["last_basis_spot_minus_3m"] == 6.0 and ts["last_backwardation"] is True
+
+
+@needs_data
+@pytest.mark.parametrize(
+    ("event", "day"),
+    [("aug-2024", "2024-08-05"), ("mar-2020", "2020-03-16"), ("feb-2018", "2018-02-05")],
+)
+def test_events_run_on_the_real_vix_and_sp500(event: str, day: str) -> None:
+    """A store holding the demo universe and the real VIX and S&P 500 (recent/): the replay
+    prefers the real series, reports their closes (e.g. 2024-08-05: VIX 38.57, S&P 500
+    5186.33) and carries no DEMO label."""
+    import pandas as pd
+
+    _ok(["data", "demo"])
+    vix_file = SHARED_DATA / "vix_daily.csv"
+    spx_file = SHARED_DATA / "recent" / "sp500_index_ohlcv_1927_2026.csv"
+    _ok(["data", "import", str(vix_file), "--symbol", "VIX"])
+    _ok(["data", "import", str(spx_file), "--symbol", "SPX", "--kind", "index"])
+    out = _ok(["events", "run", event, "--preset", "tsmom-blend"])
+    assert out["data_label"] == "real data" and not out["demo"]
+    assert (out["data"]["vix"], out["data"]["index"], out["data"]["prices"]) == (
+        "VIX",
+        "SPX",
+        "SPX",
+    )
+    row = next(d for d in out["days"] if d["date"] == day)
+    vix = pd.read_csv(vix_file, index_col=0, parse_dates=True)["Close"]
+    spx = pd.read_csv(spx_file, index_col=0, parse_dates=True)["close"]
+    assert row["vix"] == vix[day] and row["vix_date"] == day
+    assert row["index"] == pytest.approx(spx[day], rel=1e-12) and row["index_date"] == day
+    if event == "aug-2024":
+        assert (row["vix"], round(row["index"], 2)) == (38.57, 5186.33)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from app.cli_analytics import _store_defaults
+from app.cli_analytics import _store_rows
+from engine.events import get_event, pick_replay_data
 from tests.cli_helpers import cli_fails, cli_ok
 from tests.conftest import SHARED_DATA
 
@@ -72,7 +73,10 @@ def test_event_replay_defaults_to_the_sp500_like_index(tmp_path: Path) -> None:
     cli_ok(["data", "import", str(SHARED_DATA / "vix_daily.csv"), "--symbol", "VIX"])
     nasdaq = SHARED_DATA / "nasdaq_index_ohlcv_1999_2018.csv"
     cli_ok(["data", "import", str(nasdaq), "--symbol", "NASDAQ", "--kind", "index"])
-    assert _store_defaults()[2] is None  # a Nasdaq index is not the S&P 500
+    oct_2008 = get_event("oct-2008")
+    assert pick_replay_data(oct_2008, _store_rows()).index is None  # Nasdaq is not the S&P 500
     sp500 = SHARED_DATA / "sp500_index_close_1990_2022.csv"
     cli_ok(["data", "import", str(sp500), "--symbol", "SP500", "--kind", "index"])
-    assert _store_defaults() == ("FUT", "VIX", "SP500")  # not the first index, NASDAQ
+    picked = pick_replay_data(oct_2008, _store_rows())
+    assert (picked.prices, picked.vix, picked.index) == (("FUT",), "VIX", "SP500")
+    assert picked.label == "real data"  # not the first index, NASDAQ
