@@ -19,27 +19,35 @@ from widgets.strategy_panel import StrategyPanel
 
 if TYPE_CHECKING:
     from app.mainwindow import MainWindow
+    from engine.events import ReplayData
 
 
 def replay_run_job(
     store_path: Path,
     name: str,
     preset: str,
-    symbols: list[str],
-    vix_symbol: str,
-    index_symbol: str | None,
+    data: ReplayData,
     values: dict | None = None,
 ) -> Job[dict[str, Any]]:
-    """Job: replay event ``name`` with the Strategy dock's preset and ``values``."""
+    """Job: replay event ``name`` with the Strategy dock's preset and ``values`` on the store
+    series in ``data``. Data that cannot cover the event gives {"error": reason} (shown in
+    the dock), not an exception."""
     from engine.data.store import MarketStore
     from engine.events import get_event, replay_job
 
     yield Progress(0.0, "Loading prices")
     store = MarketStore(store_path)
-    prices = store.read_closes(symbols)
-    vix = store.read(vix_symbol, ["close"])["close"]
-    index = store.read(index_symbol, ["close"])["close"] if index_symbol else None
-    return (yield from replay_job(get_event(name), prices, vix, index, preset, overrides=values))
+    prices = store.read_closes(list(data.prices))
+    vix = store.read(data.vix, ["close"])["close"]
+    index = store.read(data.index, ["close"])["close"] if data.index else None
+    try:
+        out = yield from replay_job(
+            get_event(name), prices, vix, index, preset, overrides=values, data_label=data.label
+        )
+    except ValueError as exc:
+        return {"error": str(exc), "event": name}
+    out["data"] = {"prices": list(data.prices), "vix": data.vix, "index": data.index}
+    return out
 
 
 class EventController(QObject):
@@ -67,36 +75,40 @@ class EventController(QObject):
         panel.day_changed.connect(self.follow)
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        """The store's series changed: grey out the events its VIX series cannot cover."""
+        from engine.events import coverage, events
+
         self.rows = rows
+        self.panel.set_coverage({name: coverage(event, rows) for name, event in events().items()})
 
     def run(self, name: str) -> None:
-        from engine.data.store import pick_vix_symbol
-        from engine.equity_index import pick_equity_index
+        from engine.events import get_event, pick_replay_data
 
-        vix_symbol = pick_vix_symbol(self.rows)
-        indices = [r["symbol"] for r in self.rows if r["kind"] == "index"]
-        index_symbol = self.strategy.values()["equity_index"] or pick_equity_index(indices)
         symbols = self.strategy.symbols()
-        if vix_symbol is None or not symbols:
-            self.panel.readout.setText(
-                "Load a VIX series and tick instruments in the Strategy dock first."
+        if not symbols:
+            self.panel.show_error("Tick instruments in the Strategy dock first.")
+            return
+        try:  # the data is checked here: a replay it cannot cover is said in the dock
+            data = pick_replay_data(
+                get_event(name), self.rows, symbols, self.strategy.values()["equity_index"]
             )
+        except ValueError as exc:
+            self.panel.show_error(str(exc))
             return
 
         def done(out: dict[str, Any]) -> None:
+            if "error" in out:
+                self.last = None
+                self.panel.show_error(out["error"])
+                return
             self.last = out
             self.panel.show_replay(out)
 
+        self.panel.show_running(name)
         self.window.run_job(
             f"Replay {name}",
             lambda: replay_run_job(
-                self.store_path,
-                name,
-                self.strategy.preset,
-                symbols,
-                vix_symbol,
-                index_symbol,
-                self.strategy.values(),
+                self.store_path, name, self.strategy.preset, data, self.strategy.values()
             ),
             done,
         )

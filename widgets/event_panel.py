@@ -3,6 +3,7 @@ VIX gauge and the rule-of-16 panel follow the replayed date."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from engine.events import events
 from widgets import charts
+from widgets.palette import error_html
 
 PLAY_MS = 150
 
@@ -87,6 +89,7 @@ class EventPanel(QWidget):
         self.slider.valueChanged.connect(self._on_slider)
         self.days: list[dict[str, Any]] = []
         self.seconds = np.empty(0)
+        self.coverage: dict[str, str | None] = {}
         self._describe()
 
     @property
@@ -95,9 +98,43 @@ class EventPanel(QWidget):
 
     def _describe(self) -> None:
         event = events()[self.event_name]
+        reason = self.coverage.get(self.event_name)
         self.description.setText(
             f"{event.start:%d %b %Y} - {event.end:%d %b %Y}: {event.description}"
+            + (f"<br>{error_html(reason)}" if reason else "")
         )
+
+    def set_coverage(self, reasons: dict[str, str | None]) -> None:
+        """Grey out the events the loaded data cannot replay; the reason is the tooltip."""
+        model = self.event_box.model()
+        for i in range(self.event_box.count()):
+            reason = reasons.get(str(self.event_box.itemData(i)))
+            item = model.item(i)  # type: ignore[attr-defined]
+            item.setEnabled(reason is None)
+            item.setToolTip(reason or "")
+        self.coverage = reasons
+        self._describe()
+
+    def show_running(self, name: str) -> None:
+        """A replay of ``name`` started: nothing of the previous one stays on screen."""
+        self._clear()
+        self.readout.setText(f"Replaying {html.escape(events()[name].title)}...")
+
+    def show_error(self, message: str) -> None:
+        """A replay that could not run: the reason, and no chart of another event."""
+        self._clear()
+        self.readout.setText(error_html(message))
+
+    def _clear(self) -> None:
+        self.play_button.setChecked(False)
+        self.days = []
+        self.seconds = np.empty(0)
+        self.vix_curve.setData([], [])
+        self.pnl_curve.setData([], [])
+        self.vix_plot.setTitle("")
+        self.summary.clear()
+        self.slider.setEnabled(False)
+        self.play_button.setEnabled(False)
 
     def show_replay(self, out: dict[str, Any]) -> None:
         self.days = out["days"]
@@ -112,8 +149,11 @@ class EventPanel(QWidget):
         index_text = (
             f", equity index {s['index_return'] * 100:+.1f}%" if "index_return" in s else ""
         )
+        label = out.get("data_label") or "user data"
+        self.vix_plot.setTitle(f"{html.escape(out['event']['title'])} - {html.escape(label)}")
         self.summary.setText(
-            f"{out['preset']}: strategy {s['strategy_return'] * 100:+.2f}% over the window"
+            f"<b>{html.escape(label)}</b>. {out['preset']}: strategy "
+            f"{s['strategy_return'] * 100:+.2f}% over the window"
             f"{index_text}; "
             f"VIX {s['vix_start']:.2f} -> max {s['vix_max']:.2f} on {s['vix_max_date']}; "
             f"net flow ${s['net_flow'] / 1e9:+,.2f}bn per ${out['aum'] / 1e9:,.0f}bn."
@@ -132,9 +172,9 @@ class EventPanel(QWidget):
         day = self.days[i]
         for line in self.lines:
             line.setPos(self.seconds[i])
-        index_text = f"  index {day['index']:,.2f}" if "index" in day else ""
+        index_text = f"  index {day['index']:,.2f}{_dated(day, 'index')}" if "index" in day else ""
         self.readout.setText(
-            f"<b>{day['date']}</b>  VIX {day['vix']:.2f}{index_text}  strategy "
+            f"<b>{day['date']}</b>  VIX {day['vix']:.2f}{_dated(day, 'vix')}{index_text}  strategy "
             f"{day['strategy_cumulative'] * 100:+.2f}% so far  gross exposure "
             f"{day['gross_exposure']:.2f}  flow ${day['flow_total'] / 1e9:+,.2f}bn"
         )
@@ -155,3 +195,9 @@ class EventPanel(QWidget):
             self.play_button.setChecked(False)
             return
         self.slider.setValue(self.slider.value() + 1)
+
+
+def _dated(day: dict[str, Any], key: str) -> str:
+    """ " (close of DATE)" when the shown close is from an earlier day (a holiday)."""
+    when = day.get(f"{key}_date")
+    return f" (close of {when})" if when and when != day["date"] else ""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
+from engine.data.importers import import_file
 from engine.data.store import MarketStore
 from engine.events import get_event, replay_job
 from engine.jobs import run_job
+from tests.conftest import SHARED_DATA, needs_data
 
 
 def test_replay_slider_and_followers(make_window, qtbot) -> None:
@@ -44,15 +47,52 @@ def test_replay_slider_and_followers(make_window, qtbot) -> None:
     assert panel.play_button.text() == "Play"
 
 
-def test_replay_outside_the_data_reaches_a_dialog(make_window, qtbot) -> None:
+def test_replay_outside_the_data_is_said_in_the_dock(make_window, qtbot) -> None:
+    """Demo data is labelled; an event the store's VIX cannot cover is greyed with the reason
+    and, when asked for, said inline (no dialog) with nothing of the previous replay left."""
     window = make_window(auto_demo=True)
     qtbot.waitUntil(lambda: window.data.is_ready and not window.jobs.running, timeout=30_000)
     panel = window.panels["dockEventReplay"]
+    dialogs: list[str] = []
+    window.errors.report.connect(lambda _t, m, _d: dialogs.append(m))
     window.replays.run("rates-2022")  # the demo universe ends in 2025: covered
     qtbot.waitUntil(lambda: window.replays.last is not None, timeout=60_000)
+    assert window.replays.last["data_label"] == "DEMO (synthetic)"
+    assert "DEMO (synthetic)" in panel.summary.text()
+    assert "DEMO (synthetic)" in panel.vix_plot.titleLabel.text
+    oct_2008 = panel.event_box.findData("oct-2008")  # the demo starts in 1993: covered
+    assert panel.event_box.model().item(oct_2008).isEnabled()
     store = MarketStore(window.data.store_path)
     store.delete("DEMO_VIX")
     window.data.refresh()
     qtbot.waitUntil(lambda: "DEMO_VIX" not in window.data_panel.symbols(), timeout=10_000)
-    panel.run_button.click()
-    assert "Load a VIX series" in panel.readout.text()
+    item = panel.event_box.model().item(oct_2008)
+    assert not item.isEnabled() and "no VIX series covers October 2008" in item.toolTip()
+    window.replays.run("oct-2008")
+    assert "no VIX series covers October 2008" in panel.readout.text()
+    shown = panel.vix_curve.getData()[0]
+    assert panel.days == [] and (shown is None or len(shown) == 0)
+    assert panel.summary.text() == "" and not dialogs
+
+
+@needs_data
+def test_a_holiday_shows_the_last_close_with_its_date(make_window, qtbot) -> None:
+    """The demo universe trades on Good Friday 2020 (10 April), the real VIX does not: the
+    replay prefers the real VIX and shows its 9 April close, dated, in the readout and gauge;
+    the demo futures keep the DEMO label."""
+    window = make_window(auto_demo=True)
+    qtbot.waitUntil(lambda: window.data.is_ready and not window.jobs.running, timeout=30_000)
+    import_file(MarketStore(window.data.store_path), SHARED_DATA / "vix_daily.csv", symbol="VIX")
+    window.data.refresh()
+    qtbot.waitUntil(lambda: "VIX" in window.data_panel.symbols(), timeout=10_000)
+    window.replays.run("mar-2020")
+    qtbot.waitUntil(lambda: window.replays.last is not None, timeout=60_000)
+    out = window.replays.last
+    assert out["data"]["vix"] == "VIX" and out["data_label"] == "DEMO (synthetic)"
+    panel = window.panels["dockEventReplay"]
+    dates = [d["date"] for d in panel.days]
+    panel.slider.setValue(dates.index("2020-04-10"))
+    vix = pd.read_csv(SHARED_DATA / "vix_daily.csv", index_col=0, parse_dates=True)["Close"]
+    assert f"VIX {vix['2020-04-09']:.2f} (close of 2020-04-09)" in panel.readout.text()
+    assert window.regime_panel.vix == pytest.approx(vix["2020-04-09"])
+    assert "nan" not in panel.readout.text().lower()
