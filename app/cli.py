@@ -26,6 +26,7 @@ from engine.cluster import ClusterError
 from engine.data.sources import FetchError
 from engine.data.store import StoreError
 from engine.labels import finite_json
+from engine.regime import DEFAULT_HOLD_DAYS, TREND_BREAK_LEVEL, TREND_HOLD_LEVEL
 from engine.vix import ZONE_NAMES, ZoneThresholds, rule_of_16, zone_index
 
 log = logging.getLogger("ctadesk.cli")
@@ -170,12 +171,21 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--file", help="a VIX history CSV file")
     p.add_argument("--index", help="equity index (CSV file or store symbol) for forward returns")
     p.add_argument(
-        "--trend-days", type=int, default=3, help="closes above 21 before 'trend weakening'"
+        "--trend-days",
+        type=int,
+        default=DEFAULT_HOLD_DAYS,
+        help=f"closes above {TREND_HOLD_LEVEL:g} before a close at or above "
+        f"{TREND_BREAK_LEVEL:g} fires 'trend weakening' (default {DEFAULT_HOLD_DAYS})",
     )
     p.add_argument(
         "--jump-days", type=int, default=5, help="window of the 20 -> 30 'risk-cut jump'"
     )
-    p.add_argument("--top", type=int, default=10, help="how many spikes to list (default 10)")
+    p.add_argument(
+        "--top",
+        type=int,
+        default=10,
+        help="how many spikes to list, close to close and (bad High prints skipped) intraday",
+    )
     p.add_argument("--vix3m", help="VIX3M (CSV file or store symbol) for the term structure")
     p.add_argument("--vix9d", help="VIX9D (CSV file or store symbol) for the term structure")
     add_thresholds_option(p, "the zones")

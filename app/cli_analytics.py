@@ -43,7 +43,9 @@ def regime_history(args: argparse.Namespace) -> dict[str, Any]:
         "spikes": regime.spikes(frame, args.top),
     }
     if "high" in frame and frame["high"].notna().any():
-        out["intraday_spikes"] = regime.intraday_spikes(frame, args.top)
+        intraday = regime.intraday_spikes(frame, args.top)
+        out["intraday_spikes"] = intraday["spikes"]
+        out["intraday_flagged"] = {k: intraday[k] for k in ("flagged", "rule", "flagged_rows")}
     if args.vix3m or args.vix9d:
         three = load_prices(args.vix3m).iloc[:, 0] if args.vix3m else None
         nine = load_prices(args.vix9d).iloc[:, 0] if args.vix9d else None
@@ -65,7 +67,35 @@ def regime_history(args: argparse.Namespace) -> dict[str, Any]:
         level = index.iloc[:, 0]
         out["forward_by_zone"] = regime.forward_by_zone(closes, level, thresholds=th)
         out["rule16_history"] = regime.rule16_history(closes, level, th)
+    out["rule16_latest"] = _rule16_latest(closes, level if args.index else None)
     return out
+
+
+def _rule16_latest(closes: Any, level: Any) -> dict[str, Any]:
+    """The rule of 16 on the latest VIX close and the index close on or before its date,
+    both dated, with a warning when they are far apart."""
+    from engine.regime import last_close
+    from engine.vix import pairing_warning, rule_of_16
+
+    vix_date, vix = last_close(closes, closes.index.max())
+    paired = None if level is None else last_close(level, vix_date)
+    res = rule_of_16(vix, None if paired is None else paired[1])
+    if paired is not None:
+        warning = pairing_warning(vix_date, paired[0])
+    elif level is not None:
+        warning = f"the index has no close on or before the VIX close ({vix_date})"
+    else:
+        warning = None
+    return {
+        "vix": vix,
+        "vix_date": vix_date,
+        "level": res.level,
+        "level_date": None if paired is None else paired[0],
+        "warning": warning,
+        "daily_move_pct": res.daily_move_pct,
+        "range_1sigma": res.range(1),
+        "range_2sigma": res.range(2),
+    }
 
 
 def cmd_deleverage(args: argparse.Namespace) -> dict[str, Any]:

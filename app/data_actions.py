@@ -1,12 +1,15 @@
 """Wires the Data dock to the store: every store access runs in a worker job.
 
 pandas and the store are imported inside the jobs, on the worker thread, so the window
-opens without waiting for them.
+opens without waiting for them. An import or fetch that would change series stored from
+another source comes back as its conflict and opens :class:`ConflictDialog`; the choice
+reruns the same engine import with it, cancel writes nothing.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,12 +18,17 @@ from PySide6.QtCore import QObject, Signal
 
 from app.paths import app_paths
 from engine.data import DEMO_SOURCE
+from engine.data.choice import ImportChoice, suggested_prefix
 from engine.jobs import Job, Progress
+from widgets.conflict_dialog import ConflictDialog
 from widgets.data_panel import DataPanel
 
 if TYPE_CHECKING:
     from app.mainwindow import MainWindow
-    from engine.data.importers import ImportReport
+    from engine.data.importers import ImportConflict, ImportReport
+
+MAX_LISTED = 8
+Retry = Callable[[ImportChoice], None]
 
 log = logging.getLogger(__name__)
 
@@ -54,16 +62,44 @@ def _list_job(path: Path) -> Job[list[dict[str, Any]]]:
     return [s.as_dict() for s in _open(path).list_series()]
 
 
-def _import_job(path: Path, file: Path) -> Job[ImportReport]:
-    from engine.data.importers import import_job
+def _import_job(
+    path: Path, file: Path, choice: ImportChoice | None
+) -> Job[ImportReport | ImportConflict]:
+    """The import's report, or its conflict with stored series (nothing written)."""
+    from engine.data.importers import ImportConflict, import_job
 
-    return (yield from import_job(_open(path), file))
+    try:
+        return (yield from import_job(_open(path), file, choice=choice))
+    except ImportConflict as conflict:
+        return conflict
 
 
-def _fetch_job(path: Path, source: str, cache: Path) -> Job[ImportReport]:
+def _fetch_job(
+    path: Path, source: str, cache: Path, choice: ImportChoice | None
+) -> Job[ImportReport | ImportConflict]:
     from engine.data.fetch import fetch_job
+    from engine.data.importers import ImportConflict
 
-    return (yield from fetch_job(_open(path), source, tmp_dir=cache))
+    try:
+        return (yield from fetch_job(_open(path), source, tmp_dir=cache, choice=choice))
+    except ImportConflict as conflict:
+        return conflict
+
+
+def conflict_message(conflict: ImportConflict) -> str:
+    """The dialog's text: the file, each colliding series with both sources."""
+    lines = [
+        f"{c.symbol}: stored as {c.stored.describe()}; this file has {c.incoming.describe()}."
+        for c in conflict.conflicts[:MAX_LISTED]
+    ]
+    if len(conflict.conflicts) > MAX_LISTED:
+        lines.append(f"... and {len(conflict.conflicts) - MAX_LISTED} more.")
+    name = Path(conflict.file).name
+    return (
+        f"Importing {name} would change {len(conflict.conflicts)} series stored from another "
+        "source:\n\n" + "\n".join(lines) + "\n\nNothing has been written. How should it "
+        "be imported?"
+    )
 
 
 def _delete_job(path: Path, symbol: str) -> Job[int]:
@@ -96,6 +132,8 @@ class DataController(QObject):
         self.store_path = store_path or app_paths().store
         self.rows: list[dict[str, Any]] = []
         self.is_ready = False
+        self.conflict_dialog: ConflictDialog | None = None
+        self._conflicts: list[tuple[ImportConflict, Retry]] = []  # waiting for the dialog
         panel.import_requested.connect(self.import_file)
         panel.delete_requested.connect(self.delete)
         panel.fetch_requested.connect(self.fetch)
@@ -137,34 +175,74 @@ class DataController(QObject):
             "Reading the data store", lambda: _list_job(self.store_path), self._set_rows, quiet=True
         )
 
-    def import_file(self, file: Path) -> None:
+    def import_file(self, file: Path, choice: ImportChoice | None = None) -> None:
+        """Import ``file`` in a worker; a collision asks how (see ConflictDialog)."""
         self.window.run_job(
             f"Import {Path(file).name}",
-            lambda: _import_job(self.store_path, Path(file)),
-            self._imported,
+            lambda: _import_job(self.store_path, Path(file), choice),
+            lambda result: self._outcome(result, lambda again: self.import_file(file, again)),
             quiet=True,  # _imported reports the outcome itself
         )
+
+    def _outcome(self, result: ImportReport | ImportConflict, retry: Retry) -> None:
+        from engine.data.importers import ImportConflict  # loaded by the worker already
+
+        if isinstance(result, ImportConflict):
+            self._conflicts.append((result, retry))
+            self._ask_next()
+        else:
+            self._imported(result)
+
+    def _ask_next(self) -> None:
+        """Open the dialog for the first waiting conflict (one dialog at a time)."""
+        if self.conflict_dialog is not None or not self._conflicts:
+            return
+        conflict, retry = self._conflicts.pop(0)
+        log.warning("%s", conflict)
+        dialog = ConflictDialog(
+            self.window,
+            conflict_message(conflict),
+            [c.symbol for c in conflict.conflicts],
+            suggested_prefix(conflict.conflicts[0].incoming.kind),
+            can_skip=conflict.total > len(conflict.conflicts),
+        )
+        dialog.finished.connect(lambda code: self._answered(dialog, conflict, retry, code))
+        self.conflict_dialog = dialog
+        dialog.open()  # window-modal, never blocks the event loop
+
+    def _answered(
+        self, dialog: ConflictDialog, conflict: ImportConflict, retry: Retry, code: int
+    ) -> None:
+        self.conflict_dialog = None
+        dialog.deleteLater()
+        if code == ConflictDialog.DialogCode.Accepted:
+            retry(dialog.choice())
+        else:
+            text = f"Import of {Path(conflict.file).name} cancelled: nothing was written"
+            log.info(text)
+            self.window.statusBar().showMessage(text, 10_000)
+        self._ask_next()
 
     def _imported(self, report: ImportReport) -> None:
         for warning in report.warnings:
             log.warning("%s: %s", report.name, warning)
-        added = sum(int(s["added"]) for s in report.series)
-        changed = sum(int(s["changed"]) for s in report.series)
+        skipped = f", {len(report.skipped)} stored series left alone" if report.skipped else ""
         text = (
             f"Imported {len(report.series)} series from {report.name} "
-            f"({added:,} bars added, {changed:,} changed, {len(report.warnings)} warnings)"
+            f"({report.total('added'):,} bars added, {report.total('changed'):,} changed, "
+            f"{len(report.warnings)} warnings{skipped})"
         )
         log.info(text)
         self.window.statusBar().showMessage(text, 10_000)
         self.refresh()
 
-    def fetch(self, source: str) -> None:
+    def fetch(self, source: str, choice: ImportChoice | None = None) -> None:
         """Download ``source`` (see engine/data/sources.py) and import it, in a worker."""
         cache = app_paths().ensure().cache
         self.window.run_job(
             f"Fetch {source}",
-            lambda: _fetch_job(self.store_path, source, cache),
-            self._imported,
+            lambda: _fetch_job(self.store_path, source, cache, choice),
+            lambda result: self._outcome(result, lambda again: self.fetch(source, again)),
             quiet=True,
         )
 

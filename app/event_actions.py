@@ -115,10 +115,10 @@ class EventController(QObject):
 
     def follow(self, day: dict[str, Any]) -> None:
         """The gauge and the rule-of-16 panel show the replayed day."""
-        if math.isfinite(day["vix"]):
-            self.regime.set_vix(day["vix"])
-            self.rule16.set_vix(day["vix"])
+        if math.isfinite(day["vix"]):  # the last close on or before the day, with its date
+            self.regime.set_vix(day["vix"], day["vix_date"])
+            self.rule16.set_vix(day["vix"], day["vix_date"])
         if "index" in day and math.isfinite(day["index"]) and day["index"] > 0:
-            self.rule16.set_level(day["index"])
+            self.rule16.set_level(day["index"], day.get("index_date"))
         seconds = float(np.datetime64(day["date"]).astype("datetime64[s]").astype(np.float64))
         self.equity.show_date(seconds)

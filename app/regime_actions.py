@@ -1,5 +1,7 @@
-"""VIX Regime dock: history, zones and alerts of the store's VIX in a worker; the latest close
-becomes the current reading; thresholds are saved in the settings."""
+"""VIX Regime dock: history, zones, alerts and spikes of the store's VIX in a worker; the
+latest close (or a picked alert day) becomes the current reading, dated, in the VIX Regime and
+Rule of 16 docks with the index close it pairs; thresholds and the trend alert's hold setting
+are saved in the settings."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from engine.jobs import Job, Progress
+from engine.regime import DEFAULT_HOLD_DAYS, last_close
 from engine.vix import ZoneThresholds
 from widgets.regime_panel import RegimePanel
 from widgets.rule16_panel import Rule16Panel
@@ -20,10 +23,19 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 KEY_THRESHOLDS = "vix/thresholds"
+KEY_HOLD_DAYS = "vix/trend_hold_days"
+
+
+def _seconds(index: Any) -> np.ndarray:
+    return np.asarray(index.values.astype("datetime64[s]").astype(np.float64))
 
 
 def regime_job(
-    store_path: Path, symbol: str, thresholds: ZoneThresholds, index_symbol: str | None = None
+    store_path: Path,
+    symbol: str,
+    thresholds: ZoneThresholds,
+    index_symbol: str | None = None,
+    hold_days: int = DEFAULT_HOLD_DAYS,
 ) -> Job[dict[str, Any]]:
     from engine import regime
     from engine.data.store import MarketStore
@@ -31,51 +43,47 @@ def regime_job(
     yield Progress(0.0, f"Reading {symbol}")
     store = MarketStore(store_path)
     info = store.info(symbol)
-    closes = store.read(symbol, ["close"])["close"].dropna()
-    yield Progress(50.0, "Zones and alerts")
-    alerts = regime.alerts(closes)
+    frame = store.read(symbol)
+    closes = frame["close"].dropna()
+    yield Progress(50.0, "Zones, alerts and spikes")
+    alerts = regime.alerts(closes, hold_days)
     for alert in alerts:
         alert["seconds"] = float(
             np.datetime64(alert["date"]).astype("datetime64[s]").astype(np.float64)
         )
-    implied = None
-    if index_symbol:  # rule of 16 on history: implied vs next-day realised move, 21-day means
-        import math
-
-        import pandas as pd
-
+    has_high = "high" in frame and frame["high"].notna().any()
+    rule16 = None
+    if index_symbol:  # rule of 16 on history: implied vs realised daily sigma
         level = store.read(index_symbol, ["close"])["close"].dropna()
-        nxt = (level.pct_change().abs() * 100).shift(-1)
-        both = pd.concat(
-            {"implied": closes / math.sqrt(256), "realised": nxt}, axis=1, sort=True
-        ).dropna()
-        smooth = both.rolling(21).mean().dropna()
-        implied = {
+        sigmas = regime.rolling_sigmas(closes, level)
+        rule16 = {
             "index": index_symbol,
-            "seconds": smooth.index.values.astype("datetime64[s]").astype(np.float64),
-            "implied": smooth["implied"].to_numpy(),
-            "realised": smooth["realised"].to_numpy(),
+            "levels": level,
+            "seconds": _seconds(sigmas.index),
+            "implied": sigmas["implied"].to_numpy(),
+            "realised": sigmas["move"].to_numpy(),
             "summary": regime.rule16_history(closes, level, thresholds)["all"],
-            "latest_level": float(level.iloc[-1]),
         }
     return {
-        "rule16": implied,
+        "rule16": rule16,
         "symbol": symbol,
         "source": info.source,
         "first": info.first,
         "last": info.last,
-        "seconds": closes.index.values.astype("datetime64[s]").astype(np.float64),
+        "vix": closes,
+        "seconds": _seconds(closes.index),
         "closes": closes.to_numpy(),
         "zones": regime.zone_stats(closes, thresholds),
         "alerts": alerts,
-        "latest": float(closes.iloc[-1]),
+        "spikes": regime.spikes(frame),
+        "intraday_spikes": regime.intraday_spikes(frame) if has_high else None,
     }
 
 
 class RegimeController(QObject):
     """VIX Regime dock: the store's VIX history in a worker; owns the zone thresholds in
     effect (saved in the settings, announced by ``thresholds_changed`` to the other
-    controllers)."""
+    controllers) and the trend alert's hold setting (saved)."""
 
     thresholds_changed = Signal(object)  # ZoneThresholds
 
@@ -97,7 +105,10 @@ class RegimeController(QObject):
         self.index_symbol: str | None = None
         self.last: dict[str, Any] | None = None
         self._restore_thresholds()
+        self._restore_hold_days()
         panel.thresholds_changed.connect(self._thresholds_changed)
+        panel.history.hold_days_changed.connect(self._hold_days_changed)
+        panel.history.date_picked.connect(lambda day, _vix: self.show_day(day))
 
     def _restore_thresholds(self) -> None:
         saved = self.settings.value(KEY_THRESHOLDS)
@@ -110,6 +121,24 @@ class RegimeController(QObject):
             log.warning("saved VIX thresholds %r are invalid: defaults kept", saved)
             return
         self.panel.set_thresholds(thresholds.bounds)
+
+    def _restore_hold_days(self) -> None:
+        saved = self.settings.value(KEY_HOLD_DAYS)
+        if saved is None:
+            return
+        try:
+            days = int(saved)
+        except (ValueError, TypeError):
+            log.warning("saved trend hold days %r are invalid: default kept", saved)
+            return
+        box = self.panel.history.hold_days
+        box.blockSignals(True)
+        box.setValue(days)
+        box.blockSignals(False)
+
+    def _hold_days_changed(self, days: int) -> None:
+        self.settings.setValue(KEY_HOLD_DAYS, days)
+        self.refresh(follow_latest=False)
 
     @property
     def thresholds(self) -> ZoneThresholds:
@@ -136,22 +165,39 @@ class RegimeController(QObject):
         if self.symbol is None:
             return
         thresholds = self.panel.thresholds
+        hold_days = self.panel.history.hold_days.value()
 
         def done(out: dict[str, Any]) -> None:
             self.last = out
             self.panel.history.show_history(out, self.panel.thresholds)
-            if follow_latest:
-                self.panel.set_vix(round(out["latest"], 2))
-                self.rule16.set_vix(round(out["latest"], 2))
+            self.panel.spikes.show_spikes(out["spikes"], out["intraday_spikes"])
             if out["rule16"] is not None:
                 self.rule16.show_history(out["rule16"], out["symbol"])
-                if follow_latest:
-                    self.rule16.set_level(round(out["rule16"]["latest_level"], 2))
+            if follow_latest:
+                self.show_day(f"{out['vix'].index[-1]:%Y-%m-%d}")
 
         symbol, index_symbol = self.symbol, self.index_symbol
         self.window.run_job(
             f"VIX regime of {symbol}",
-            lambda: regime_job(self.store_path, symbol, thresholds, index_symbol),
+            lambda: regime_job(self.store_path, symbol, thresholds, index_symbol, hold_days),
             done,
             quiet=True,
         )
+
+    def show_day(self, day: str) -> None:
+        """The VIX Regime and Rule of 16 docks show the last VIX close on or before ``day``
+        (a holiday shows the close before it) and the index close on or before that close's
+        date (else the index's first), each with its date."""
+        if self.last is None:
+            return
+        reading = last_close(self.last["vix"], day)
+        if reading is None:
+            return
+        vix_date, vix = reading
+        self.panel.set_vix(round(vix, 2), vix_date)
+        self.rule16.set_vix(round(vix, 2), vix_date)
+        if self.last["rule16"] is not None:
+            levels = self.last["rule16"]["levels"]
+            # an index starting after the VIX date pairs its first close (the dates warn)
+            date, level = last_close(levels, vix_date) or last_close(levels, levels.index[0])
+            self.rule16.set_level(round(level, 2), date)

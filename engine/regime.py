@@ -11,10 +11,20 @@ import pandas as pd
 from engine.annualisation import RULE_OF_16_DAYS, TRADING_DAYS
 from engine.vix import DEFAULT_ZONES, ZONE_NAMES, ZoneThresholds, zone_indices
 
-TREND_LEVEL = 21.0
-TREND_CEILING = 25.0
+TREND_HOLD_LEVEL = 21.0
+"""The research note's "VIX holds above 21" (its own level, not a zone threshold)."""
+TREND_BREAK_LEVEL = 25.0
+"""The research note's "... and breaks toward 25": the close that fires the trend alert."""
+DEFAULT_HOLD_DAYS = 5
+"""Closes above TREND_HOLD_LEVEL before a close at or above TREND_BREAK_LEVEL fires."""
 JUMP_FROM = 20.0
 JUMP_TO = 30.0
+MEAN_ABS_PER_SIGMA = math.sqrt(2.0 / math.pi)
+"""E|x| / sigma of a normal move (0.798): mean |move| / this estimates the daily sigma."""
+HIGH_PRINT_RATIO = 2.0
+"""An intraday High above this multiple of max(prior close, close) is a bad print: a rise of
+over 100% undone the same day, which no genuine session shows (the largest, 2024-08-05:
+65.73 = 1.70 x 38.57)."""
 
 
 def _closes(vix: pd.Series) -> pd.Series:
@@ -110,31 +120,36 @@ def forward_by_zone(
     return out
 
 
-def alerts(vix: pd.Series, trend_days: int = 3, jump_days: int = 5) -> list[dict[str, object]]:
-    """The report's alerts, each with the date it fired (once per episode):
+def alerts(
+    vix: pd.Series, hold_days: int = DEFAULT_HOLD_DAYS, jump_days: int = 5
+) -> list[dict[str, object]]:
+    """The research note's alerts, each with the date it fired:
 
-    - ``trend_weakening``: the VIX has closed above 21 for ``trend_days`` days in a row and
-      then closes higher again while still below 25 (rising toward 25).
+    - ``trend_weakening``: within an episode (a stretch of closes above 21, ended by a close at
+      or below 21), the first close at or above 25 after at least ``hold_days`` closes of the
+      episode: fires on the way up, once per episode.
     - ``risk_cut_jump``: the VIX closes at or above 30 while it closed at or below 20 within
-      the previous ``jump_days`` days.
+      the previous ``jump_days`` days (once per run of such closes).
     """
-    if trend_days < 1 or jump_days < 1:
-        raise ValueError("trend_days and jump_days must be >= 1")
+    if hold_days < 1 or jump_days < 1:
+        raise ValueError("hold_days and jump_days must be >= 1")
     closes = _closes(vix)
     values = closes.to_numpy()
     dates = closes.index
     out: list[dict[str, object]] = []
-    streak = 0
+    held = 0  # closes of the current episode before today
     trend_fired = False
     jump_active = False
     for t, v in enumerate(values):
-        streak = streak + 1 if v > TREND_LEVEL else 0
-        if streak == 0:
-            trend_fired = False
-        rising = t > 0 and v > values[t - 1]
-        if streak > trend_days and rising and v < TREND_CEILING and not trend_fired:
-            out.append({"kind": "trend_weakening", "date": f"{dates[t]:%Y-%m-%d}", "vix": float(v)})
-            trend_fired = True
+        if v > TREND_HOLD_LEVEL:
+            if held >= hold_days and v >= TREND_BREAK_LEVEL and not trend_fired:
+                out.append(
+                    {"kind": "trend_weakening", "date": f"{dates[t]:%Y-%m-%d}", "vix": float(v)}
+                )
+                trend_fired = True
+            held += 1
+        else:
+            held, trend_fired = 0, False
         window = values[max(0, t - jump_days) : t]
         jump = v >= JUMP_TO and len(window) > 0 and window.min() <= JUMP_FROM
         if jump and not jump_active:
@@ -144,8 +159,8 @@ def alerts(vix: pd.Series, trend_days: int = 3, jump_days: int = 5) -> list[dict
 
 
 def spikes(ohlc: pd.DataFrame, top: int = 10) -> list[dict[str, object]]:
-    """Largest one-day VIX rises, close to close; with a High column also prior close to
-    intraday high (``high_change_pct``). ``ohlc`` has at least a ``close`` column."""
+    """Largest one-day VIX rises, close to close (the default ranking); with a High column
+    also prior close to intraday high (``high_change_pct``). ``ohlc`` has a ``close`` column."""
     frame = ohlc.rename(columns=str.lower).sort_index()
     close = frame["close"].astype(float)
     prior = close.shift(1)
@@ -167,48 +182,84 @@ def spikes(ohlc: pd.DataFrame, top: int = 10) -> list[dict[str, object]]:
     return rows
 
 
-def intraday_spikes(ohlc: pd.DataFrame, top: int = 10) -> list[dict[str, object]]:
-    """Largest rises from the prior close to the intraday high (e.g. 2024-08-05: 23.39 -> 65.73)."""
+def bad_highs(ohlc: pd.DataFrame) -> pd.Index:
+    """Dates whose High is more than HIGH_PRINT_RATIO x max(prior close, close)."""
+    frame = ohlc.rename(columns=str.lower).sort_index()
+    close = frame["close"].astype(float)
+    bound = np.maximum(close.shift(1), close) * HIGH_PRINT_RATIO
+    return frame.index[(frame["high"].astype(float) > bound).to_numpy()]
+
+
+def intraday_spikes(ohlc: pd.DataFrame, top: int = 10) -> dict[str, object]:
+    """Largest rises from the prior close to the intraday high (e.g. 2024-08-05: 23.39 ->
+    65.73), skipping the bad prints of ``bad_highs``: ``{"spikes": [...], "flagged": n,
+    "flagged_rows": [...], "rule": ...}``."""
     frame = ohlc.rename(columns=str.lower).sort_index()
     prior = frame["close"].shift(1)
     change = frame["high"] / prior - 1.0
-    return [
-        {
+    flagged = bad_highs(frame)
+
+    def row(day: pd.Timestamp) -> dict[str, object]:
+        return {
             "date": f"{day:%Y-%m-%d}",
             "prior_close": float(prior[day]),
             "high": float(frame["high"][day]),
             "close": float(frame["close"][day]),
             "high_change_pct": float(change[day] * 100.0),
         }
-        for day in change.dropna().nlargest(top).index
-    ]
+
+    return {
+        "spikes": [row(day) for day in change.drop(flagged).dropna().nlargest(top).index],
+        "flagged": len(flagged),
+        "flagged_rows": [row(day) for day in flagged],
+        "rule": f"High > {HIGH_PRINT_RATIO:g} x max(prior close, close)",
+    }
+
+
+def next_day_moves(vix: pd.Series, index: pd.Series) -> pd.DataFrame:
+    """Per VIX close ``vix``: the implied daily sigma ``VIX_t / 16`` and the index's next-day
+    move ``(P_{t+1} / P_t - 1) x 100`` (``implied``, ``move``, both in %), on the dates where
+    both exist."""
+    closes = _closes(vix)
+    level = pd.Series(index, dtype=float).dropna().sort_index()
+    move = (level.pct_change() * 100.0).shift(-1)
+    both = pd.concat({"vix": closes, "move": move}, axis=1, sort=True).dropna()
+    if both.empty:
+        raise ValueError("the VIX and the index share no dates")
+    both.insert(1, "implied", both["vix"] / math.sqrt(RULE_OF_16_DAYS))
+    return both
+
+
+def rolling_sigmas(vix: pd.Series, index: pd.Series, window: int = 21) -> pd.DataFrame:
+    """Implied and realised daily sigma (%) over rolling windows of ``window`` paired days
+    (see next_day_moves): RMS of VIX_t / 16 (``implied``) and of the next-day moves (``move``)."""
+    both = next_day_moves(vix, index)[["implied", "move"]]
+    return (both**2).rolling(window).mean().dropna().pow(0.5)
 
 
 def rule16_history(
     vix: pd.Series, index: pd.Series, thresholds: ZoneThresholds = DEFAULT_ZONES
 ) -> dict[str, object]:
-    """Implied daily move (VIX/16, in %) at each close against the realised absolute index
-    move the next day: share of days beyond 1 and 2 implied sigmas, overall and by zone."""
-    closes = _closes(vix)
-    level = pd.Series(index, dtype=float).dropna().sort_index()
-    move = (level.pct_change().abs() * 100.0).shift(-1)  # next day's realised |move| in %
-    both = pd.concat({"vix": closes, "next_move": move}, axis=1, sort=True).dropna()
-    if both.empty:
-        raise ValueError("the VIX and the index share no dates")
-    implied = both["vix"] / math.sqrt(RULE_OF_16_DAYS)
+    """The implied daily sigma (VIX/16, %) at each close against the index move of the next
+    day, like for like: mean implied sigma with mean |move| / sqrt(2/pi), RMS implied sigma
+    with the RMS of the moves (the realised sigma); share of days beyond 1 and 2 implied
+    sigmas. Overall and by zone of the VIX close."""
+    both = next_day_moves(vix, index)
+    implied, move = both["implied"], both["move"]
     codes = zone_indices(both["vix"].to_numpy(), thresholds)
 
     def summary(mask: np.ndarray) -> dict[str, float]:
-        n = int(mask.sum())
-        if n == 0:
-            nan = float("nan")
-            return {"days": 0, "mean_implied_pct": nan, "mean_realised_pct": nan,
-                    "share_above_1sigma": nan, "share_above_2sigma": nan}  # fmt: skip
-        imp, real = implied[mask], both["next_move"][mask]
+        imp, real = implied[mask], move[mask].abs()
+        if imp.empty:
+            keys = ("implied_sigma_pct", "realised_sigma_abs_pct", "implied_rms_pct",
+                    "realised_rms_pct", "share_above_1sigma", "share_above_2sigma")  # fmt: skip
+            return {"days": 0, **dict.fromkeys(keys, float("nan"))}
         return {
-            "days": n,
-            "mean_implied_pct": float(imp.mean()),
-            "mean_realised_pct": float(real.mean()),
+            "days": len(imp),
+            "implied_sigma_pct": float(imp.mean()),
+            "realised_sigma_abs_pct": float(real.mean() / MEAN_ABS_PER_SIGMA),
+            "implied_rms_pct": float(np.sqrt((imp**2).mean())),
+            "realised_rms_pct": float(np.sqrt((real**2).mean())),
             "share_above_1sigma": float((real > imp).mean()),
             "share_above_2sigma": float((real > 2 * imp).mean()),
         }
@@ -218,6 +269,13 @@ def rule16_history(
         "all": summary(all_days),
         "by_zone": {name: summary(codes == i) for i, name in enumerate(ZONE_NAMES)},
     }
+
+
+def last_close(closes: pd.Series, day: str | pd.Timestamp) -> tuple[str, float] | None:
+    """(date, value) of the last non-NaN close on or before ``day``; None when there is none."""
+    series = pd.Series(closes, dtype=float).dropna().sort_index()
+    at = int(series.index.searchsorted(pd.Timestamp(day), side="right")) - 1
+    return None if at < 0 else (f"{series.index[at]:%Y-%m-%d}", float(series.iloc[at]))
 
 
 def term_structure(

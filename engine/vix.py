@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 from itertools import pairwise
 
 import numpy as np
@@ -120,6 +121,23 @@ def zone_indices(values: np.ndarray, thresholds: ZoneThresholds = DEFAULT_ZONES)
     out = np.searchsorted(np.asarray(thresholds.bounds), arr, side="right").astype(np.int8)
     out[np.isnan(arr)] = -1
     return out
+
+
+PAIR_MAX_GAP_DAYS = 5
+"""Calendar days allowed between a VIX close and the index close the rule of 16 pairs with it
+(a long weekend spans 4); a wider gap is warned about."""
+
+
+def pairing_warning(vix_date: str, level_date: str) -> str | None:
+    """The warning for a VIX close and an index close (ISO dates) more than PAIR_MAX_GAP_DAYS
+    calendar days apart, else None."""
+    gap = abs((date.fromisoformat(level_date) - date.fromisoformat(vix_date)).days)
+    if gap <= PAIR_MAX_GAP_DAYS:
+        return None
+    return (
+        f"the index level ({level_date}) is {gap:,} days from the VIX close ({vix_date}), "
+        f"more than {PAIR_MAX_GAP_DAYS}: the ranges pair readings of different days"
+    )
 
 
 @dataclass(frozen=True)

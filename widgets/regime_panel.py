@@ -1,4 +1,5 @@
-"""VIX Regime panel: a gauge for one reading, its zone, and editable zone thresholds."""
+"""VIX Regime panel: a gauge for one reading (dated when it is a close), its zone, the VIX
+history and spikes, and editable zone thresholds."""
 
 from __future__ import annotations
 
@@ -21,12 +22,13 @@ from engine.vix import (
     DEFAULT_THRESHOLDS,
     ZONE_READINGS,
     ZoneThresholds,
+    check_vix,
     rule_of_16,
     vix_zone,
 )
 from widgets.inputs import number_box, set_quietly
 from widgets.palette import ERROR_TEXT, ZONE_COLORS
-from widgets.regime_history import RegimeHistory
+from widgets.regime_history import RegimeHistory, SpikesView
 from widgets.vix_gauge import VixGauge
 
 DEFAULT_VIX = 20.60  # the research report's "now" reading
@@ -42,7 +44,10 @@ class RegimePanel(QWidget):
         super().__init__(parent)
         self.thresholds = ZoneThresholds()
         self.vix_box = number_box(0.0, 200.0, DEFAULT_VIX, name="regimeVix", parent=self)
+        self.date: str | None = None
         self.gauge = VixGauge(self)
+        self.date_label = QLabel("the research note's reading, not data", self)
+        self.date_label.setObjectName("regimeDate")
         self.zone_label = QLabel(self)
         self.zone_label.setObjectName("regimeZone")
         self.zone_label.setWordWrap(True)
@@ -60,6 +65,7 @@ class RegimePanel(QWidget):
 
         form = QFormLayout()
         form.addRow("VIX reading", self.vix_box)
+        form.addRow("", self.date_label)
         thresholds_box = QGroupBox("Zone thresholds", self)
         thresholds_box.setToolTip(
             "Four ascending VIX levels between the five zones; "
@@ -78,10 +84,11 @@ class RegimePanel(QWidget):
         gauge_layout.addWidget(self.move_label)
         gauge_layout.addWidget(self.table)
         self.history = RegimeHistory(self)
+        self.spikes = SpikesView(self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(gauge_page, "Gauge")
         self.tabs.addTab(self.history, "History")
-        self.history.date_picked.connect(lambda _day, vix: self._on_vix_edited_from(vix))
+        self.tabs.addTab(self.spikes, "Spikes")
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -112,14 +119,11 @@ class RegimePanel(QWidget):
     def vix(self) -> float:
         return self.vix_box.value()
 
-    def set_vix(self, value: float) -> None:
-        """Show a reading set from elsewhere (no vix_changed echo)."""
-        set_quietly(self.vix_box, value)
-        self._refresh()
-
-    def _on_vix_edited_from(self, value: float) -> None:
-        """A reading chosen in the history (an alert day) becomes the current one."""
-        self.vix_box.setValue(value)
+    def set_vix(self, value: float, date: str | None = None) -> None:
+        """Show a reading set from elsewhere, the close of ``date`` when given (no
+        vix_changed echo)."""
+        set_quietly(self.vix_box, check_vix(value))
+        self._set_date(date)
 
     def set_thresholds(self, bounds: tuple[float, ...]) -> None:
         """Apply saved thresholds (through the boxes, so validation and signals run)."""
@@ -130,8 +134,13 @@ class RegimePanel(QWidget):
         self._on_thresholds_edited()
 
     def _on_vix_edited(self, value: float) -> None:
-        self._refresh()
+        self._set_date(None)
         self.vix_changed.emit(value)
+
+    def _set_date(self, date: str | None) -> None:
+        self.date = date
+        self.date_label.setText("typed reading" if date is None else f"VIX close of {date}")
+        self._refresh()
 
     def _on_thresholds_edited(self) -> None:
         try:
@@ -148,7 +157,7 @@ class RegimePanel(QWidget):
     def _refresh(self) -> None:
         vix = self.vix
         zone = vix_zone(vix, self.thresholds)
-        self.gauge.set_value(vix)
+        self.gauge.set_value(vix, self.date)
         color = ZONE_COLORS[zone].name()
         self.zone_label.setText(
             f"<b style='color:{color}'>{zone.capitalize()}</b> — {ZONE_READINGS[zone]}"

@@ -16,7 +16,8 @@ SPAN_DEG = 240.0
 
 
 class VixGauge(QWidget):
-    """Shows one VIX reading on a 0..scale_max arc; readings above the scale peg the needle."""
+    """Shows one VIX reading on a 0..scale_max arc (readings above the scale peg the needle),
+    with the date of the close it is, when it is one."""
 
     def __init__(self, parent: QWidget | None = None, scale_max: float = 50.0) -> None:
         super().__init__(parent)
@@ -24,6 +25,7 @@ class VixGauge(QWidget):
         self.setMinimumSize(180, 150)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._value: float | None = None
+        self._date: str | None = None
         self._scale_max = scale_max
         self._thresholds = DEFAULT_ZONES
 
@@ -35,11 +37,19 @@ class VixGauge(QWidget):
         return self._value
 
     @property
+    def date(self) -> str | None:
+        """Date of the close shown (None for a typed reading or none)."""
+        return self._date
+
+    @property
     def zone(self) -> str | None:
         return None if self._value is None else vix_zone(self._value, self._thresholds)
 
-    def set_value(self, value: float | None) -> None:
-        self._value = value
+    def set_value(self, value: float | None, date: str | None = None) -> None:
+        """Show ``value`` (None or NaN: no reading), the close of ``date`` when given."""
+        finite = value is not None and math.isfinite(value)
+        self._value = float(value) if finite else None
+        self._date = date if finite else None
         self.update()
 
     def set_thresholds(self, thresholds: ZoneThresholds) -> None:
@@ -55,9 +65,9 @@ class VixGauge(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        # vertical extent: labels above the arc (~1.35 r) down to the readout (~0.8 r)
-        radius = max(min(self.height() / 2.3, self.width() / 2.8), 20.0)
-        top = (self.height() - 2.15 * radius) / 2.0
+        # vertical extent: labels above the arc (~1.35 r) down to the close's date (~1.08 r)
+        radius = max(min(self.height() / 2.55, self.width() / 2.8), 20.0)
+        top = (self.height() - 2.43 * radius) / 2.0
         centre = QPointF(self.width() / 2.0, top + 1.35 * radius)
         band = max(radius * 0.16, 6.0)
         arc_rect = QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
@@ -126,6 +136,7 @@ class VixGauge(QWidget):
             centre.x() - radius, centre.y() + radius * 0.12, 2 * radius, radius * 0.4
         )
         zone_box = QRectF(centre.x() - radius, centre.y() + radius * 0.50, 2 * radius, radius * 0.3)
+        date_box = QRectF(centre.x() - radius, centre.y() + radius * 0.78, 2 * radius, radius * 0.3)
         if self._value is None:
             painter.setPen(TEXT_MUTED)
             painter.setFont(small)
@@ -141,3 +152,6 @@ class VixGauge(QWidget):
         if self._value > self._scale_max:
             label += "  ▲ above scale"
         painter.drawText(zone_box, Qt.AlignmentFlag.AlignCenter, label)
+        if self._date is not None:
+            painter.setPen(TEXT_MUTED)
+            painter.drawText(date_box, Qt.AlignmentFlag.AlignCenter, f"close of {self._date}")

@@ -16,8 +16,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from engine.data.choice import ImportChoice
 from engine.data.csvcheck import MAX_IMPORT_BYTES, DataImportError
-from engine.data.importers import ImportReport, import_job
+from engine.data.importers import ImportConflict, ImportReport, import_job
 from engine.data.sources import FetchError, resolve_source
 from engine.data.store import MarketStore
 from engine.jobs import Job, Progress
@@ -123,8 +124,13 @@ def fetch_job(
     retries: int | None = None,
     backoff: float | None = None,
     tmp_dir: Path | None = None,
+    choice: ImportChoice | None = None,
 ) -> Job[ImportReport]:
-    """Job: download one source and import it (validated, one transaction)."""
+    """Job: download one source and import it (validated, one transaction).
+
+    The series' source is the source's description and name, e.g. ``CBOE VIX daily
+    (cboe-vix)``, whatever server answered, so a later fetch updates it; the URL is kept
+    as its file name. ``choice`` as for :func:`engine.data.importers.import_job`."""
     source = resolve_source(name)
     url = source.url(base_url)
     with tempfile.TemporaryDirectory(dir=tmp_dir, prefix="ctadesk-fetch-") as tmp:
@@ -137,9 +143,12 @@ def fetch_job(
                 symbol=source.symbol,
                 fmt=source.fmt,
                 kind=source.kind,
-                source=f"{source.description} ({url})",
+                source=f"{source.description} ({source.name})",
+                origin=url,
+                choice=choice,
             )
+        except ImportConflict:
+            raise
         except DataImportError as exc:
             raise FetchError(f"{url} did not return usable data: {exc.problem}") from exc
-    report.origin = url
     return report

@@ -2,8 +2,11 @@
 
 Formats: ``cboe`` (DATE,OPEN,HIGH,LOW,CLOSE with MM/DD/YYYY dates), ``yahoo``
 (Date,Open,High,Low,Close,Adj Close,Volume), ``single`` (Date + Close, OHLC[V] or one value
-column) and ``wide`` (Date + one close column per symbol; blanks allowed). Errors name the
-file, line and problem and nothing is written; oddities that real data has become warnings.
+column), ``wide`` (Date + one close column per symbol; blanks allowed), ``cfe`` (CBOE's
+per-contract futures files: Trade Date,Futures,...,Settle) and ``long`` (one row per contract
+and day: date, contract, settle; imported only when asked for, one series per contract).
+Errors name the file, line and problem and nothing is written; oddities that real data has
+(a row with High and Low swapped, holidays, bad prints) become warnings.
 """
 
 from __future__ import annotations
@@ -12,23 +15,33 @@ import csv
 import re
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from engine.data.choice import ImportChoice, suggested_prefix
 from engine.data.csvcheck import MAX_IMPORT_BYTES, DataImportError, check_bytes
-from engine.data.store import KINDS, MarketStore, SeriesMeta, WriteStats
+from engine.data.store import (
+    KINDS,
+    Conflict,
+    MarketStore,
+    SeriesConflict,
+    SeriesMeta,
+    WriteStats,
+)
 from engine.jobs import Job, Progress, run_job
 
-FORMATS: tuple[str, ...] = ("cboe", "yahoo", "single", "wide")
+FORMATS: tuple[str, ...] = ("cboe", "yahoo", "single", "wide", "cfe", "long")
 POSITIVE_KINDS = frozenset({"vix", "index"})
 """Kinds whose prices must be > 0; the others (futures, spot, macro) may be zero or negative."""
 GAP_BUSINESS_DAYS = 10
 MAX_LISTED = 8
 
-_DATE_NAMES = {"date", "datetime", "timestamp", "time", "day"}
+_DATE_NAMES = {"date", "datetime", "timestamp", "time", "day", "tradedate"}
+_CONTRACT_NAMES = {"contract", "ticker", "instrument"}  # a long file's contract column
+_CFE_MONTHS = dict(zip("FGHJKMNQUVXZ", range(1, 13), strict=True))
 _ALIASES = {
     "open": "open",
     "high": "high",
@@ -74,26 +87,70 @@ class ParsedFile:
 
 @dataclass
 class ImportReport:
-    """What an import did, per series, plus every warning."""
+    """What an import did, per series, plus every warning and the series it skipped."""
 
     path: Path
     format: str
     series: list[dict[str, object]]
     warnings: list[str]
     origin: str | None = None  # where the file came from when it was downloaded (a URL)
+    skipped: list[str] = field(default_factory=list)  # left alone (--skip-existing)
 
     @property
     def name(self) -> str:
         """Short name for messages: the file name, or the URL it was fetched from."""
         return self.origin or self.path.name
 
+    def total(self, key: str) -> int:
+        """Bars ``added``, ``changed`` or ``removed`` over every series."""
+        return sum(int(s[key]) for s in self.series)  # type: ignore[call-overload]
+
     def as_dict(self) -> dict[str, object]:
         return {
             "file": self.origin or str(self.path),
             "format": self.format,
+            "added": self.total("added"),
+            "changed": self.total("changed"),
+            "skipped": self.skipped,
             "series": self.series,
             "warnings": self.warnings,
         }
+
+
+class ImportConflict(DataImportError):
+    """The file would change series stored from another source; nothing was written.
+    ``total`` is how many series the import holds (the colliding ones among them)."""
+
+    def __init__(self, file: Path | str, conflicts: Sequence[Conflict], total: int) -> None:
+        self.conflicts = list(conflicts)
+        self.total = total
+        super().__init__(file, conflict_text(self.conflicts))
+
+
+def conflict_text(conflicts: Sequence[Conflict]) -> str:
+    """One line naming the series, both sources and the ways forward (CLI options)."""
+    groups: dict[tuple[object, object], list[Conflict]] = {}
+    for c in conflicts:
+        groups.setdefault((c.stored, c.incoming), []).append(c)
+    parts = []
+    for group in groups.values():
+        one = len(group) == 1
+        names = ", ".join(c.symbol for c in group[:MAX_LISTED])
+        names += f" and {len(group) - MAX_LISTED} more" if len(group) > MAX_LISTED else ""
+        stored, incoming = group[0].stored, group[0].incoming
+        parts.append(
+            f"{names} {'is' if one else 'are'} stored as {stored.describe(one)}; "
+            f"this import has {incoming.describe(one)}"
+        )
+    first = conflicts[0]
+    prefix = suggested_prefix(first.incoming.kind)
+    return (
+        f"would change {len(conflicts)} series stored from another source: "
+        f"{'; '.join(parts)}. Nothing was written. Choose one: --prefix {prefix} (import "
+        f"under a prefix: {prefix}{first.symbol}), --rename {first.symbol}="
+        f"{prefix}{first.symbol} (new names, repeatable), --replace (replace the stored "
+        "series whole) or --skip-existing (import only the series not stored yet)"
+    )
 
 
 def _norm(name: str) -> str:
@@ -213,7 +270,12 @@ def _numeric(path: Path, raw: pd.Series, column: str) -> pd.Series:
 def detect_format(header: Sequence[str]) -> str:
     """Guess the format from the header row (first column is the date)."""
     raw = [h.strip() for h in header]
-    cols = {_ALIASES.get(_norm(h), _norm(h)) for h in raw[1:]}
+    names = {_norm(h) for h in raw[1:]}
+    cols = {_ALIASES.get(n, n) for n in names}
+    if {"futures", "settle"} <= names:
+        return "cfe"
+    if names & _CONTRACT_NAMES:
+        return "long"
     if "adj_close" in cols:
         return "yahoo"
     if raw == ["DATE", "OPEN", "HIGH", "LOW", "CLOSE"]:
@@ -223,18 +285,65 @@ def detect_format(header: Sequence[str]) -> str:
     return "wide"
 
 
-def _infer_kind(fmt: str, symbol: str) -> str:
-    """Wide panels hold futures (a VIX column there is VIX futures); a single series whose
-    symbol contains VIX, or a CBOE file, is vix; anything else an index."""
-    if fmt == "wide":
+def _infer_kind(fmt: str, symbol: str, column: str = "") -> str:
+    """Panels and contract files hold futures (a VIX column there is VIX futures); a single
+    series whose symbol contains VIX, or a CBOE file, is vix; SPOT in the symbol means spot,
+    YIELD (or a FRED DGSn column) macro; anything else is an index."""
+    if fmt in ("wide", "cfe", "long"):
         return "future"
-    return "vix" if fmt == "cboe" or "VIX" in symbol else "index"  # VIX, ^VIX, CBOE_VIX, ...
+    if fmt == "cboe" or "VIX" in symbol:  # VIX, ^VIX, CBOE_VIX, VIX3M_DAILY, ...
+        return "vix"
+    if "SPOT" in symbol:
+        return "spot"
+    if "YIELD" in symbol or re.fullmatch(r"DGS\d+", column.strip().upper()):
+        return "macro"
+    return "index"
+
+
+def _fix_high_low(
+    frame: pd.DataFrame, symbol: str, rows: pd.Index, in_range: tuple[str, ...]
+) -> list[str]:
+    """Rows with High below Low, in place: swapped when that puts ``in_range`` (Open and
+    Close) inside the range, else High and Low dropped (NaN); the close is kept either way."""
+    if not {"high", "low"} <= set(frame.columns):
+        return []
+    high, low = frame["high"].to_numpy(), frame["low"].to_numpy()
+    inverted = high < low
+    if not inverted.any():
+        return []
+    inside = np.ones(len(frame), dtype=bool)
+    for col in in_range:
+        if col in frame:
+            v = frame[col].to_numpy()
+            inside &= np.isnan(v) | ((v >= high) & (v <= low))  # within the swapped range
+    swap, drop = inverted & inside, inverted & ~inside
+    warnings = []
+    if swap.any():
+        frame.loc[swap, ["high", "low"]] = frame.loc[swap, ["low", "high"]].to_numpy()
+        warnings.append(
+            f"{symbol}: High below Low on lines {_lines(rows[swap])} "
+            f"({_dates_text(frame.index[swap])}): High and Low swapped, Close kept"
+        )
+    if drop.any():
+        frame.loc[drop, ["high", "low"]] = np.nan
+        warnings.append(
+            f"{symbol}: High below Low on lines {_lines(rows[drop])} "
+            f"({_dates_text(frame.index[drop])}), not a plain swap (Open or Close outside "
+            "either way): High and Low dropped, Close kept"
+        )
+    return warnings
 
 
 def _check_prices(
-    path: Path, frame: pd.DataFrame, kind: str, symbol: str, rows: pd.Index
+    path: Path,
+    frame: pd.DataFrame,
+    kind: str,
+    symbol: str,
+    rows: pd.Index,
+    in_range: tuple[str, ...] = ("open", "close"),
 ) -> list[str]:
-    """Errors for impossible bars, warnings for oddities; ``rows`` maps to file lines."""
+    """Errors for impossible bars, warnings for oddities (``in_range`` outside High-Low);
+    ``rows`` maps to file lines."""
     warnings: list[str] = []
     prices = frame[[c for c in ("open", "high", "low", "close", "adj_close") if c in frame]]
     nonpos = (prices <= 0).any(axis=1).to_numpy()
@@ -250,16 +359,14 @@ def _check_prices(
             )
         warnings.append(f"{symbol}: {len(dates)} zero or negative prices ({_dates_text(dates)})")
     if {"high", "low"} <= set(frame.columns):
-        inverted = (frame["high"] < frame["low"]).to_numpy()
-        if inverted.any():
-            raise DataImportError(path, f"{symbol}: High below Low", int(rows[inverted][0]) + 2)
         outside = np.zeros(len(frame), dtype=bool)
-        for col in ("open", "close"):
+        for col in in_range:
             if col in frame:
                 outside |= ((frame[col] > frame["high"]) | (frame[col] < frame["low"])).to_numpy()
         if outside.any():
+            fields = " or ".join(c.title() for c in in_range)
             warnings.append(
-                f"{symbol}: {int(outside.sum())} rows with Open or Close outside High-Low "
+                f"{symbol}: {int(outside.sum())} rows with {fields} outside High-Low "
                 f"(lines {_lines(rows[outside])})"
             )
     return warnings
@@ -281,9 +388,16 @@ def _gap_warnings(symbol: str, dates: pd.DatetimeIndex) -> list[str]:
 
 
 def _finish(
-    path: Path, symbol: str, kind: str, frame: pd.DataFrame, rows: pd.Index, column: str
+    path: Path,
+    symbol: str,
+    kind: str,
+    frame: pd.DataFrame,
+    rows: pd.Index,
+    column: str,
+    in_range: tuple[str, ...] = ("open", "close"),
 ) -> ParsedSeries:
-    """Validate one series (rows = original data-row numbers) and sort it by date."""
+    """Validate one series (rows = original data-row numbers; ``in_range``: the fields that
+    must lie within High-Low) and sort it by date."""
     dup = frame.index.duplicated(keep=False)
     if dup.any():
         lines = rows[dup]
@@ -292,7 +406,8 @@ def _finish(
             f"{symbol}: duplicate date {frame.index[dup][0]:%Y-%m-%d} (lines {_lines(lines)})",
             int(lines[0]) + 2,
         )
-    warnings = _check_prices(path, frame, kind, symbol, rows)
+    warnings = _fix_high_low(frame, symbol, rows, in_range)
+    warnings += _check_prices(path, frame, kind, symbol, rows, in_range)
     if not frame.index.is_monotonic_increasing:
         warnings.append(f"{symbol}: rows were not in date order; sorted on import")
         frame = frame.sort_index()
@@ -322,14 +437,21 @@ def parse_file(
         raise DataImportError(
             path, f"the first column must be the date (Date, DATE, ...), found {header[0]!r}", 1
         )
+    asked = fmt
     fmt = fmt or detect_format(header)
+    if symbol and fmt in ("wide", "long"):
+        raise DataImportError(
+            path,
+            f"--symbol applies to single series; a {fmt} file's symbols are its "
+            f"{'columns' if fmt == 'wide' else 'contracts'} (use --prefix or --rename)",
+        )
     dates = _parse_dates(path, table.iloc[:, 0])
     if fmt == "wide":
-        if symbol:
-            raise DataImportError(
-                path, "--symbol applies to single series; a wide panel's symbols are its columns"
-            )
         series = _parse_wide(path, table, dates, kind)
+    elif fmt == "long":
+        series = _parse_long(path, table, dates, kind, asked == "long")
+    elif fmt == "cfe":
+        series = [_parse_cfe(path, table, dates, symbol, kind)]
     else:
         series = [_parse_single(path, table, dates, fmt, symbol, kind)]
     warnings = [w for s in series for w in s.warnings]
@@ -358,7 +480,7 @@ def _parse_single(
             path, f"no Close column for format {fmt!r} (columns: {', '.join(header[1:])})", 1
         )
     sym = sanitize_symbol(symbol or path.stem)
-    kind = kind or _infer_kind(fmt, sym)
+    kind = kind or _infer_kind(fmt, sym, header[-1] if len(header) == 2 else "")
     frame = pd.DataFrame(
         {target: _numeric(path, table[name], name).to_numpy() for name, target in mapping.items()},
         index=dates,
@@ -403,6 +525,140 @@ def _parse_wide(
     return out
 
 
+def _parse_cfe(
+    path: Path, table: pd.DataFrame, dates: pd.DatetimeIndex, symbol: str | None, kind: str | None
+) -> ParsedSeries:
+    """CBOE's per-contract futures file: the Settle is the close; zeros are listing-day
+    placeholders (O/H/L blank, a row whose Settle is 0 skipped)."""
+    columns = {_norm(str(c)): str(c) for c in table.columns[1:]}
+    missing = [n for n in ("futures", "open", "high", "low", "settle") if n not in columns]
+    if missing:
+        raise DataImportError(path, f"not a CFE futures file: no {', '.join(missing)} column", 1)
+    labels = sorted(set(table[columns["futures"]].str.strip()))
+    if len(labels) > 1:
+        raise DataImportError(
+            path, f"{len(labels)} contracts in one file ({', '.join(labels[:3])}, ...): "
+            "import it with --format long (one series per contract)", 1
+        )  # fmt: skip
+    sym = sanitize_symbol(symbol or _cfe_symbol(path))
+    fields = {"open": "open", "high": "high", "low": "low", "close": "settle"}
+    fields |= {"volume": "totalvolume"} if "totalvolume" in columns else {}
+    frame = pd.DataFrame(
+        {f: _numeric(path, table[columns[c]], columns[c]).to_numpy() for f, c in fields.items()},
+        index=dates,
+    )
+    frame[["open", "high", "low"]] = frame[["open", "high", "low"]].where(lambda v: v != 0)
+    placeholder = ~(frame["close"] > 0).to_numpy()
+    if placeholder.all():
+        raise DataImportError(path, f"{sym}: no settlement prices (every Settle is 0 or blank)")
+    rows = table.index
+    skipped = []
+    if placeholder.any():
+        skipped.append(
+            f"{sym}: {int(placeholder.sum())} rows with Settle 0 or blank skipped (listing-day "
+            f"placeholders, lines {_lines(rows[placeholder])})"
+        )
+        frame, rows = frame[~placeholder], rows[~placeholder]
+    # the settle is no trade: thin days settle outside the traded range, so only Open is checked
+    parsed = _finish(path, sym, kind or "future", frame, rows, columns["settle"], ("open",))
+    parsed.warnings[:0] = skipped
+    return parsed
+
+
+def _cfe_symbol(path: Path) -> str:
+    """PRODUCT_YYYY-MM from CFE's file name CFE_<month code><yy>_<product> (CFE_X08_VX.csv:
+    VX_2008-11, as the long format names that contract), else the file name."""
+    match = re.fullmatch(r"CFE_([FGHJKMNQUVXZ])(\d{2})_([A-Z0-9]+)", path.stem.upper())
+    if match is None:
+        return path.stem
+    code, year, product = match.groups()
+    return f"{product}_{2000 + int(year)}-{_CFE_MONTHS[code]:02d}"
+
+
+def _parse_long(
+    path: Path, table: pd.DataFrame, dates: pd.DatetimeIndex, kind: str | None, asked: bool
+) -> list[ParsedSeries]:
+    """One series per contract of a long file (date, contract, settle); refused unless the
+    format was asked for, since it holds many contracts that are not continuous series."""
+    header = [str(c) for c in table.columns]
+    contract = next(h for h in header[1:] if _norm(h) in _CONTRACT_NAMES)
+    value = next((h for h in header[1:] if _ALIASES.get(_norm(h)) == "close"), None)
+    if value is None:
+        raise DataImportError(
+            path, f"long format: no settle or close column (columns: {', '.join(header[1:])})", 1
+        )
+    names = table[contract].str.strip()
+    if (names == "").any():
+        raise DataImportError(path, f"missing {contract}", int(names.index[names == ""][0]) + 2)
+    groups = names.groupby(names, sort=True).indices
+    if not asked:
+        first, last = next(iter(groups)), list(groups)[-1]
+        raise DataImportError(
+            path,
+            f"long format: one row per contract and day ({header[0]}, {contract}, {value}), "
+            f"{len(groups)} contracts ({first} .. {last}). CTA Desk imports it only when asked, "
+            f"as one series per contract: ctadesk-cli data import {path.name} --format long "
+            f"(series {sanitize_symbol(first)} .. {sanitize_symbol(last)}, kind future: "
+            "settlements, not back-adjusted, not a continuous series)",
+            1,
+        )
+    symbols = [sanitize_symbol(n) for n in groups]
+    dupes = sorted({s for s in symbols if symbols.count(s) > 1})
+    if dupes:
+        raise DataImportError(path, f"contracts that name the same symbol: {', '.join(dupes)}")
+    values = _numeric(path, table[value], value)
+    out = []
+    for (name, positions), sym in zip(groups.items(), symbols, strict=True):
+        rows = table.index[positions]
+        frame = pd.DataFrame({"close": values.to_numpy()[positions]}, index=dates[positions])
+        present = frame["close"].notna().to_numpy()
+        if not present.any():
+            raise DataImportError(path, f"{name}: no {value} values", int(rows[0]) + 2)
+        out.append(
+            _finish(
+                path, sym, kind or "future", frame[present], rows[present], f"{value} of {name}"
+            )
+        )
+    return out
+
+
+def _apply_names(
+    path: Path, series: list[ParsedSeries], choice: ImportChoice
+) -> list[ParsedSeries]:
+    """The series under the names ``choice`` gives them (checked: known, valid, distinct),
+    their warnings naming them so."""
+    if not choice.prefix and not choice.rename:
+        return series
+    try:
+        rename = {sanitize_symbol(k): sanitize_symbol(v) for k, v in choice.rename.items()}
+        names = {s.symbol: rename.get(s.symbol) or sanitize_symbol(choice.prefix + s.symbol)
+                 for s in series}  # fmt: skip
+    except ValueError as exc:
+        raise DataImportError(path, f"bad new name: {exc}") from None
+    unknown = sorted(set(rename) - set(names))
+    if unknown:
+        raise DataImportError(
+            path, f"--rename {', '.join(unknown)}: no such series here ({_names(list(names))})"
+        )
+    new = list(names.values())
+    dupes = sorted({x for x in new if new.count(x) > 1})
+    if dupes:
+        raise DataImportError(path, f"the new names collide: {', '.join(dupes)}")
+    return [_renamed(s, names[s.symbol]) for s in series]
+
+
+def _renamed(series: ParsedSeries, symbol: str) -> ParsedSeries:
+    head = re.compile(f"^{re.escape(series.symbol)}:")
+    warnings = [head.sub(f"{symbol}:", w) for w in series.warnings]
+    return replace(series, symbol=symbol, warnings=warnings)
+
+
+def _names(symbols: list[str]) -> str:
+    """``the file has A, B, C`` shortened to MAX_LISTED names."""
+    more = f" and {len(symbols) - MAX_LISTED} more" if len(symbols) > MAX_LISTED else ""
+    return f"the file has {', '.join(symbols[:MAX_LISTED])}{more}"
+
+
 def import_job(
     store: MarketStore,
     path: Path | str,
@@ -411,13 +667,21 @@ def import_job(
     fmt: str | None = None,
     kind: str | None = None,
     source: str | None = None,
+    origin: str | None = None,
+    choice: ImportChoice | None = None,
     max_bytes: int = MAX_IMPORT_BYTES,
 ) -> Job[ImportReport]:
-    """Job: parse and validate the whole file, then write every series in one transaction."""
+    """Job: parse and validate the whole file, then write every series in one transaction.
+
+    A series' source is ``source`` (default ``file:<file name>``); ``origin`` is where the
+    file came from (a URL) for messages. Series stored from another source, kind or column
+    raise :class:`ImportConflict` and nothing is written, unless ``choice`` says otherwise."""
     path = Path(path)
+    choice = choice or ImportChoice()
+    where = origin or path
     yield Progress(2.0, f"Reading {path.name}")
     parsed = parse_file(path, symbol=symbol, fmt=fmt, kind=kind, max_bytes=max_bytes)
-    yield Progress(50.0, f"Writing {len(parsed.series)} series from {path.name}")
+    series = _apply_names(path, parsed.series, choice)
     items = [
         (
             SeriesMeta(
@@ -426,19 +690,30 @@ def import_job(
                 source=source or f"file:{path.name}",
                 notes=f"column {s.column} ({parsed.format} format)",
                 file_sha256=parsed.sha256,
-                file_name=path.name,
+                file_name=origin or path.name,
             ),
             s.frame,
         )
-        for s in parsed.series
+        for s in series
     ]
-    stats = {st.symbol: st for st in store.write(items)}
+    skipped: list[str] = []
+    if choice.skip_existing:
+        skipped = [c.symbol for c in store.conflicts([meta for meta, _ in items])]
+        items = [(meta, frame) for meta, frame in items if meta.symbol not in skipped]
+        series = [s for s in series if s.symbol not in skipped]
+    yield Progress(50.0, f"Writing {len(items)} series from {path.name}")
+    try:
+        stats = {st.symbol: st for st in store.write(items, replace=choice.replace)}
+    except SeriesConflict as exc:
+        raise ImportConflict(where, exc.conflicts, len(items)) from None
     yield Progress(100.0, f"Imported {path.name}")
     return ImportReport(
         path=path,
         format=parsed.format,
-        series=[_series_report(s, stats[s.symbol]) for s in parsed.series],
-        warnings=parsed.warnings,
+        series=[_series_report(s, stats[s.symbol]) for s in series],
+        warnings=[w for s in series for w in s.warnings],
+        origin=origin,
+        skipped=skipped,
     )
 
 
@@ -450,6 +725,8 @@ def _series_report(s: ParsedSeries, st: WriteStats) -> dict[str, object]:
         "added": st.added,
         "changed": st.changed,
         "unchanged": st.unchanged,
+        "removed": st.removed,
+        "replaced": None if st.replaced is None else st.replaced.source,
         "first": f"{s.frame.index[0]:%Y-%m-%d}",
         "last": f"{s.frame.index[-1]:%Y-%m-%d}",
     }

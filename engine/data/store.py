@@ -2,12 +2,17 @@
 
 Every write is one transaction: an import that fails (or a process killed half-way) leaves
 the store exactly as it was. Reads return pandas DataFrames indexed by date.
+
+A series never changes origin silently: its origin is its kind, source and notes (for an
+import: ``file:NAME``, and ``column C (F format)``). A write whose origin differs from the
+stored series' is refused with :class:`SeriesConflict` unless it replaces the series on purpose.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
+import logging
 import os
 import sqlite3
 import time
@@ -21,6 +26,8 @@ import numpy as np
 import pandas as pd
 
 from engine.files import Recovery, quarantine
+
+log = logging.getLogger(__name__)
 
 KINDS: tuple[str, ...] = ("vix", "index", "future", "spot", "macro")
 BAR_COLUMNS: tuple[str, ...] = ("open", "high", "low", "close", "adj_close", "volume")
@@ -62,6 +69,37 @@ class StoreError(Exception):
 
 class StoreDamaged(StoreError):
     """The store file is not a readable SQLite database (truncated, overwritten, corrupted)."""
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a series comes from: two writes are of the same series only if these are equal."""
+
+    kind: str
+    source: str
+    notes: str | None = None
+
+    def describe(self, notes: bool = True) -> str:
+        text = f"kind {self.kind} from {self.source}"
+        return f"{text}, {self.notes}" if notes and self.notes else text
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A write that would change ``symbol``, stored from ``stored``, with data from ``incoming``."""
+
+    symbol: str
+    stored: Origin
+    incoming: Origin
+
+
+class SeriesConflict(StoreError):
+    """A write would change existing series of a different origin; nothing was written."""
+
+    def __init__(self, conflicts: Sequence[Conflict]) -> None:
+        self.conflicts = list(conflicts)
+        names = ", ".join(c.symbol for c in self.conflicts)
+        super().__init__(f"series of a different source already in the store: {names}")
 
 
 _DAMAGE = ("not a database", "malformed", "file is encrypted", "disk image")
@@ -106,15 +144,22 @@ class SeriesInfo:
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
 
+    @property
+    def origin(self) -> Origin:
+        return Origin(self.kind, self.source, self.notes)
+
 
 @dataclass(frozen=True)
 class WriteStats:
-    """What writing one series did: new dates, dates whose values changed, dates unchanged."""
+    """What writing one series did: new dates, dates whose values changed, dates unchanged;
+    for a replaced series also the dates it no longer has and the origin it had."""
 
     symbol: str
     added: int
     changed: int
     unchanged: int
+    removed: int = 0
+    replaced: Origin | None = None
 
 
 def to_days(index: pd.DatetimeIndex) -> np.ndarray:
@@ -183,26 +228,61 @@ class MarketStore:
             return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
     # -- writes ----------------------------------------------------------------------------
-    def write(self, items: Sequence[tuple[SeriesMeta, pd.DataFrame]]) -> list[WriteStats]:
+    def write(
+        self, items: Sequence[tuple[SeriesMeta, pd.DataFrame]], *, replace: bool = False
+    ) -> list[WriteStats]:
         """Upsert several series in one transaction; all are written or none is.
 
-        Each frame is indexed by date with any of BAR_COLUMNS (close required).
+        Each frame is indexed by date with any of BAR_COLUMNS (close required). A series
+        already stored from another origin raises :class:`SeriesConflict` (nothing written)
+        unless ``replace``: then every existing series written here is replaced whole.
         """
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         stats: list[WriteStats] = []
         with self._connect() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
+                stored = self._origins(conn, [meta.symbol for meta, _ in items])
+                conflicts = _conflicts(stored, [meta for meta, _ in items])
+                if conflicts and not replace:
+                    raise SeriesConflict(conflicts)
                 for meta, frame in items:
-                    stats.append(self._write_one(conn, meta, frame, stamp))
+                    old = stored.get(meta.symbol) if replace else None
+                    stats.append(self._write_one(conn, meta, frame, stamp, old))
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+        for (meta, _), st in zip(items, stats, strict=True):
+            if st.replaced is not None:  # logged once committed
+                log.info(
+                    "replaced series %s: was %s (%d bars), now %s (%d bars)",
+                    st.symbol,
+                    st.replaced.describe(),
+                    st.changed + st.unchanged + st.removed,
+                    _origin(meta).describe(),
+                    st.added + st.changed + st.unchanged,
+                )
         return stats
 
+    def conflicts(self, metas: Sequence[SeriesMeta]) -> list[Conflict]:
+        """The series among ``metas`` already stored from another origin (read only)."""
+        with self._connect() as conn:
+            return _conflicts(self._origins(conn, [m.symbol for m in metas]), metas)
+
+    @staticmethod
+    def _origins(conn: sqlite3.Connection, symbols: Sequence[str]) -> dict[str, Origin]:
+        wanted = set(symbols)
+        rows = conn.execute("SELECT symbol, kind, source, notes FROM series").fetchall()
+        return {row[0]: Origin(*row[1:]) for row in rows if row[0] in wanted}
+
     def _write_one(
-        self, conn: sqlite3.Connection, meta: SeriesMeta, frame: pd.DataFrame, stamp: str
+        self,
+        conn: sqlite3.Connection,
+        meta: SeriesMeta,
+        frame: pd.DataFrame,
+        stamp: str,
+        replacing: Origin | None = None,
     ) -> WriteStats:
         if meta.kind not in KINDS:
             raise StoreError(f"unknown kind {meta.kind!r} (one of {', '.join(KINDS)})")
@@ -232,6 +312,11 @@ class MarketStore:
         added_mask = ~new.index.isin(old.index)
         a, b = new.loc[common].to_numpy(), old.loc[common].to_numpy()
         differs = ~((a == b) | (np.isnan(a) & np.isnan(b))).all(axis=1)
+        removed = 0
+        if replacing is not None:  # counted against the old bars, then written afresh
+            removed = int((~old.index.isin(new.index)).sum())
+            conn.execute("DELETE FROM bars WHERE symbol=?", (meta.symbol,))
+            added_mask = np.ones(len(new), dtype=bool)
         columns = [c for c in BAR_COLUMNS if new[c].notna().any() or c == "close"]
         names = ", ".join(columns)
         marks = ", ".join("?" * (len(columns) + 2))
@@ -239,16 +324,17 @@ class MarketStore:
             f"INSERT INTO bars(symbol, day, {names}) VALUES ({marks})",
             _rows(meta.symbol, new[added_mask], columns),
         )
-        updates = ", ".join(f"{c}=excluded.{c}" for c in BAR_COLUMNS)
-        changed = new.loc[common[differs]]
-        conn.executemany(
-            f"""INSERT INTO bars(symbol, day, {", ".join(BAR_COLUMNS)})
-                VALUES ({", ".join("?" * (len(BAR_COLUMNS) + 2))})
-                ON CONFLICT(symbol, day) DO UPDATE SET {updates}""",
-            _rows(meta.symbol, changed, list(BAR_COLUMNS)),
-        )
+        if replacing is None:
+            updates = ", ".join(f"{c}=excluded.{c}" for c in BAR_COLUMNS)
+            conn.executemany(
+                f"""INSERT INTO bars(symbol, day, {", ".join(BAR_COLUMNS)})
+                    VALUES ({", ".join("?" * (len(BAR_COLUMNS) + 2))})
+                    ON CONFLICT(symbol, day) DO UPDATE SET {updates}""",
+                _rows(meta.symbol, new.loc[common[differs]], list(BAR_COLUMNS)),
+            )
+        added = len(new) - len(common)
         return WriteStats(
-            meta.symbol, int(added_mask.sum()), int(differs.sum()), int((~differs).sum())
+            meta.symbol, added, int(differs.sum()), int((~differs).sum()), removed, replacing
         )
 
     def delete(self, symbol: str) -> int:
@@ -339,6 +425,18 @@ class MarketStore:
             for row in conn.execute("SELECT * FROM bars ORDER BY symbol, day"):
                 digest.update(repr(row).encode())
         return digest.hexdigest()
+
+
+def _origin(meta: SeriesMeta) -> Origin:
+    return Origin(meta.kind, meta.source, meta.notes)
+
+
+def _conflicts(stored: dict[str, Origin], metas: Sequence[SeriesMeta]) -> list[Conflict]:
+    return [
+        Conflict(m.symbol, stored[m.symbol], _origin(m))
+        for m in metas
+        if m.symbol in stored and stored[m.symbol] != _origin(m)
+    ]
 
 
 def _rows(symbol: str, frame: pd.DataFrame, columns: list[str]) -> Iterator[tuple]:

@@ -15,9 +15,11 @@ from engine.jobs import run_job
 from engine.labels import zone_label
 from engine.vix import (
     DEFAULT_ZONES,
+    PAIR_MAX_GAP_DAYS,
     ZONE_NAMES,
     ZoneThresholds,
     daily_move_pct,
+    pairing_warning,
     rule_of_16,
     vix_zone,
     zone_census,
@@ -167,3 +169,15 @@ def test_zone_census_matches_pandas_cut() -> None:
     assert len(reports) == 13
     assert reports[-1].percent == 100.0
     assert all(a.percent < b.percent for a, b in pairwise(reports))
+
+
+def test_pairing_warning_after_five_calendar_days() -> None:
+    assert PAIR_MAX_GAP_DAYS == 5
+    assert pairing_warning("2024-07-03", "2024-07-03") is None
+    assert pairing_warning("2024-07-05", "2024-07-01") is None  # a long weekend: 4 days
+    assert pairing_warning("2024-07-10", "2024-07-05") is None  # 5 days
+    assert "6 days" in (pairing_warning("2024-07-11", "2024-07-05") or "")
+    # 2022-12-28 -> 2025-12-28: 365 + 366 + 365 days; -> 2026-07-23: 207 more
+    warning = pairing_warning("2026-07-23", "2022-12-28")
+    assert warning is not None and "1,303 days" in warning
+    assert "2022-12-28" in warning and "2026-07-23" in warning

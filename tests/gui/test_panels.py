@@ -59,6 +59,44 @@ def test_regime_panel_zone_and_gauge(desk_app, qtbot) -> None:
     assert "±2.00%" in panel.move_label.text()
 
 
+def test_readings_carry_their_close_dates(desk_app, qtbot) -> None:
+    """A reading from data shows its date (panel, gauge); typing one drops it. The Rule of 16
+    warns when the VIX and index closes are more than 5 calendar days apart."""
+    panel = RegimePanel()
+    qtbot.addWidget(panel)
+    assert panel.date is None and "not data" in panel.date_label.text()
+    panel.set_vix(18.7, "2026-07-23")
+    assert (panel.gauge.value, panel.gauge.date) == (18.7, "2026-07-23")
+    assert panel.date_label.text() == "VIX close of 2026-07-23"
+    panel.vix_box.setValue(30.0)
+    assert panel.date is None and panel.gauge.date is None
+    assert panel.date_label.text() == "typed reading"
+
+    rule16 = Rule16Panel()
+    qtbot.addWidget(rule16)
+    rule16.set_vix(16.0, "2024-07-05")
+    rule16.set_level(5000.0, "2024-07-01")  # Friday and the Monday before: 4 days
+    assert rule16.dates_label.text() == "VIX: close of 2024-07-05; index level: close of 2024-07-01"
+    assert rule16.pair_warning.text() == "" and _text(rule16, "points_1sigma") == "±50.0 pts"
+    rule16.set_level(5000.0, "2024-06-28")  # 7 days
+    assert rule16.pair_warning.text().startswith("Warning: the index level (2024-06-28) is 7 days")
+    rule16.vix_box.setValue(17.0)  # typed
+    assert rule16.dates_label.text() == "VIX: typed; index level: close of 2024-06-28"
+    assert rule16.pair_warning.text() == ""
+
+
+def test_gauge_shows_no_reading_for_nan(desk_app, qtbot) -> None:
+    gauge = VixGauge()
+    qtbot.addWidget(gauge)
+    gauge.resize(300, 240)
+    gauge.set_value(20.0)
+    undated = gauge.grab().toImage()
+    gauge.set_value(20.0, "2024-07-03")
+    assert gauge.grab().toImage() != undated  # the close's date is painted
+    gauge.set_value(float("nan"), "2024-07-04")
+    assert gauge.value is None and gauge.date is None and gauge.zone is None
+
+
 def test_regime_thresholds_edit_and_reject(desk_app, qtbot) -> None:
     panel = RegimePanel()
     qtbot.addWidget(panel)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from engine.data.choice import ImportChoice
 from engine.data.csvcheck import DataImportError
-from engine.data.importers import detect_format, import_file, parse_file
+from engine.data.importers import ImportConflict, detect_format, import_file, parse_file
 from engine.data.store import MarketStore
 
 
@@ -61,6 +62,9 @@ def test_yahoo_format_keeps_adjusted_close_and_volume(store: MarketStore, tmp_pa
         (["Date", "Value"], "single"),
         (["Date", "Open", "High", "Low", "Close", "Volume"], "single"),
         (["Date", "ES", "NQ", "ZN"], "wide"),
+        (["date", "DGS10"], "single"),
+        (["Trade Date", "Futures", "Open", "High", "Low", "Close", "Settle"], "cfe"),
+        (["trade_date", "contract", "expiry", "settle", "source"], "long"),
     ],
 )
 def test_detect_format(header: list[str], fmt: str) -> None:
@@ -74,13 +78,42 @@ def test_format_override(store: MarketStore, tmp_path: Path) -> None:
     assert sorted(s["symbol"] for s in report.series) == ["CLOSE", "OPEN"]
 
 
-def test_reimport_reports_added_and_changed(store: MarketStore, tmp_path: Path) -> None:
-    first = _csv(tmp_path, "Date,Close\n2020-01-02,10\n2020-01-03,11\n", "a.csv")
+def test_reimport_of_a_newer_copy_reports_added_and_changed(
+    store: MarketStore, tmp_path: Path
+) -> None:
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    first = _csv(tmp_path / "old", "Date,Close\n2020-01-02,10\n2020-01-03,11\n", "x.csv")
     import_file(store, first, symbol="X")
-    second = _csv(tmp_path, "Date,Close\n2020-01-03,11.5\n2020-01-06,12\n2020-01-07,13\n", "b.csv")
-    report = import_file(store, second, symbol="X")
+    newer = "Date,Close\n2020-01-03,11.5\n2020-01-06,12\n2020-01-07,13\n"
+    report = import_file(store, _csv(tmp_path / "new", newer, "x.csv"), symbol="X")
     assert (report.series[0]["added"], report.series[0]["changed"]) == (2, 1)
+    assert (report.total("added"), report.total("changed")) == (2, 1)
     assert store.read("X")["close"].tolist() == [10, 11.5, 12, 13]
+
+
+def test_another_file_into_the_same_symbol_is_refused(store: MarketStore, tmp_path: Path) -> None:
+    import_file(store, _csv(tmp_path, "Date,Close\n2020-01-02,10\n", "a.csv"), symbol="X")
+    before = store.content_hash()
+    with pytest.raises(ImportConflict) as err:
+        import_file(store, _csv(tmp_path, "Date,Close\n2020-01-02,99\n", "b.csv"), symbol="X")
+    assert "X is stored as kind index from file:a.csv" in err.value.problem
+    assert "from file:b.csv" in err.value.problem
+    assert store.content_hash() == before
+
+
+def test_rename_and_prefix_errors_write_nothing(store: MarketStore, tmp_path: Path) -> None:
+    path = _csv(tmp_path, "Date,A,B\n2020-01-02,1,2\n", "w.csv")
+    before = store.content_hash()
+    with pytest.raises(DataImportError, match="--rename C: no such series here"):
+        import_file(store, path, choice=ImportChoice(rename={"C": "D"}))
+    with pytest.raises(DataImportError, match="the new names collide: B"):
+        import_file(store, path, choice=ImportChoice(rename={"a": "b"}))
+    with pytest.raises(DataImportError, match="bad new name"):
+        import_file(store, path, choice=ImportChoice(rename={"A": "???"}))
+    assert store.content_hash() == before
+    report = import_file(store, path, choice=ImportChoice(prefix="p_", rename={"a": "first"}))
+    assert [s["symbol"] for s in report.series] == ["FIRST", "P_B"]
 
 
 def test_unsorted_input_is_sorted_with_warning(store: MarketStore, tmp_path: Path) -> None:
@@ -134,7 +167,6 @@ def _error(tmp_path: Path, text: str | bytes, **kwargs) -> DataImportError:
         ("Date,Close\n2020-01-02,1\n2020-01-03,inf\n", 3, "not finite"),
         ("Date,Close\n2020-01-02,1\n2020-01-03,-5\n", 3, "zero or negative prices"),
         ("Date,Close\n2020-01-02,1\n,2\n", 3, "missing date"),
-        ("Date,Open,High,Low,Close\n2020-01-02,1,1,2,1.5\n", 2, "High below Low"),
         ("Date,Close\n2020-01-02,1\n2020-01-03,2,7,8\n", 3, "malformed CSV"),
         ("Date,Foo,Bar\n2020-01-02,,\n", 1, "has no values"),
         ("Date,Open,Volume\n2020-01-02,1,3\n", 1, "no Close column"),
@@ -174,6 +206,62 @@ def test_missing_file_and_bad_options(tmp_path: Path) -> None:
         parse_file(_csv(tmp_path, "Date,A,B\n2020-01-02,1,2\n", "w.csv"), symbol="X")
 
 
+def test_high_below_low_swapped_when_exact_else_dropped(tmp_path: Path) -> None:
+    text = (
+        "Date,Open,High,Low,Close\n"
+        "2020-01-02,1.5,2,1,1.6\n"  # fine
+        "2020-01-03,1.5,1,2,1.6\n"  # swapped: Open and Close inside [1, 2]
+        "2020-01-06,5,1,2,1.6\n"  # Open outside either way: High and Low dropped
+    )
+    parsed = parse_file(_csv(tmp_path, text), symbol="S")
+    frame = parsed.series[0].frame
+    assert frame["high"].tolist()[:2] == [2, 2] and frame["low"].tolist()[:2] == [1, 1]
+    assert frame.loc["2020-01-06", ["high", "low"]].isna().all()
+    assert frame["close"].tolist() == [1.6, 1.6, 1.6]
+    assert parsed.warnings == [
+        "S: High below Low on lines 3 (2020-01-03): High and Low swapped, Close kept",
+        "S: High below Low on lines 4 (2020-01-06), not a plain swap (Open or Close outside "
+        "either way): High and Low dropped, Close kept",
+    ]
+
+
+def test_long_format_refused_unless_asked(store: MarketStore, tmp_path: Path) -> None:
+    text = (
+        "trade_date,contract,expiry,settle\n2020-01-02,VX 2020-01,2020-01-22,14.1\n"
+        "2020-01-02,VX 2020-02,2020-02-19,15.2\n2020-01-03,VX 2020-01,2020-01-22,14.5\n"
+    )
+    path = _csv(tmp_path, text, "vx.csv")
+    err = _error(tmp_path, text)
+    assert "2 contracts (VX 2020-01 .. VX 2020-02)" in err.problem
+    assert "ctadesk-cli data import bad.csv --format long" in err.problem
+    report = import_file(store, path, fmt="long")
+    assert [(s["symbol"], s["kind"], s["rows"]) for s in report.series] == [
+        ("VX_2020-01", "future", 2), ("VX_2020-02", "future", 1),
+    ]  # fmt: skip
+    assert store.read("VX_2020-01")["close"].tolist() == [14.1, 14.5]
+
+
+def test_cfe_contract_file_settle_is_close_and_placeholders_skipped(
+    store: MarketStore, tmp_path: Path
+) -> None:
+    header = "Trade Date,Futures,Open,High,Low,Close,Settle,Change,Total Volume,EFP,Open Interest\n"
+    rows = (
+        "11/21/2007,X (Nov 08),0.00,0.00,0.00,0.00,0.00,0.00,0,0,0\n"
+        "11/23/2007,X (Nov 08),0.00,0.00,0.00,0.00,25.24,25.24,0,0,0\n"
+        "11/26/2007,X (Nov 08),25.5,25.50,25.50,25.50,25.49,0.25,100,0,100\n"
+    )
+    report = import_file(store, _csv(tmp_path, header + rows, "CFE_X08_VX.csv"))
+    assert report.format == "cfe" and report.series[0]["symbol"] == "VX_2008-11"
+    bars = store.read("VX_2008-11")
+    assert bars["close"].tolist() == [25.24, 25.49]
+    assert bars["high"].isna().tolist() == [True, False] and bars["volume"].tolist() == [0, 100]
+    assert report.warnings == [
+        "VX_2008-11: 1 rows with Settle 0 or blank skipped (listing-day placeholders, lines 2)"
+    ]
+    two = header + rows + "11/27/2007,Z (Dec 08),25,25,25,25,25,0,1,0,1\n"
+    assert "import it with --format long" in _error(tmp_path, two).problem
+
+
 def test_open_outside_range_is_a_warning(tmp_path: Path) -> None:
     parsed = parse_file(_csv(tmp_path, "Date,Open,High,Low,Close\n2020-01-02,5,2,1,1.5\n"))
     assert any("outside High-Low (lines 2)" in w for w in parsed.warnings)
@@ -195,8 +283,20 @@ def test_two_gigabyte_file_is_refused_by_size_without_reading(tmp_path: Path) ->
 
 
 @pytest.mark.parametrize(
-    ("symbol", "kind"), [("^VIX", "vix"), ("CBOE_VIX", "vix"), ("SPX", "index")]
+    ("symbol", "kind"),
+    [
+        ("^VIX", "vix"),
+        ("CBOE_VIX", "vix"),
+        ("SPX", "index"),
+        ("WTI_SPOT", "spot"),
+        ("US10Y_YIELD", "macro"),
+    ],
 )
 def test_kind_inferred_from_symbol(tmp_path: Path, symbol: str, kind: str) -> None:
     path = _csv(tmp_path, "Date,Close\n2020-01-02,15\n2020-01-03,16\n")
     assert parse_file(path, symbol=symbol).series[0].kind == kind
+
+
+def test_fred_column_is_macro(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "date,DGS10\n2020-01-02,1.88\n2020-01-03,1.80\n", "rates.csv")
+    assert parse_file(path).series[0].kind == "macro"

@@ -164,3 +164,108 @@ def test_every_file_imports_and_matches_pandas(store: MarketStore) -> None:
         for series in parsed.series:
             col = reference[series.column].dropna()
             assert series.frame["close"].tolist() == col.tolist(), (path.name, series.symbol)
+
+
+# Every file under ../shared/data, subfolders included: what a plain import gives (symbol ->
+# (kind, the CSV column of its closes); WIDE: every column, kind future) or why it is refused.
+WIDE = "every column"
+EVERY_FILE: dict[str, dict[str, tuple[str, str]] | str] = {
+    "PROVENANCE.md": "refused: malformed CSV",  # the notes on the data, not a CSV of prices
+    "brent_crude_spot_daily.csv": {"BRENT_CRUDE_SPOT_DAILY": ("spot", "Close")},
+    "factor_etfs_adjclose_2014_2022.csv": WIDE,  # ETFs: import with --kind index
+    "futures_panel_adjusted_daily.csv": WIDE,
+    "henry_hub_natgas_spot_daily.csv": {"HENRY_HUB_NATGAS_SPOT_DAILY": ("spot", "Close")},
+    "nasdaq_index_ohlcv_1999_2018.csv": {"NASDAQ_INDEX_OHLCV_1999_2018": ("index", "Close")},
+    "recent/futures_panel_adjusted_daily_2018_2024.csv": WIDE,
+    "recent/nasdaq_composite_ohlcv_1971_2026.csv": {
+        "NASDAQ_COMPOSITE_OHLCV_1971_2026": ("index", "close")
+    },
+    "recent/sp500_index_ohlcv_1927_2026.csv": {"SP500_INDEX_OHLCV_1927_2026": ("index", "close")},
+    "recent/us10y_yield_daily_2003_2026.csv": {"US10Y_YIELD_DAILY_2003_2026": ("macro", "DGS10")},
+    "sp500_index_close_1990_2022.csv": {"SP500_INDEX_CLOSE_1990_2022": ("index", "Close")},
+    "sp500_index_ohlcv_1999_2018.csv": {"SP500_INDEX_OHLCV_1999_2018": ("index", "Close")},
+    "us10y_yield_monthly.csv": {"US10Y_YIELD_MONTHLY": ("macro", "Value")},
+    "us_stocks20_adjclose_1990_2022.csv": WIDE,  # stocks: import with --kind index
+    "vix_daily.csv": {"VIX_DAILY": ("vix", "Close")},
+    "vix_term_structure/cfe_contracts/CFE_V08_VX.csv": {"VX_2008-10": ("future", "Settle")},
+    "vix_term_structure/cfe_contracts/CFE_X08_VX.csv": {"VX_2008-11": ("future", "Settle")},
+    "vix_term_structure/vix3m_daily.csv": {"VIX3M_DAILY": ("vix", "CLOSE")},
+    "vix_term_structure/vix6m_daily.csv": {"VIX6M_DAILY": ("vix", "CLOSE")},
+    "vix_term_structure/vix9d_daily.csv": {"VIX9D_DAILY": ("vix", "CLOSE")},
+    "vix_term_structure/vvix_daily.csv": {"VVIX_DAILY": ("vix", "VVIX")},
+    # 236 contracts in one long file: imported only with --format long (see below)
+    "vix_term_structure/vx_futures_settle_2007_2026.csv": "refused: --format long",
+    "wti_crude_spot_daily.csv": {"WTI_CRUDE_SPOT_DAILY": ("spot", "Close")},
+}
+SHARED_FILES = (
+    sorted(str(p.relative_to(SHARED_DATA)) for p in SHARED_DATA.rglob("*") if p.is_file())
+    if SHARED_DATA.is_dir()
+    else []
+)
+
+
+def _closes(path: Path, column: str) -> pd.Series:
+    """A column of the CSV read with plain pandas, by date, blanks (and zero settles) out."""
+    raw = pd.read_csv(path)
+    values = pd.Series(raw[column].to_numpy(), index=pd.to_datetime(raw.iloc[:, 0]))
+    values = values.dropna()
+    return values[values != 0] if column == "Settle" else values
+
+
+def test_every_shared_file_has_an_expectation() -> None:
+    assert sorted(EVERY_FILE) == SHARED_FILES
+
+
+@pytest.mark.parametrize("name", SHARED_FILES)
+def test_every_shared_file_imports_or_is_refused_with_reason(store: MarketStore, name: str) -> None:
+    path = SHARED_DATA / name
+    expected = EVERY_FILE[name]
+    if isinstance(expected, str) and expected.startswith("refused: "):
+        before = store.content_hash()
+        with pytest.raises(DataImportError) as err:
+            import_file(store, path)
+        assert expected.removeprefix("refused: ") in err.value.problem
+        assert store.content_hash() == before
+        return
+    if expected == WIDE:
+        header = pd.read_csv(path, nrows=0).columns[1:]
+        expected = {c.upper(): ("future", c) for c in header}
+    report = import_file(store, path)
+    assert {s["symbol"]: s["kind"] for s in report.series} == {
+        symbol: kind for symbol, (kind, _) in expected.items()
+    }
+    for symbol, (_, column) in expected.items():
+        stored = store.read(symbol)["close"]
+        reference = _closes(path, column)
+        assert stored.index.equals(pd.DatetimeIndex(reference.index)), symbol
+        assert stored.tolist() == reference.tolist(), symbol
+
+
+def test_vix6m_swapped_row_is_a_warning_and_swapped(store: MarketStore) -> None:
+    path = SHARED_DATA / "vix_term_structure" / "vix6m_daily.csv"
+    report = import_file(store, path, symbol="VIX6M")
+    assert report.warnings == [
+        "VIX6M: High below Low on lines 2898 (2019-07-05): High and Low swapped, Close kept"
+    ]
+    raw = pd.read_csv(path).iloc[2896]  # line 2898 of the file
+    assert raw["DATE"] == "07/05/2019" and raw["HIGH"] < raw["LOW"]
+    bar = store.read("VIX6M").loc["2019-07-05"]
+    assert (bar["high"], bar["low"], bar["close"]) == (raw["LOW"], raw["HIGH"], raw["CLOSE"])
+
+
+def test_vx_long_file_imports_per_contract_when_asked(store: MarketStore) -> None:
+    path = SHARED_DATA / "vix_term_structure" / "vx_futures_settle_2007_2026.csv"
+    report = import_file(store, path, fmt="long")
+    raw = pd.read_csv(path, parse_dates=["trade_date"])
+    contracts = sorted(raw["contract"].unique())
+    assert [s["symbol"] for s in report.series] == [c.replace(" ", "_") for c in contracts]
+    assert {s["kind"] for s in report.series} == {"future"}
+    nov08 = raw[raw["contract"] == "VX 2008-11"].set_index("trade_date")["settle"]
+    assert store.read("VX_2008-11")["close"].tolist() == nov08.tolist()
+    assert store.read("VX_2008-11")["close"]["2008-10-24"] == 55.82  # PROVENANCE.md
+    assert sum(int(s["rows"]) for s in report.series) == len(raw)
+    # the same contract from CFE's own file is another source: refused, nothing written
+    before = store.content_hash()
+    with pytest.raises(DataImportError, match="VX_2008-11 is stored as kind future from file:vx"):
+        import_file(store, SHARED_DATA / "vix_term_structure/cfe_contracts/CFE_X08_VX.csv")
+    assert store.content_hash() == before

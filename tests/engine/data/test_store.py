@@ -1,7 +1,9 @@
-"""The SQLite store: round trip, upsert counts, all-or-nothing writes, schema versioning."""
+"""The SQLite store: round trip, upsert counts, all-or-nothing writes, schema versioning,
+no write into a series of another origin unless replacing it on purpose."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from pathlib import Path
 
@@ -9,7 +11,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.data.store import SCHEMA_VERSION, MarketStore, SeriesMeta, StoreError
+from engine.data.store import (
+    SCHEMA_VERSION,
+    MarketStore,
+    Origin,
+    SeriesConflict,
+    SeriesMeta,
+    StoreError,
+)
 
 
 def _frame(dates: list[str], closes: list[float], **extra: list[float]) -> pd.DataFrame:
@@ -106,3 +115,44 @@ def test_read_closes_aligns_on_dates(store: MarketStore) -> None:
     closes = store.read_closes(["A", "B"])
     assert closes.shape == (3, 2)
     assert np.isnan(closes.loc["2020-01-02", "B"]) and closes.loc["2020-01-06", "B"] == 6.0
+
+
+def test_another_origin_is_refused_and_nothing_is_written(store: MarketStore) -> None:
+    stored = SeriesMeta("VIX", "vix", "file:vix.csv", notes="column Close")
+    store.write([(stored, _frame(["2020-01-02"], [12.0]))])
+    before = store.content_hash()
+    fresh = (SeriesMeta("NEW", "future", "file:panel.csv"), _frame(["2020-01-02"], [1.0]))
+    for meta in (
+        SeriesMeta("VIX", "future", "file:vix.csv", notes="column Close"),  # another kind
+        SeriesMeta("VIX", "vix", "file:panel.csv", notes="column Close"),  # another source
+        SeriesMeta("VIX", "vix", "file:vix.csv", notes="column Open"),  # another column
+    ):
+        with pytest.raises(SeriesConflict) as err:
+            store.write([fresh, (meta, _frame(["2020-01-02", "2020-01-03"], [99.0, 98.0]))])
+        (conflict,) = err.value.conflicts
+        assert conflict.symbol == "VIX"
+        assert conflict.stored == Origin("vix", "file:vix.csv", "column Close")
+        assert conflict.incoming == Origin(meta.kind, meta.source, meta.notes)
+        assert store.content_hash() == before
+    assert store.conflicts([fresh[0]]) == []
+
+
+def test_replace_swaps_the_series_whole_and_logs_both_origins(
+    store: MarketStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    old = SeriesMeta("VIX", "vix", "file:vix.csv", notes="column Close")
+    store.write([(old, _frame(["2020-01-02", "2020-01-03", "2020-01-06"], [12.0, 13.0, 14.0]))])
+    new = SeriesMeta("VIX", "future", "file:panel.csv", notes="column VIX")
+    with caplog.at_level(logging.INFO, logger="engine.data.store"):
+        (stats,) = store.write(
+            [(new, _frame(["2020-01-03", "2020-01-06", "2020-01-07"], [13.0, 20.0, 21.0]))],
+            replace=True,
+        )
+    assert (stats.added, stats.changed, stats.unchanged, stats.removed) == (1, 1, 1, 1)
+    assert stats.replaced == Origin("vix", "file:vix.csv", "column Close")
+    assert store.read("VIX")["close"].tolist() == [13.0, 20.0, 21.0]
+    assert store.info("VIX").origin == Origin("future", "file:panel.csv", "column VIX")
+    (record,) = [r for r in caplog.records if "replaced series VIX" in r.getMessage()]
+    assert record.levelno == logging.INFO
+    assert "was kind vix from file:vix.csv, column Close (3 bars)" in record.getMessage()
+    assert "now kind future from file:panel.csv, column VIX (3 bars)" in record.getMessage()
