@@ -54,7 +54,6 @@ class ConflictDialog(QDialog):
         group = QButtonGroup(self)
         for button in self.options.values():
             group.addButton(button)
-            button.toggled.connect(self._update)
         self.options["skip"].setVisible(can_skip)
         self.options["prefix"].setChecked(True)
 
@@ -71,6 +70,8 @@ class ConflictDialog(QDialog):
             names.addRow(f"{symbol} as", edit)
         for edit in (self.prefix_edit, *self.rename_edits.values()):
             edit.textChanged.connect(self._update)
+        for button in self.options.values():
+            button.toggled.connect(self._update)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self

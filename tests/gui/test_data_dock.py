@@ -1,16 +1,21 @@
-"""Data dock end to end: first-start demo, import (button path, drop), errors, delete, preview."""
+"""Data dock end to end: first-start demo, import (button path, drop), errors, delete, preview,
+and the dialog a colliding import opens."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QDialogButtonBox
 
+from engine.data.importers import import_file
 from engine.data.store import MarketStore
-from tests.conftest import SHARED_DATA
+from tests.conftest import SHARED_DATA, needs_data
 from tests.fetch_server import serve
+from widgets.conflict_dialog import ConflictDialog
 
 
 def _ready(window, qtbot) -> None:
@@ -120,3 +125,87 @@ def test_fetch_offline_reaches_error_dialog(window, qtbot, monkeypatch) -> None:
     qtbot.waitUntil(lambda: window.errors.dialog is not None, timeout=30_000)
     assert "offline" in window.errors.dialog.text()
     window.errors.dialog.accept()
+
+
+VIX_FILE = SHARED_DATA / "vix_daily.csv"
+PANEL = SHARED_DATA / "futures_panel_adjusted_daily.csv"
+
+
+def _with_real_vix(window, qtbot) -> MarketStore:
+    """The window's store holding the real VIX as VIX (as `data import --symbol VIX` does)."""
+    _ready(window, qtbot)
+    store = MarketStore(window.data.store_path)
+    import_file(store, VIX_FILE, symbol="VIX")
+    window.data.refresh()
+    qtbot.waitUntil(lambda: window.data_panel.symbols() == ["VIX"], timeout=10_000)
+    return store
+
+
+def _dialog(window, qtbot) -> ConflictDialog:
+    qtbot.waitUntil(lambda: window.data.conflict_dialog is not None, timeout=30_000)
+    dialog = window.data.conflict_dialog
+    assert dialog.isVisible() and window.errors.dialog is None
+    assert "VIX: stored as kind vix from file:vix_daily.csv" in dialog.message
+    assert "this file has kind future from file:futures_panel_adjusted_daily.csv" in dialog.message
+    return dialog
+
+
+def _panel_column(column: str) -> list[float]:
+    return pd.read_csv(PANEL, index_col=0)[column].dropna().tolist()
+
+
+@needs_data
+@pytest.mark.parametrize("option", ["prefix", "rename", "replace", "skip"])
+def test_colliding_import_asks_and_each_choice_does_what_it_says(
+    window, qtbot, option: str
+) -> None:
+    store = _with_real_vix(window, qtbot)
+    spot = store.read("VIX")
+    window.data_panel.import_requested.emit(PANEL)  # the Import button's path
+    dialog = _dialog(window, qtbot)
+    assert MarketStore(window.data.store_path).read("VIX").equals(spot)  # asked first
+    dialog.choose(option)
+    if option == "prefix":
+        assert dialog.prefix_edit.text() == "FUT_"  # the default, editable
+        dialog.prefix_edit.setText("ADJ_")
+    if option == "rename":
+        dialog.rename_edits["VIX"].setText("VX_ADJ")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    expected = {
+        "prefix": ("ADJ_VIX", 17),
+        "rename": ("VX_ADJ", 17),
+        "replace": ("VIX", 16),
+        "skip": ("SP500", 16),
+    }[option]
+    qtbot.waitUntil(lambda: len(window.data_panel.symbols()) == expected[1], timeout=30_000)
+    qtbot.waitUntil(lambda: not window.jobs.running, timeout=10_000)
+    assert expected[0] in window.data_panel.symbols()
+    assert window.data.conflict_dialog is None and window.errors.dialog is None
+    if option == "replace":
+        assert store.info("VIX").kind == "future"
+        assert store.read("VIX")["close"].tolist() == _panel_column("VIX")
+        return
+    assert store.read("VIX").equals(spot) and store.info("VIX").kind == "vix"
+    assert store.read("VIX")["close"]["2008-10-24"] == 79.13
+    if option != "skip":
+        assert store.read(expected[0])["close"].tolist() == _panel_column("VIX")
+
+
+@needs_data
+def test_dropped_colliding_file_asks_and_cancel_writes_nothing(window, qtbot) -> None:
+    store = _with_real_vix(window, qtbot)
+    before = store.content_hash()
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(PANEL))])
+    event = QDropEvent(
+        QPointF(QPoint(50, 50)), Qt.DropAction.CopyAction, mime,
+        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    window.dropEvent(event)
+    dialog = _dialog(window, qtbot)
+    dialog.prefix_edit.setText("")  # nothing to import under: Import is disabled
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+    qtbot.waitUntil(lambda: window.data.conflict_dialog is None, timeout=10_000)
+    assert "cancelled: nothing was written" in window.statusBar().currentMessage()
+    assert store.content_hash() == before and window.data_panel.symbols() == ["VIX"]

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from engine.data.choice import ImportChoice
 from engine.data.fetch import fetch_job
+from engine.data.importers import ImportConflict, import_file
 from engine.data.sources import FetchError, resolve_source, source_names
 from engine.data.store import MarketStore
 from engine.jobs import Cancelled, run_job
@@ -126,3 +128,20 @@ def test_sources_resolve() -> None:
     assert resolve_source("stooq:SPY.US").url("http://h/") == "http://h/?s=spy.us&i=d"
     with pytest.raises(FetchError, match="unknown source"):
         resolve_source("bloomberg")
+
+
+def test_fetch_into_a_series_of_another_source_is_refused(store, server, tmp_path) -> None:
+    base, _ = server
+    local = tmp_path / "VIX_History.csv"
+    local.write_text("Date,Close\n2020-03-13,57.83\n2020-03-16,82.69\n", encoding="utf-8")
+    import_file(store, local, symbol="VIX")
+    before = store.content_hash()
+    with pytest.raises(ImportConflict) as err:
+        _fetch(store, "cboe-vix", base)
+    assert err.value.file == base + "VIX_History.csv"
+    assert "VIX is stored as kind vix from file:VIX_History.csv" in err.value.problem
+    assert "from CBOE VIX daily (cboe-vix)" in err.value.problem
+    assert store.content_hash() == before
+    report = _fetch(store, "cboe-vix", base, choice=ImportChoice(replace=True))
+    assert report.series[0]["replaced"] == "file:VIX_History.csv"
+    assert store.info("VIX").source == "CBOE VIX daily (cboe-vix)"

@@ -156,3 +156,14 @@ def test_replace_swaps_the_series_whole_and_logs_both_origins(
     assert record.levelno == logging.INFO
     assert "was kind vix from file:vix.csv, column Close (3 bars)" in record.getMessage()
     assert "now kind future from file:panel.csv, column VIX (3 bars)" in record.getMessage()
+
+
+def test_a_failed_replace_changes_nothing(store: MarketStore) -> None:
+    old = SeriesMeta("VIX", "vix", "file:vix.csv", notes="column Close")
+    store.write([(old, _frame(["2020-01-02", "2020-01-03"], [12.0, 13.0]))])
+    before = store.content_hash()
+    new = (SeriesMeta("VIX", "future", "file:panel.csv"), _frame(["2020-01-03"], [50.0]))
+    bad = (SeriesMeta("C", "nonsense-kind", "file:panel.csv"), _frame(["2020-01-02"], [3.0]))
+    with pytest.raises(StoreError, match="unknown kind"):
+        store.write([new, bad], replace=True)
+    assert store.content_hash() == before
