@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -36,4 +37,4 @@ def shown_texts(root: QWidget) -> list[str]:
 
 def nan_shown(root: QWidget) -> list[str]:
     """The shown texts that carry "nan" or "inf" as a word (should be none)."""
-    return [t for t in shown_texts(root) if _NOT_A_NUMBER.search(_QUOTED.sub("", t))]
+    return [t for t in shown_texts(root) if _NOT_A_NUMBER.search(_QUOTED.sub("", html.unescape(t)))]
