@@ -488,19 +488,32 @@ def _parse_single(
     if "close" not in frame:
         frame["close"] = frame["adj_close"]
     column = sources.get("close", sources.get("adj_close", ""))
-    rows = table.index
     missing = frame["close"].isna().to_numpy()
     if missing.all():
         raise DataImportError(path, f"{sym}: no prices in column {column}")
-    skipped = []
-    if missing.any():
-        skipped.append(
-            f"{sym}: {int(missing.sum())} rows without {column} skipped "
-            f"(lines {_lines(rows[missing])})"
-        )
-        frame, rows = frame[~missing], rows[~missing]
-    parsed = _finish(path, sym, kind, frame, rows, column)
-    parsed.warnings[:0] = skipped
+    why = f"without {column}"
+    return _finish_skipping(path, sym, kind, frame, table.index, column, missing, why)
+
+
+def _finish_skipping(
+    path: Path,
+    symbol: str,
+    kind: str,
+    frame: pd.DataFrame,
+    rows: pd.Index,
+    column: str,
+    skip: np.ndarray,
+    why: str,
+    in_range: tuple[str, ...] = ("open", "close"),
+    detail: str = "",
+) -> ParsedSeries:
+    """:func:`_finish` on the rows not in ``skip``; a first warning counts the skipped rows:
+    "N rows <why> skipped (<detail>lines ...)"."""
+    if not skip.any():
+        return _finish(path, symbol, kind, frame, rows, column, in_range)
+    note = f"{symbol}: {int(skip.sum())} rows {why} skipped ({detail}lines {_lines(rows[skip])})"
+    parsed = _finish(path, symbol, kind, frame[~skip], rows[~skip], column, in_range)
+    parsed.warnings.insert(0, note)
     return parsed
 
 
@@ -551,18 +564,11 @@ def _parse_cfe(
     placeholder = ~(frame["close"] > 0).to_numpy()
     if placeholder.all():
         raise DataImportError(path, f"{sym}: no settlement prices (every Settle is 0 or blank)")
-    rows = table.index
-    skipped = []
-    if placeholder.any():
-        skipped.append(
-            f"{sym}: {int(placeholder.sum())} rows with Settle 0 or blank skipped (listing-day "
-            f"placeholders, lines {_lines(rows[placeholder])})"
-        )
-        frame, rows = frame[~placeholder], rows[~placeholder]
     # the settle is no trade: thin days settle outside the traded range, so only Open is checked
-    parsed = _finish(path, sym, kind or "future", frame, rows, columns["settle"], ("open",))
-    parsed.warnings[:0] = skipped
-    return parsed
+    return _finish_skipping(
+        path, sym, kind or "future", frame, table.index, columns["settle"], placeholder,
+        "with Settle 0 or blank", ("open",), "listing-day placeholders, ",
+    )  # fmt: skip
 
 
 def _cfe_symbol(path: Path) -> str:
