@@ -16,6 +16,7 @@ from pathlib import Path  # noqa: E402
 from app import __version__  # noqa: E402
 from app.logs import setup_logging  # noqa: E402
 from app.paths import app_paths, configure_numba_cache  # noqa: E402
+from app.platform_check import window_problem  # noqa: E402
 
 log = logging.getLogger("ctadesk")
 
@@ -38,26 +39,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def display_problem() -> str | None:
-    """Why a window cannot open here (Linux with no display and no Qt platform chosen), or None."""
-    env = os.environ
-    if not sys.platform.startswith("linux") or env.get("QT_QPA_PLATFORM"):
-        return None
-    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
-        return None
-    return (
-        "no display found (DISPLAY and WAYLAND_DISPLAY are unset): start CTA Desk from a "
-        "desktop session, or run `ctadesk --self-test` / set QT_QPA_PLATFORM=offscreen"
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.self_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    problem = display_problem()
+    problem = window_problem()
     if problem:
         print(f"error: {problem}", file=sys.stderr)
+        _log_problem(problem)
         return 2
     paths = app_paths().ensure()
     configure_numba_cache(paths)
@@ -95,6 +84,15 @@ def main(argv: list[str] | None = None) -> int:
 
     window.show()
     return qapp.exec()
+
+
+def _log_problem(problem: str) -> None:
+    """Also in the log file: a desktop launcher shows no terminal for the message."""
+    try:
+        setup_logging(app_paths().ensure())
+    except OSError:
+        return
+    log.error("cannot start: %s", problem)
 
 
 def _splash():

@@ -15,10 +15,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -80,15 +82,36 @@ class ConflictDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
+        body = QWidget(self)
+        body_layout = QVBoxLayout(body)
+        body_layout.addWidget(text)
+        body_layout.addLayout(prefix_row)
+        body_layout.addWidget(self.options["rename"])
+        body_layout.addLayout(names)
+        body_layout.addWidget(self.options["replace"])
+        body_layout.addWidget(self.options["skip"])
+        body_layout.addStretch(1)
+        # a panel colliding on many series lists them all: they scroll, the buttons stay in view
+        self.scroll = QScrollArea(self)
+        self.scroll.setObjectName("conflictScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(body)
         layout = QVBoxLayout(self)
-        layout.addWidget(text)
-        layout.addLayout(prefix_row)
-        layout.addWidget(self.options["rename"])
-        layout.addLayout(names)
-        layout.addWidget(self.options["replace"])
-        layout.addWidget(self.options["skip"])
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(self.buttons)
+        self._fit_screen(body)
         self._update()
+
+    def _fit_screen(self, body: QWidget) -> None:
+        """Open as tall as the content, at most 80% of the screen's height (then it scrolls)."""
+        screen = self.screen().availableGeometry()
+        wanted = body.sizeHint()
+        height = wanted.height() + self.buttons.sizeHint().height() + 40
+        self.resize(
+            min(max(wanted.width() + 40, 520), int(screen.width() * 0.8)),
+            min(height, int(screen.height() * 0.8)),
+        )
 
     def chosen(self) -> str:
         return next(name for name, button in self.options.items() if button.isChecked())

@@ -14,6 +14,7 @@ import hashlib
 import itertools
 import logging
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -461,14 +462,21 @@ def open_or_recover(path: Path) -> tuple[MarketStore, Recovery | None]:
         return MarketStore(path), Recovery(kept, str(exc))
 
 
+_NOT_SPOT_VIX = re.compile(r"\d+[DMY](?![A-Z])|VVIX")
+"""Names of VIX-family series that are not the 30-day spot VIX: another tenor (VIX9D, VIX3M,
+VIX6M, VIX1Y) or the VIX's own volatility (VVIX)."""
+
+
 def pick_vix_symbol(rows: Sequence[dict]) -> str | None:
-    """The VIX series to use among ``rows`` (dicts with symbol and kind, as listed): VIX first,
-    then the demo's, then the first of kind vix."""
+    """The spot VIX series among ``rows`` (dicts with symbol and kind, as listed): VIX first,
+    then the demo's, then the first of kind vix whose name is not another tenor or VVIX;
+    None when the store holds only those (a 3-month VIX is never read as the spot VIX)."""
     vixes = [r["symbol"] for r in rows if r["kind"] == "vix"]
     for preferred in ("VIX", "DEMO_VIX"):
         if preferred in vixes:
             return preferred
-    return vixes[0] if vixes else None
+    spot = [s for s in vixes if not _NOT_SPOT_VIX.search(s.upper())]
+    return spot[0] if spot else None
 
 
 def _iso(day: int | None) -> str | None:

@@ -209,3 +209,18 @@ def test_dropped_colliding_file_asks_and_cancel_writes_nothing(window, qtbot) ->
     qtbot.waitUntil(lambda: window.data.conflict_dialog is None, timeout=10_000)
     assert "cancelled: nothing was written" in window.statusBar().currentMessage()
     assert store.content_hash() == before and window.data_panel.symbols() == ["VIX"]
+
+
+def test_conflict_on_many_series_scrolls_and_keeps_the_buttons_on_screen(qtbot) -> None:
+    symbols = [f"SERIES_{i:02d}" for i in range(60)]
+    dialog = ConflictDialog(None, "60 series collide", symbols, "FUT_", can_skip=False)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    screen = dialog.screen().availableGeometry()
+    assert dialog.height() <= screen.height() * 0.8 + 1
+    assert dialog.scroll.verticalScrollBar().maximum() > 0  # the names scroll
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert dialog.rect().contains(ok.geometry().translated(dialog.buttons.pos()))
+    dialog.choose("rename")
+    assert dialog.choice().rename["SERIES_59"] == "FUT_SERIES_59"

@@ -10,7 +10,7 @@ import pytest
 
 from engine.data.csvcheck import DataImportError
 from engine.data.importers import import_file, parse_file
-from engine.data.store import MarketStore
+from engine.data.store import MarketStore, pick_vix_symbol
 from tests.conftest import SHARED_DATA
 
 pytestmark = pytest.mark.skipif(
@@ -269,3 +269,16 @@ def test_vx_long_file_imports_per_contract_when_asked(store: MarketStore) -> Non
     with pytest.raises(DataImportError, match="VX_2008-11 is stored as kind future from file:vx"):
         import_file(store, SHARED_DATA / "vix_term_structure/cfe_contracts/CFE_X08_VX.csv")
     assert store.content_hash() == before
+
+
+def test_spot_vix_is_never_a_term_structure_series(store: MarketStore) -> None:
+    """With only VIX3M, VIX9D, VIX6M and VVIX stored, no series stands in for the 30-day spot VIX
+    (CBOE: each is a different tenor or the VIX's own vol); a spot VIX under any name is found."""
+    folder = SHARED_DATA / "vix_term_structure"
+    for name in ("vix3m_daily.csv", "vix9d_daily.csv", "vix6m_daily.csv", "vvix_daily.csv"):
+        import_file(store, folder / name, symbol=name.split("_")[0].upper())
+    rows = [s.as_dict() for s in store.list_series()]
+    assert {r["kind"] for r in rows} == {"vix"}
+    assert pick_vix_symbol(rows) is None
+    import_file(store, SHARED_DATA / "vix_daily.csv", symbol="CBOE_VIX")
+    assert pick_vix_symbol([s.as_dict() for s in store.list_series()]) == "CBOE_VIX"
