@@ -23,6 +23,8 @@ run: install
 # the real-window tests need an X server: xvfb-run when present (.ci/run installs it and sets
 # CTADESK_REQUIRE_XVFB=1 so that they can never be skipped there)
 XVFB_RUN = xvfb-run -a -s "-screen 0 1920x1080x24"
+XCB_HELPERS = libxcb-cursor.so.0 libxcb-icccm.so.4 libxcb-keysyms.so.1 libxcb-image.so.0 \
+	libxcb-render-util.so.0 libxkbcommon-x11.so.0
 
 test: install
 	$(BIN)/ruff check .
@@ -85,6 +87,16 @@ dist-test:
 	CTADESK_HOME=$(CURDIR)/build/dist-test-home dist/ctadesk/ctadesk-cli backtest --prices DEMO_ES,DEMO_NQ,DEMO_ZN,DEMO_GC,DEMO_EUR --vix DEMO_VIX --json > /dev/null
 	CTADESK_HOME=$(CURDIR)/build/dist-test-home dist/ctadesk/ctadesk-cli report --preset tsmom-blend --prices demo --out build/dist-test-report --json > /dev/null
 	test -s build/dist-test-report/tsmom-blend_demo/equity.png
+	@echo "the xcb helper libraries travel in the bundle:"
+	for lib in $(XCB_HELPERS); do test -e dist/ctadesk/_internal/$$lib || { echo "missing $$lib"; exit 1; }; done
+	@echo "a library the bundle does not carry, hidden: exit 2 and the message, no abort:"
+	rm -rf build/dist-test-shadow && mkdir -p build/dist-test-shadow && : > build/dist-test-shadow/libxcb-randr.so.0
+	LD_LIBRARY_PATH=$(CURDIR)/build/dist-test-shadow DISPLAY=:0 QT_QPA_PLATFORM=xcb CTADESK_HOME=$(CURDIR)/build/dist-test-home \
+		dist/ctadesk/ctadesk --self-test 2> build/dist-test-shadow/err.txt; test $$? -eq 2
+	grep -q "libxcb-randr.so.0" build/dist-test-shadow/err.txt && grep -q "apt-get install libxcb-randr0" build/dist-test-shadow/err.txt
+	@echo "real window (Xvfb, QT_QPA_PLATFORM=xcb):"
+	CTADESK_HOME=$(CURDIR)/build/dist-test-home $(XVFB_RUN) env QT_QPA_PLATFORM=xcb dist/ctadesk/ctadesk --self-test --json > build/dist-test-xcb.json
+	grep -q '"platform": "xcb"' build/dist-test-xcb.json && grep -q '"ok": true' build/dist-test-xcb.json
 	@echo "dist-test: bundle ok"
 
 clean:

@@ -59,6 +59,9 @@ _FEDORA = {
     "libfreetype": "freetype",
     "libdbus-1": "dbus-libs",
 }
+_XCB_HELPERS = re.compile(
+    r"lib(xcb-(cursor|icccm|ewmh|keysyms|image|render-util|util)|xkbcommon(-x11)?)\.so"
+)
 _NOT_FOUND = re.compile(r"^\s*(\S+)\s+=>\s+not found", re.MULTILINE)
 _LOADER_ERROR = re.compile(r"([^\s:]+\.so[.\d]*): ")
 
@@ -110,6 +113,22 @@ def _ldd(plugin: Path) -> str:
         return ""
     done = subprocess.run([ldd, str(plugin)], capture_output=True, text=True, check=False)
     return done.stdout
+
+
+def xcb_helper_libraries(env: Mapping[str, str]) -> list[Path]:
+    """The libraries of the xcb-util and xkbcommon families the xcb plugin links, as the loader
+    resolves them here: what a minimal desktop lacks, so the bundle carries them. Raises
+    SystemExit with the install line when this machine lacks any library the plugin needs."""
+    plugin = xcb_plugin(env)
+    if plugin is None:
+        return []
+    missing, error = missing_libraries(plugin)
+    if error:
+        raise SystemExit(
+            "build machine: " + _missing_message(plugin, missing, error, {}).split("\n", 1)[1]
+        )
+    resolved = re.findall(r"^\s*(\S+) => (/\S+)", _ldd(plugin), re.MULTILINE)
+    return [Path(path) for name, path in resolved if _XCB_HELPERS.match(name)]
 
 
 def debian_package(soname: str) -> str:

@@ -20,6 +20,7 @@ from app.platform_check import (
     missing_libraries,
     plugin_dirs,
     window_problem,
+    xcb_helper_libraries,
     xcb_plugin,
 )
 
@@ -76,9 +77,9 @@ def test_debian_names_match_dpkg_for_every_library_the_plugin_links() -> None:
     assert checked >= 10
 
 
-def test_a_plugin_linking_absent_libraries_names_every_one(tmp_path: Path) -> None:
-    """A copy of the real plugin whose links to xcb-icccm and xcb-keysyms point at versions no
-    system has: the loader refuses it and ldd names both, in the plugin's order."""
+def _plugin_linking_absent_libraries(tmp_path: Path) -> Path:
+    """A copy of the real plugin whose links to xcb-icccm and xcb-keysyms name versions no
+    system has (same-length names in its string table), beside Qt's libraries as installed."""
     plugin = xcb_plugin({})
     data = plugin.read_bytes()
     for name in (b"libxcb-icccm.so.4\0", b"libxcb-keysyms.so.1\0"):
@@ -88,7 +89,29 @@ def test_a_plugin_linking_absent_libraries_names_every_one(tmp_path: Path) -> No
     copy.parent.mkdir(parents=True)
     (tmp_path / "lib").symlink_to(plugin.parents[2] / "lib")  # Qt's, at its $ORIGIN/../../lib
     copy.write_bytes(data)
+    return copy
+
+
+def test_a_plugin_linking_absent_libraries_names_every_one(tmp_path: Path) -> None:
+    """The loader refuses the copy and ldd names both absent libraries, in the plugin's order."""
+    copy = _plugin_linking_absent_libraries(tmp_path)
     missing, error = missing_libraries(copy)
-    assert missing == ["libxcb-icccm.so.9", "libxcb-keysyms.so.9"]
+    assert missing[:2] == ["libxcb-icccm.so.9", "libxcb-keysyms.so.9"]
     assert "libxcb-icccm.so.9" in error
-    assert missing_libraries(plugin) == ([], "")
+
+
+def test_bundle_helpers_are_what_the_plugin_links_and_a_build_without_them_stops(
+    tmp_path: Path,
+) -> None:
+    if missing_libraries(xcb_plugin({}))[1]:
+        pytest.skip("this machine lacks xcb libraries (.ci/run installs them)")
+    helpers = {path.name for path in xcb_helper_libraries({})}
+    needed = {
+        "libxcb-cursor.so.0", "libxcb-icccm.so.4", "libxcb-keysyms.so.1", "libxcb-image.so.0",
+        "libxcb-render-util.so.0", "libxkbcommon-x11.so.0",
+    }  # fmt: skip
+    assert needed <= helpers
+    assert not any(name.startswith(("libc.", "libX11.", "libxcb.so", "libGL")) for name in helpers)
+    copy = _plugin_linking_absent_libraries(tmp_path)
+    with pytest.raises(SystemExit, match="apt-get install libxcb-icccm9 libxcb-keysyms9"):
+        xcb_helper_libraries({"QT_QPA_PLATFORM_PLUGIN_PATH": str(copy.parent)})
