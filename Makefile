@@ -90,10 +90,10 @@ dist-test:
 	@echo "the xcb helper libraries travel in the bundle:"
 	for lib in $(XCB_HELPERS); do test -e dist/ctadesk/_internal/$$lib || { echo "missing $$lib"; exit 1; }; done
 	@echo "a library the bundle does not carry, hidden: exit 2 and the message, no abort:"
-	rm -rf build/dist-test-shadow && mkdir -p build/dist-test-shadow && : > build/dist-test-shadow/libxcb-randr.so.0
+	rm -rf build/dist-test-shadow && mkdir -p build/dist-test-shadow && : > build/dist-test-shadow/libxcb.so.1
 	LD_LIBRARY_PATH=$(CURDIR)/build/dist-test-shadow DISPLAY=:0 QT_QPA_PLATFORM=xcb CTADESK_HOME=$(CURDIR)/build/dist-test-home \
 		dist/ctadesk/ctadesk --self-test 2> build/dist-test-shadow/err.txt; test $$? -eq 2
-	grep -q "libxcb-randr.so.0" build/dist-test-shadow/err.txt && grep -q "apt-get install libxcb-randr0" build/dist-test-shadow/err.txt
+	grep -q "libxcb.so.1" build/dist-test-shadow/err.txt && grep -q "apt-get install libxcb1" build/dist-test-shadow/err.txt
 	@echo "real window (Xvfb, QT_QPA_PLATFORM=xcb):"
 	CTADESK_HOME=$(CURDIR)/build/dist-test-home $(XVFB_RUN) env QT_QPA_PLATFORM=xcb dist/ctadesk/ctadesk --self-test --json > build/dist-test-xcb.json
 	grep -q '"platform": "xcb"' build/dist-test-xcb.json && grep -q '"ok": true' build/dist-test-xcb.json

@@ -90,7 +90,11 @@ class EventController(QObject):
             return
         try:  # the data is checked here: a replay it cannot cover is said in the dock
             data = pick_replay_data(
-                get_event(name), self.rows, symbols, self.strategy.values()["equity_index"]
+                get_event(name),
+                self.rows,
+                symbols,
+                self.strategy.values()["equity_index"],
+                fallback=True,
             )
         except ValueError as exc:
             self.panel.show_error(str(exc))
@@ -101,6 +105,7 @@ class EventController(QObject):
                 self.last = None
                 self.panel.show_error(out["error"])
                 return
+            out["data_note"] = data.note
             self.last = out
             self.panel.show_replay(out)
 

@@ -162,7 +162,30 @@ def window_problem(env: Mapping[str, str] | None = None) -> str | None:
         return _no_display()
     if not env.get("DISPLAY"):
         return _no_display()
-    return xcb_libraries_problem(env)
+    return xcb_libraries_problem(env) or x_display_problem(env["DISPLAY"])
+
+
+def x_display_problem(display: str) -> str | None:
+    """None when the X server ``display`` names accepts a connection (libxcb's xcb_connect,
+    as Qt's plugin connects), else why not: Qt aborts on an unreachable display too."""
+    try:
+        xcb = ctypes.CDLL("libxcb.so.1")
+    except OSError:
+        return None  # the library check names what is missing
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    connection = xcb.xcb_connect(display.encode(), None)
+    error = xcb.xcb_connection_has_error(connection)
+    xcb.xcb_disconnect(connection)
+    if error == 0:
+        return None
+    return (
+        f"cannot connect to the X display {display!r} (DISPLAY): no X server answers there, or "
+        "this user may not use it (XAUTHORITY). Start CTA Desk from the desktop session, or run "
+        "`ctadesk --self-test` / set QT_QPA_PLATFORM=offscreen"
+    )
 
 
 def xcb_libraries_problem(env: Mapping[str, str]) -> str | None:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from engine.backtest import backtest_job
 from engine.data import DEMO_SOURCE
+from engine.data.store import is_spot_vix
 from engine.equity_index import pick_equity_index
 from engine.jobs import Job, Progress
 from engine.presets import DEFAULT_PRESET, resolve
@@ -69,6 +70,7 @@ class ReplayData:
     vix: str
     index: str | None
     demo: bool
+    note: str = ""
 
     @property
     def label(self) -> str:
@@ -93,7 +95,7 @@ def _is_demo(row: dict) -> bool:
 def coverage(event: Event, rows: list[dict]) -> str | None:
     """None when the listed store series can replay ``event`` (a VIX series covering its
     window), else the reason it cannot, naming what the store holds."""
-    vixes = [r for r in rows if r["kind"] == "vix"]
+    vixes = [r for r in rows if is_spot_vix(r)]
     if any(_spans(r, event) for r in vixes):
         return None
     held = "; ".join(f"{r['symbol']} {r['first']} .. {r['last']}" for r in vixes)
@@ -104,18 +106,23 @@ def coverage(event: Event, rows: list[dict]) -> str | None:
 
 
 def pick_replay_data(
-    event: Event, rows: list[dict], symbols: list[str] | None = None, index: str = ""
+    event: Event,
+    rows: list[dict],
+    symbols: list[str] | None = None,
+    index: str = "",
+    fallback: bool = False,
 ) -> ReplayData:
     """The series to replay ``event`` on, real before synthetic: a VIX covering the window,
     an equity index named ``index`` or one named like the S&P 500 (covering the window), and
     the universe ``symbols`` (the Strategy dock's) or, when none are given, the real futures
-    (else real index series, else the demo futures) that have prices before the event ends.
-    ValueError with the reason when the store cannot cover the event."""
+    covering the window (else the real index series covering it, else the demo futures).
+    ``fallback``: when none of ``symbols`` covers the window, take that default instead and
+    say so in ``note``. ValueError with the reason when the store cannot cover the event."""
     reason = coverage(event, rows)
     if reason:
         raise ValueError(reason)
     vixes = sorted(
-        (r for r in rows if r["kind"] == "vix" and _spans(r, event)),
+        (r for r in rows if is_spot_vix(r) and _spans(r, event)),
         key=lambda r: (_is_demo(r), r["symbol"] != "VIX"),
     )
     vix = vixes[0]
@@ -127,19 +134,40 @@ def pick_replay_data(
         or pick_equity_index([r["symbol"] for r in indices])
     )
     by_symbol = {r["symbol"]: r for r in rows}
-    if not symbols:
-        started = [r for r in rows if r.get("first") and r["first"] <= f"{event.end:%Y-%m-%d}"]
-        choices = (
-            [r for r in started if r["kind"] == "future" and not _is_demo(r)],
-            [r for r in started if r["kind"] == "index" and not _is_demo(r)],
-            [r for r in started if r["kind"] == "future"],
+    note = ""
+    given = [by_symbol[s] for s in symbols or [] if s in by_symbol]
+    if symbols and fallback and not any(_spans(r, event) for r in given):
+        last = max((r["last"] for r in given if r.get("last")), default="never")
+        symbols = _covering_universe(event, rows)
+        note = (
+            f"none of the Strategy dock's instruments has prices over the whole window (the "
+            f"latest end {last}): replayed on {', '.join(symbols)}"
         )
-        picked = next((group for group in choices if group), [])
-        if not picked:
-            raise ValueError(f"no futures or index series have prices before {event.end:%Y-%m-%d}")
-        symbols = [r["symbol"] for r in picked]
+    symbols = symbols or _covering_universe(event, rows)
     used = [by_symbol[s] for s in [*symbols, vix["symbol"], index_symbol or ""] if s in by_symbol]
-    return ReplayData(tuple(symbols), vix["symbol"], index_symbol, any(map(_is_demo, used)))
+    return ReplayData(tuple(symbols), vix["symbol"], index_symbol, any(map(_is_demo, used)), note)
+
+
+def _covering_universe(event: Event, rows: list[dict]) -> list[str]:
+    """The real futures covering the event's window, else the real index series covering it,
+    else the demo futures; ValueError naming where the stored prices end when none does."""
+    covering = [r for r in rows if _spans(r, event)]
+    choices = (
+        [r for r in covering if r["kind"] == "future" and not _is_demo(r)],
+        [r for r in covering if r["kind"] == "index" and not _is_demo(r)],
+        [r for r in covering if r["kind"] == "future"],
+    )
+    picked = next((group for group in choices if group), [])
+    if not picked:
+        held = [r for r in rows if r["kind"] in ("future", "index")]
+        last = max((r["last"] for r in held if r.get("last")), default=None)
+        raise ValueError(
+            f"no futures or index series cover {event.title} "
+            f"({event.start:%Y-%m-%d} .. {event.end:%Y-%m-%d})"
+            + (f"; the latest stored prices end {last}" if last else "")
+            + "; import prices for that period"
+        )
+    return [r["symbol"] for r in picked]
 
 
 def _covers(series: pd.Series | pd.DataFrame, event: Event, what: str) -> None:

@@ -157,6 +157,7 @@ class EventPanel(QWidget):
             f"{index_text}; "
             f"VIX {s['vix_start']:.2f} -> max {s['vix_max']:.2f} on {s['vix_max_date']}; "
             f"net flow ${s['net_flow'] / 1e9:+,.2f}bn per ${out['aum'] / 1e9:,.0f}bn."
+            + (f"<br><i>{html.escape(out['data_note'])}</i>" if out.get("data_note") else "")
         )
         self.slider.setRange(0, len(self.days) - 1)
         self.slider.setEnabled(True)

@@ -467,15 +467,19 @@ _NOT_SPOT_VIX = re.compile(r"\d+[DMY](?![A-Z])|VVIX")
 VIX6M, VIX1Y) or the VIX's own volatility (VVIX)."""
 
 
+def is_spot_vix(row: dict) -> bool:
+    """True for a listed series (symbol, kind) that can be the 30-day spot VIX."""
+    return row["kind"] == "vix" and not _NOT_SPOT_VIX.search(row["symbol"].upper())
+
+
 def pick_vix_symbol(rows: Sequence[dict]) -> str | None:
     """The spot VIX series among ``rows`` (dicts with symbol and kind, as listed): VIX first,
     then the demo's, then the first of kind vix whose name is not another tenor or VVIX;
     None when the store holds only those (a 3-month VIX is never read as the spot VIX)."""
-    vixes = [r["symbol"] for r in rows if r["kind"] == "vix"]
+    spot = [r["symbol"] for r in rows if is_spot_vix(r)]
     for preferred in ("VIX", "DEMO_VIX"):
-        if preferred in vixes:
+        if preferred in spot:
             return preferred
-    spot = [s for s in vixes if not _NOT_SPOT_VIX.search(s.upper())]
     return spot[0] if spot else None
 
 

@@ -126,3 +126,27 @@ def test_events_run_on_the_real_vix_and_sp500(event: str, day: str) -> None:
     assert row["index"] == pytest.approx(spx[day], rel=1e-12) and row["index_date"] == day
     if event == "aug-2024":
         assert (row["vix"], round(row["index"], 2)) == (38.57, 5186.33)
+
+
+@needs_data
+def test_replay_universe_is_what_covers_the_event_and_never_a_3m_vix() -> None:
+    """README order: the real VIX, the recent S&P 500, then the futures panel (1975-2017) under
+    FUT_. Aug 2024 replays on the S&P 500 (the panel ends in 2017), Oct 2008 on the panel; a
+    store with only VIX3M has no spot VIX to replay with."""
+    _ok(["data", "import", str(SHARED_DATA / "vix_term_structure" / "vix3m_daily.csv"),
+         "--symbol", "VIX3M"])  # fmt: skip
+    err = _fails(["events", "run", "aug-2024", "--json"])
+    assert "no VIX series covers" in err and "import one" in err
+    _ok(["data", "import", str(SHARED_DATA / "vix_daily.csv"), "--symbol", "VIX"])
+    spx = SHARED_DATA / "recent" / "sp500_index_ohlcv_1927_2026.csv"
+    _ok(["data", "import", str(spx), "--symbol", "SPX", "--kind", "index"])
+    panel = SHARED_DATA / "futures_panel_adjusted_daily.csv"
+    _ok(["data", "import", str(panel), "--prefix", "FUT_"])
+    aug = _ok(["events", "run", "aug-2024", "--preset", "tsmom-blend"])
+    assert (aug["data"]["vix"], aug["data"]["prices"], aug["data_label"]) == (
+        "VIX", "SPX", "real data",
+    )  # fmt: skip
+    oct_2008 = _ok(["events", "run", "oct-2008", "--preset", "tsmom-blend"])
+    assert oct_2008["data"]["vix"] == "VIX"
+    assert "FUT_SP500" in oct_2008["data"]["prices"].split(",")
+    assert "SPX" not in oct_2008["data"]["prices"].split(",")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -67,8 +68,10 @@ def test_flows_threshold_needs_an_index() -> None:
 
 def test_event_replay_defaults_to_the_sp500_like_index(tmp_path: Path) -> None:
     future = tmp_path / "fut.csv"
-    days = pd.bdate_range("2008-01-01", periods=5)
-    pd.DataFrame({"Date": days, "FUT": [1.0, 2.0, 3.0, 4.0, 5.0]}).to_csv(future, index=False)
+    days = pd.bdate_range("2008-01-01", "2009-06-30")  # covers the Oct 2008 window
+    pd.DataFrame({"Date": days, "FUT": np.linspace(1.0, 2.0, len(days))}).to_csv(
+        future, index=False
+    )
     cli_ok(["data", "import", str(future), "--kind", "future"])
     cli_ok(["data", "import", str(SHARED_DATA / "vix_daily.csv"), "--symbol", "VIX"])
     nasdaq = SHARED_DATA / "nasdaq_index_ohlcv_1999_2018.csv"

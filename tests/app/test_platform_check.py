@@ -20,6 +20,7 @@ from app.platform_check import (
     missing_libraries,
     plugin_dirs,
     window_problem,
+    x_display_problem,
     xcb_helper_libraries,
     xcb_plugin,
 )
@@ -39,6 +40,11 @@ def test_no_display_is_said_and_offscreen_needs_none() -> None:
     assert "no display found" in window_problem({"QT_QPA_PLATFORM": "xcb"})
     assert window_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
     assert window_problem({"WAYLAND_DISPLAY": "wayland-0", "XDG_SESSION_TYPE": "wayland"}) is None
+
+
+def test_an_x_display_nobody_serves_is_said() -> None:
+    problem = x_display_problem(":1999")  # no X server listens on display 1999
+    assert problem is not None and "cannot connect to the X display ':1999'" in problem
 
 
 def test_plugin_path_variables_come_first(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QGuiApplication
 
-from app.platform_check import xcb_plugin
+from app.platform_check import window_problem, xcb_plugin
 
 BIN = Path(sys.executable).parent
 RAW_QT = "from PySide6.QtWidgets import QApplication; QApplication([])"
@@ -70,6 +70,13 @@ def test_hidden_library_aborts_qt_but_ctadesk_exits_2_with_the_fix(broken_icccm)
         assert "Could not load the Qt platform plugin" not in done.stderr
     log = (Path(broken_icccm["CTADESK_HOME"]) / "logs" / "ctadesk.log").read_text()
     assert "cannot start: CTA Desk cannot open a window" in log  # no terminal on a launcher
+
+
+def test_the_display_is_reachable_and_a_wrong_one_is_exit_2(tmp_path: Path) -> None:
+    assert window_problem(os.environ) is None  # Xvfb's display, libraries present
+    env = {"QT_QPA_PLATFORM": "xcb", "DISPLAY": ":1999", "CTADESK_HOME": str(tmp_path)}
+    done = _run([str(BIN / "ctadesk")], env)
+    assert done.returncode == 2 and "cannot connect to the X display ':1999'" in done.stderr
 
 
 def test_wayland_session_is_offered_the_wayland_platform(broken_icccm) -> None:
