@@ -11,6 +11,7 @@ that would fix this machine (``.ci/run`` uses it).
 
 from __future__ import annotations
 
+import _ctypes
 import argparse
 import ctypes
 import os
@@ -95,15 +96,16 @@ def missing_libraries(plugin: Path) -> tuple[list[str], str]:
     """The shared libraries ``plugin`` needs that the dynamic loader cannot load, and the
     loader's own words (both empty when the plugin loads). ``dlopen`` decides; ``ldd`` names
     every missing library, not just the first."""
-    try:
-        ctypes.CDLL(str(plugin), mode=os.RTLD_LAZY)
+    try:  # _ctypes.dlopen, not ctypes.CDLL: the frozen app's CDLL hides the loader's words
+        _ctypes.dlopen(str(plugin), os.RTLD_LAZY)
         return [], ""
     except OSError as exc:
         error = str(exc)
-    names = _NOT_FOUND.findall(_ldd(plugin))
-    failed = _LOADER_ERROR.search(error)
-    if failed and Path(failed.group(1)).name != plugin.name:
-        names.append(Path(failed.group(1)).name)  # present but unloadable (broken, wrong arch)
+    listed = _ldd(plugin)
+    names = _NOT_FOUND.findall(listed)
+    for failed in _LOADER_ERROR.findall(error + "\n" + listed):
+        if Path(failed).name != plugin.name:
+            names.append(Path(failed).name)  # present but unloadable (broken, wrong arch)
     return list(dict.fromkeys(names)), error
 
 
@@ -112,7 +114,7 @@ def _ldd(plugin: Path) -> str:
     if not ldd:
         return ""
     done = subprocess.run([ldd, str(plugin)], capture_output=True, text=True, check=False)
-    return done.stdout
+    return done.stdout + done.stderr
 
 
 def xcb_helper_libraries(env: Mapping[str, str]) -> list[Path]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from engine.data.choice import ImportChoice
 from engine.data.importers import import_file
 from engine.data.store import MarketStore
 from engine.events import get_event, replay_job
@@ -96,3 +97,30 @@ def test_a_holiday_shows_the_last_close_with_its_date(make_window, qtbot) -> Non
     assert f"VIX {vix['2020-04-09']:.2f} (close of 2020-04-09)" in panel.readout.text()
     assert window.regime_panel.vix == pytest.approx(vix["2020-04-09"])
     assert "nan" not in panel.readout.text().lower()
+
+
+@needs_data
+def test_universe_that_ends_before_the_event_replays_on_what_covers_it(make_window, qtbot) -> None:
+    """README order: the real VIX, the recent S&P 500 and the futures panel (1975-2017). The
+    Strategy dock ticks the panel, which cannot cover Aug 2024: the replay runs on the S&P 500,
+    reports the real 2024-08-05 closes, and says which instruments it used and why."""
+    window = make_window(auto_demo=False)
+    qtbot.waitUntil(lambda: window.data.is_ready and not window.jobs.running, timeout=30_000)
+    store = MarketStore(window.data.store_path)
+    import_file(store, SHARED_DATA / "vix_daily.csv", symbol="VIX")
+    spx = SHARED_DATA / "recent" / "sp500_index_ohlcv_1927_2026.csv"
+    import_file(store, spx, symbol="SPX", kind="index")
+    panel_file = SHARED_DATA / "futures_panel_adjusted_daily.csv"
+    import_file(store, panel_file, choice=ImportChoice(prefix="FUT_"))
+    window.data.refresh()
+    qtbot.waitUntil(lambda: "FUT_GOLD" in window.data_panel.symbols(), timeout=10_000)
+    strategy = window.panels["dockStrategy"]
+    strategy.set_symbols([s for s in strategy.symbols() if s.startswith("FUT_")] or ["FUT_GOLD"])
+    window.replays.run("aug-2024")
+    qtbot.waitUntil(lambda: window.replays.last is not None, timeout=60_000)
+    out = window.replays.last
+    assert out["data_label"] == "real data"
+    panel = window.panels["dockEventReplay"]
+    assert "replayed on SPX" in panel.summary.text() and "2017-12-21" in panel.summary.text()
+    day = next(d for d in panel.days if d["date"] == "2024-08-05")
+    assert (day["vix"], round(day["index"], 2)) == (38.57, 5186.33)
