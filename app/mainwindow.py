@@ -26,7 +26,7 @@ from app import __version__
 from app.data_actions import DataController
 from app.errors import ErrorReporter
 from app.event_actions import EventController
-from app.menus import build_menus, restore_theme
+from app.menus import build_menus
 from app.panels import PANELS, PanelSpec
 from app.positioning_actions import PositioningController
 from app.regime_actions import RegimeController
@@ -40,6 +40,7 @@ from app.settings import (
 )
 from app.strategy_actions import StrategyController
 from app.sweep_actions import SweepController
+from app.theme import restore_theme
 from app.workers import JobManager, Worker
 from engine.jobs import Job
 from widgets.activity_log import ActivityLog

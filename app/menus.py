@@ -7,19 +7,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from app import __version__
-from app.bootstrap import apply_theme
 from app.paths import app_paths
-from widgets import charts
+from app.theme import set_theme
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from app.mainwindow import MainWindow
-
-KEY_THEME = "view/theme"
 
 
 def _action(
@@ -92,20 +89,6 @@ def build_menus(window: MainWindow) -> None:
         )
     )
     help_menu.addAction(_action(window, "&About CTA Desk", lambda: about(window)))
-
-
-def set_theme(window: MainWindow, theme: str) -> None:
-    """Apply and remember the theme (palette and every chart)."""
-    app = QApplication.instance()
-    if isinstance(app, QApplication):
-        apply_theme(app, theme)
-    charts.apply_theme(window, theme)
-    window.settings.setValue(KEY_THEME, theme)
-
-
-def restore_theme(window: MainWindow) -> None:
-    if window.settings.value(KEY_THEME) == "light":
-        window.light_action.setChecked(True)
 
 
 def about_text() -> str:

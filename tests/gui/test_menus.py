@@ -5,8 +5,9 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtGui import QKeySequence
 
-from app.menus import about_text, set_theme
+from app.menus import about_text
 from app.paths import app_paths
+from app.theme import set_theme
 
 
 def _action(window, menu_title: str, text: str):
