@@ -29,6 +29,7 @@ XCB_HELPERS = libxcb-cursor.so.0 libxcb-icccm.so.4 libxcb-keysyms.so.1 libxcb-im
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS) --ignore=tests/xcb
 	@$(MAKE) --no-print-directory test-xcb
 
@@ -45,6 +46,7 @@ test-xcb: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 selftest: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/ctadesk --self-test
