@@ -224,9 +224,10 @@ def _label(specs: list[str | None], rows: list[dict]) -> str:
 
 
 def cmd_events_run(args: argparse.Namespace) -> dict[str, Any]:
-    from engine.events import get_event, pick_replay_data, replay_job
+    from engine.events import get_event, pick_replay_data
     from engine.jobs import run_job
     from engine.presets import parse_assignments
+    from engine.replay import replay_job
 
     event = get_event(args.name)
     prices_spec, vix_spec, index_spec = (args.prices, args.vix, args.index)

@@ -106,7 +106,7 @@ def _given_or_stored_vix(spec: str | None) -> VixInput:
     if spec:
         return VixInput(series_from(spec, "--vix"), spec)
     from app.cli_data import open_store
-    from engine.data.store import pick_vix_symbol
+    from engine.data.symbols import pick_vix_symbol
 
     store = open_store()
     symbol = pick_vix_symbol([s.as_dict() for s in store.list_series()])

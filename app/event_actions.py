@@ -33,7 +33,8 @@ def replay_run_job(
     series in ``data``. Data that cannot cover the event gives {"error": reason} (shown in
     the dock), not an exception."""
     from engine.data.store import MarketStore
-    from engine.events import get_event, replay_job
+    from engine.events import get_event
+    from engine.replay import replay_job
 
     yield Progress(0.0, "Loading prices")
     store = MarketStore(store_path)

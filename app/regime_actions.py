@@ -151,7 +151,7 @@ class RegimeController(QObject):
         self.thresholds_changed.emit(thresholds)
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        from engine.data.store import pick_vix_symbol
+        from engine.data.symbols import pick_vix_symbol
         from engine.equity_index import pick_equity_index
 
         symbol = pick_vix_symbol(rows)

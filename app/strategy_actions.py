@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from engine.data.store import pick_vix_symbol
+from engine.data.symbols import pick_vix_symbol
 from engine.jobs import Job, Progress
 from engine.vix import DEFAULT_ZONES, ZoneThresholds
 from widgets.equity_panel import EquityPanel, EquitySeries

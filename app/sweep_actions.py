@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings
 
-from engine.data.store import pick_vix_symbol
+from engine.data.symbols import pick_vix_symbol
 from engine.jobs import Job, Progress
 from widgets.palette import error_html
 from widgets.strategy_panel import StrategyPanel

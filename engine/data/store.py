@@ -14,7 +14,6 @@ import hashlib
 import itertools
 import logging
 import os
-import re
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -460,27 +459,6 @@ def open_or_recover(path: Path) -> tuple[MarketStore, Recovery | None]:
             if side.exists():
                 os.replace(side, f"{kept}{suffix}")
         return MarketStore(path), Recovery(kept, str(exc))
-
-
-_NOT_SPOT_VIX = re.compile(r"\d+[DMY](?![A-Z])|VVIX")
-"""Names of VIX-family series that are not the 30-day spot VIX: another tenor (VIX9D, VIX3M,
-VIX6M, VIX1Y) or the VIX's own volatility (VVIX)."""
-
-
-def is_spot_vix(row: dict) -> bool:
-    """True for a listed series (symbol, kind) that can be the 30-day spot VIX."""
-    return row["kind"] == "vix" and not _NOT_SPOT_VIX.search(row["symbol"].upper())
-
-
-def pick_vix_symbol(rows: Sequence[dict]) -> str | None:
-    """The spot VIX series among ``rows`` (dicts with symbol and kind, as listed): VIX first,
-    then the demo's, then the first of kind vix whose name is not another tenor or VVIX;
-    None when the store holds only those (a 3-month VIX is never read as the spot VIX)."""
-    spot = [r["symbol"] for r in rows if is_spot_vix(r)]
-    for preferred in ("VIX", "DEMO_VIX"):
-        if preferred in spot:
-            return preferred
-    return spot[0] if spot else None
 
 
 def _iso(day: int | None) -> str | None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
 from engine.data.demo import demo_universe
-from engine.events import events, get_event, replay_job
+from engine.events import events, get_event
 from engine.jobs import run_job
+from engine.replay import replay_job
 from tests.conftest import SHARED_DATA
 
 
@@ -15,7 +18,7 @@ def test_required_events_are_defined() -> None:
     names = set(events())
     assert {"aug-2024", "mar-2020", "feb-2018", "oct-2008"} <= names
     aug = get_event("aug-2024")
-    assert aug.start <= aug.peak == pd.Timestamp("2024-08-05") <= aug.end
+    assert aug.start <= aug.peak == dt.date(2024, 8, 5) <= aug.end
     with pytest.raises(ValueError, match="unknown event"):
         get_event("tulips-1637")
 
@@ -30,7 +33,8 @@ def test_replay_on_demo_data_every_event() -> None:
     for name in ("aug-2024", "mar-2020", "feb-2018", "oct-2008"):
         out = run_job(replay_job(get_event(name), prices, vix, index, aum=1e9))
         event = get_event(name)
-        window_days = len(prices.loc[event.start : event.end])
+        window = slice(pd.Timestamp(event.start), pd.Timestamp(event.end))
+        window_days = len(prices.loc[window])
         assert len(out["days"]) == window_days
         first, last = out["days"][0], out["days"][-1]
         assert first["date"] >= out["event"]["start"] and last["date"] <= out["event"]["end"]
@@ -38,7 +42,7 @@ def test_replay_on_demo_data_every_event() -> None:
         for day in out["days"]:
             cumulative *= 1 + day["strategy_return"]
         assert out["summary"]["strategy_return"] == pytest.approx(cumulative - 1)
-        assert out["summary"]["vix_max"] == pytest.approx(vix.loc[event.start : event.end].max())
+        assert out["summary"]["vix_max"] == pytest.approx(vix.loc[window].max())
 
 
 def test_replay_refuses_uncovered_windows() -> None:

@@ -8,8 +8,9 @@ import pytest
 from engine.data.choice import ImportChoice
 from engine.data.importers import import_file
 from engine.data.store import MarketStore
-from engine.events import get_event, replay_job
+from engine.events import get_event
 from engine.jobs import run_job
+from engine.replay import replay_job
 from tests.conftest import SHARED_DATA, needs_data
 
 

@@ -10,7 +10,8 @@ import pytest
 
 from engine.data.csvcheck import DataImportError
 from engine.data.importers import import_file, parse_file
-from engine.data.store import MarketStore, pick_vix_symbol
+from engine.data.store import MarketStore
+from engine.data.symbols import pick_vix_symbol
 from tests.conftest import SHARED_DATA
 
 pytestmark = pytest.mark.skipif(
