@@ -26,8 +26,15 @@ from engine.cluster import ClusterError
 from engine.data.sources import FetchError
 from engine.data.store import StoreError
 from engine.labels import finite_json
-from engine.regime import DEFAULT_HOLD_DAYS, TREND_BREAK_LEVEL, TREND_HOLD_LEVEL
-from engine.vix import ZONE_NAMES, ZoneThresholds, rule_of_16, zone_index
+from engine.vix import (
+    DEFAULT_HOLD_DAYS,
+    TREND_BREAK_LEVEL,
+    TREND_HOLD_LEVEL,
+    ZONE_NAMES,
+    ZoneThresholds,
+    rule_of_16,
+    zone_index,
+)
 
 log = logging.getLogger("ctadesk.cli")
 

@@ -13,8 +13,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from engine.jobs import Job, Progress
-from engine.regime import DEFAULT_HOLD_DAYS, last_close
-from engine.vix import ZoneThresholds
+from engine.vix import DEFAULT_HOLD_DAYS, ZoneThresholds
 from widgets.regime_panel import RegimePanel
 from widgets.rule16_panel import Rule16Panel
 
@@ -190,6 +189,8 @@ class RegimeController(QObject):
         date (else the index's first), each with its date."""
         if self.last is None:
             return
+        from engine.regime import last_close  # loaded with the data, not with the window
+
         reading = last_close(self.last["vix"], day)
         if reading is None:
             return

@@ -9,14 +9,16 @@ import numpy as np
 import pandas as pd
 
 from engine.annualisation import RULE_OF_16_DAYS, TRADING_DAYS
-from engine.vix import DEFAULT_ZONES, ZONE_NAMES, ZoneThresholds, zone_indices
+from engine.vix import (
+    DEFAULT_HOLD_DAYS,
+    DEFAULT_ZONES,
+    TREND_BREAK_LEVEL,
+    TREND_HOLD_LEVEL,
+    ZONE_NAMES,
+    ZoneThresholds,
+    zone_indices,
+)
 
-TREND_HOLD_LEVEL = 21.0
-"""The research note's "VIX holds above 21" (its own level, not a zone threshold)."""
-TREND_BREAK_LEVEL = 25.0
-"""The research note's "... and breaks toward 25": the close that fires the trend alert."""
-DEFAULT_HOLD_DAYS = 5
-"""Closes above TREND_HOLD_LEVEL before a close at or above TREND_BREAK_LEVEL fires."""
 JUMP_FROM = 20.0
 JUMP_TO = 30.0
 MEAN_ABS_PER_SIGMA = math.sqrt(2.0 / math.pi)

@@ -123,6 +123,13 @@ def zone_indices(values: np.ndarray, thresholds: ZoneThresholds = DEFAULT_ZONES)
     return out
 
 
+TREND_HOLD_LEVEL = 21.0
+"""The research note's "VIX holds above 21" (its own level, not a zone threshold)."""
+TREND_BREAK_LEVEL = 25.0
+"""The research note's "... and breaks toward 25": the close that fires the trend alert."""
+DEFAULT_HOLD_DAYS = 5
+"""Closes above TREND_HOLD_LEVEL before a close at or above TREND_BREAK_LEVEL fires."""
+
 PAIR_MAX_GAP_DAYS = 5
 """Calendar days allowed between a VIX close and the index close the rule of 16 pairs with it
 (a long weekend spans 4); a wider gap is warned about."""
