@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from dataclasses import asdict
+from string import Template
 
 os.environ.setdefault("QT_API", "pyside6")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
@@ -22,54 +24,71 @@ from PySide6.QtWidgets import QApplication
 from app import __version__
 from app.paths import APP_AUTHOR, APP_NAME
 from resources import resource_path
+from widgets import palette
+from widgets.palette import Theme
 
 
-def dark_palette() -> QPalette:
-    """A dark palette that reads well on trading-desk monitors."""
+def theme_palette(theme: Theme) -> QPalette:
+    """The widget palette of ``theme`` on the Fusion style."""
     p = QPalette()
-    base, window, text = QColor("#161a21"), QColor("#1e232c"), QColor("#e1e6ed")
-    p.setColor(QPalette.ColorRole.Window, window)
-    p.setColor(QPalette.ColorRole.WindowText, text)
-    p.setColor(QPalette.ColorRole.Base, base)
-    p.setColor(QPalette.ColorRole.AlternateBase, window)
-    p.setColor(QPalette.ColorRole.ToolTipBase, window)
-    p.setColor(QPalette.ColorRole.ToolTipText, text)
-    p.setColor(QPalette.ColorRole.Text, text)
-    p.setColor(QPalette.ColorRole.Button, QColor("#262c37"))
-    p.setColor(QPalette.ColorRole.ButtonText, text)
-    p.setColor(QPalette.ColorRole.Highlight, QColor("#3d7bd9"))
-    p.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
-    p.setColor(QPalette.ColorRole.PlaceholderText, QColor("#7d8796"))
+    roles = {
+        QPalette.ColorRole.Window: theme.window,
+        QPalette.ColorRole.WindowText: theme.text,
+        QPalette.ColorRole.Base: theme.base,
+        QPalette.ColorRole.AlternateBase: theme.alt_base,
+        QPalette.ColorRole.ToolTipBase: theme.base,
+        QPalette.ColorRole.ToolTipText: theme.text,
+        QPalette.ColorRole.Text: theme.text,
+        QPalette.ColorRole.Button: theme.button,
+        QPalette.ColorRole.ButtonText: theme.text,
+        QPalette.ColorRole.BrightText: theme.error,
+        QPalette.ColorRole.Highlight: theme.highlight,
+        QPalette.ColorRole.HighlightedText: theme.highlight_text,
+        QPalette.ColorRole.PlaceholderText: theme.placeholder,
+        QPalette.ColorRole.Link: theme.link,
+        QPalette.ColorRole.LinkVisited: theme.link,
+        QPalette.ColorRole.Light: QColor(theme.button).lighter(125).name(),
+        QPalette.ColorRole.Midlight: QColor(theme.button).lighter(110).name(),
+        QPalette.ColorRole.Mid: theme.border,
+        QPalette.ColorRole.Dark: QColor(theme.border).darker(130).name(),
+        QPalette.ColorRole.Shadow: QColor(theme.border).darker(200).name(),
+    }
+    for role, colour in roles.items():
+        p.setColor(role, QColor(colour))
     for role in (
         QPalette.ColorRole.Text,
         QPalette.ColorRole.WindowText,
         QPalette.ColorRole.ButtonText,
     ):
-        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b7380"))
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor(theme.disabled))
     return p
 
 
-def light_palette() -> QPalette:
-    """Fusion's standard light palette with the desk's highlight colour."""
-    p = QApplication.style().standardPalette()
-    p.setColor(QPalette.ColorRole.Highlight, QColor("#3d7bd9"))
-    p.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
-    return p
+def style_sheet(theme: Theme) -> str:
+    """The desk's style sheet (resources/styles/desk.qss) in ``theme``'s colours."""
+    template = Template(resource_path("styles", "desk.qss").read_text(encoding="utf-8"))
+    return template.substitute(asdict(theme))
 
 
-def apply_theme(app: QApplication, theme: str) -> None:
-    """``dark`` (the default) or ``light`` palette for the whole application."""
-    app.setPalette(dark_palette() if theme == "dark" else light_palette())
+def apply_theme(app: QApplication, theme: str) -> dict[str, str]:
+    """Palette and style sheet of ``theme`` (``dark`` or ``light``) for the whole application,
+    made the current one (widgets/palette.py); returns the colour map from the previous theme.
+    Setting the style sheet again re-polishes every widget, so none keeps the previous
+    theme's colours."""
+    mapping = palette.set_current(theme)
+    current = palette.current()
+    app.setPalette(theme_palette(current))
+    app.setStyleSheet(style_sheet(current))
+    return mapping
 
 
 def configure_application(app: QApplication) -> QApplication:
-    """Apply names (so QSettings and appdirs agree), style, palette and icon to ``app``."""
+    """Apply names (so QSettings and appdirs agree), style, theme and icon to ``app``."""
     QCoreApplication.setOrganizationName(APP_AUTHOR)
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setApplicationVersion(__version__)
     app.setStyle("Fusion")
-    app.setPalette(dark_palette())
-    app.setStyleSheet(resource_path("styles", "desk.qss").read_text(encoding="utf-8"))
+    apply_theme(app, palette.current().name)
     app.setWindowIcon(QIcon(str(resource_path("icons", "ctadesk.svg"))))
     return app
 

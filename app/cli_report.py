@@ -155,7 +155,8 @@ def cmd_report(args: argparse.Namespace) -> dict[str, Any]:
     render_start = time.perf_counter()
     command = shlex.join(["ctadesk-cli", *args.argv])
     summary = run_job(
-        report_job(Path(args.out), outcomes, universes, command, args.thresholds), on_progress
+        report_job(Path(args.out), outcomes, universes, command, args.thresholds, args.theme),
+        on_progress,
     )
     return {
         "out": str(args.out),
@@ -210,6 +211,12 @@ def add_report_command(sub: Any, add: Any) -> None:
     )
     p.add_argument("--out", type=Path, required=True, help="folder for index.html and the runs")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter")
+    p.add_argument(
+        "--theme",
+        choices=("light", "dark"),
+        default="light",
+        help="colours of the pages and charts (default light, for printing)",
+    )
     add_period_options(p)
     add_equity_index_option(p)
     add_thresholds_option(p, "the regime pages")

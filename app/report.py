@@ -17,8 +17,9 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from string import Template
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -34,26 +35,27 @@ from engine.vix import DEFAULT_ZONES, ZoneThresholds
 
 if TYPE_CHECKING:  # engine.batch loads the compiler: not at import of the CLI
     from engine.batch import BatchOutcome
+    from widgets.palette import Theme
 
 OVERLAY_MAX = 10  # curves on the index chart: the best by Sharpe beyond this
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-CSS = """
+CSS = Template("""
 body{font:14px/1.45 -apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
- color:#23272e;margin:0 auto;max-width:1140px;padding:18px 20px 40px}
+ color:$text;background:$base;margin:0 auto;max-width:1140px;padding:18px 20px 40px}
 h1{font-size:22px;margin:0 0 4px}
-h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #dde1e6;padding-bottom:4px}
-.sub{color:#5b6472;margin:0}.error{color:#b3261e;text-align:left!important;white-space:normal}
-.banner{background:#fff4d6;border:1px solid #f2c12e;padding:6px 10px;margin:10px 0;
+h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid $border;padding-bottom:4px}
+.sub{color:$muted;margin:0}.error{color:$error;text-align:left!important;white-space:normal}
+.banner{background:$near;border:1px solid $border;padding:6px 10px;margin:10px 0;
  border-radius:4px}
 table{border-collapse:collapse;margin:6px 0 10px}
-td,th{padding:3px 9px;border-bottom:1px solid #eceef1;text-align:right;white-space:nowrap}
-th{background:#f4f6f8;font-weight:600}td:first-child,th:first-child{text-align:left}
+td,th{padding:3px 9px;border-bottom:1px solid $border;text-align:right;white-space:nowrap}
+th{background:$window;font-weight:600}td:first-child,th:first-child{text-align:left}
 img{max-width:100%;height:auto;display:block}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:0 24px}
-.grid table{width:100%}.small{font-size:12px;color:#5b6472}a{color:#1f63b4}
+.grid table{width:100%}.small{font-size:12px;color:$muted}a{color:$link}
 .months td{min-width:44px}
-"""
+""")  # $names: the report theme's colours (widgets/palette.py Theme)
 
 
 @dataclass(frozen=True)
@@ -116,20 +118,27 @@ def _pct(value: float | None) -> str:
     return number(None if value is None else value * 100, ".1f", "%")
 
 
-def _heat_cell(value: float) -> Cell:
-    """A table cell tinted green (gain) or red (loss) by size; blank when NaN."""
+def _colours(theme: str) -> Theme:
+    """The report theme's colours (Qt's colour types load here, not at import of the CLI)."""
+    from widgets.palette import THEMES
+
+    return THEMES[theme]
+
+
+def _heat_cell(value: float, theme: Theme) -> Cell:
+    """A table cell tinted by the theme's gain or loss colour, by size; blank when NaN."""
     if not math.isfinite(value):
         return Cell("<td></td>")
-    alpha = min(abs(value) / 0.08, 1.0) * 0.55
-    rgb = "46,157,91" if value >= 0 else "217,58,58"
-    return Cell(f'<td style="background:rgba({rgb},{alpha:.2f})">{value * 100:.1f}</td>')
+    alpha = round(min(abs(value) / 0.08, 1.0) * 0.55 * 255)
+    colour = theme.positive if value >= 0 else theme.negative
+    return Cell(f'<td style="background:{colour}{alpha:02x}">{value * 100:.1f}</td>')
 
 
-def _page(title: str, body: str) -> str:
+def _page(title: str, body: str, theme: Theme) -> str:
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width"><title>{_e(title)}</title>'
-        f"<style>{CSS}</style></head><body>{body}"
+        f"<style>{CSS.substitute(asdict(theme))}</style></head><body>{body}"
         f'<p class="small">Generated {time.strftime("%Y-%m-%d %H:%M")} by CTA Desk '
         f"{_e(__version__)} (ctadesk-cli report). Past performance of a backtest is not a "
         "forecast.</p></body></html>\n"
@@ -254,10 +263,14 @@ def _equity_index_section(outcome: BatchOutcome) -> str:
     return "".join(parts)
 
 
-def _monthly_section(returns: pd.Series) -> str:
+def _monthly_section(returns: pd.Series, theme: Theme) -> str:
     table = metrics.calendar_returns(returns)
     rows = (
-        (str(year), *(_heat_cell(float(v)) for v in row.iloc[:12]), _heat_cell(float(row["year"])))
+        (
+            str(year),
+            *(_heat_cell(float(v), theme) for v in row.iloc[:12]),
+            _heat_cell(float(row["year"]), theme),
+        )
         for year, row in table.iterrows()
     )
     return "<h2>Monthly returns (%)</h2>" + _table(("Year", *MONTHS, "Year"), rows, "months")
@@ -346,11 +359,13 @@ def run_page(
     universe: Universe,
     charts: set[str],
     thresholds: ZoneThresholds = DEFAULT_ZONES,
+    theme: str = "light",
 ) -> str:
-    """The HTML page of one finished run (charts are files next to it); its VIX statistics
-    were computed with the zone ``thresholds``."""
+    """The HTML page of one finished run (charts are files next to it) in ``theme``'s colours;
+    its VIX statistics were computed with the zone ``thresholds``."""
     result = outcome.result
     assert result is not None
+    colours = _colours(theme)
     preset = presets()[outcome.run.preset]
     first, last = result.returns.index[0], result.returns.index[-1]
     demo = "DEMO" in universe.source
@@ -379,14 +394,14 @@ def run_page(
         else "",
         _regime_section(outcome, universe.vix, "regime" in charts, thresholds),
         _equity_index_section(outcome),
-        _monthly_section(result.returns),
+        _monthly_section(result.returns, colours),
         _positions_section(outcome),
         _moves_section(outcome),
         _params_section(outcome.run.preset, outcome.run.params),
         '<p class=small>Daily returns, equity and positions: <a href="returns.csv">'
         "returns.csv</a>.</p>",
     ]
-    return _page(f"{outcome.run.name} - CTA Desk report", "".join(body))
+    return _page(f"{outcome.run.name} - CTA Desk report", "".join(body), colours)
 
 
 INDEX_COLUMNS = {"sharpe": "Sharpe", "sortino": "Sortino", "cagr": "CAGR", "ann_vol": "Vol",
@@ -398,6 +413,7 @@ def index_page(
     universes: dict[str, Universe],
     command: str,
     overlay_note: str | None,
+    theme: str = "light",
 ) -> str:
     """The page listing every run: headline metrics, links, inputs, failures."""
     ok = [r for r in rows if not r["error"]]
@@ -450,7 +466,7 @@ def index_page(
     body += ["<h2>Inputs</h2>", inputs]
     if command:
         body.append(f"<p class=small>Command: <code>{_e(command)}</code></p>")
-    return _page("CTA Desk batch report", "".join(body))
+    return _page("CTA Desk batch report", "".join(body), _colours(theme))
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -486,13 +502,16 @@ def report_job(
     universes: dict[str, Universe],
     command: str = "",
     thresholds: ZoneThresholds = DEFAULT_ZONES,
+    theme: str = "light",
 ) -> Job[dict[str, Any]]:
-    """Job: render charts and pages for ``outcomes`` into ``out_dir``; returns the summary
-    (also written as summary.json). The runs' VIX statistics were computed with the zone
-    ``thresholds``. Progress per run; cancel leaves ``out_dir`` as it was."""
+    """Job: render charts and pages for ``outcomes`` into ``out_dir`` in the ``theme``
+    (``light`` or ``dark``); returns the summary (also written as summary.json). The runs'
+    VIX statistics were computed with the zone ``thresholds``. Progress per run; cancel
+    leaves ``out_dir`` as it was."""
     from app.cli_engine import write_result_csv
     from widgets import report_charts
 
+    colours = _colours(theme)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".report-", dir=out_dir))
     try:
@@ -516,9 +535,10 @@ def report_job(
                 arrays.equity,
                 arrays.benchmark,
                 f"{outcome.result.equity_index} (benchmark)",
+                colours,
             )
             report_charts.drawdown_chart(
-                target / "drawdown.png", arrays.seconds, arrays.drawdown, arrays.leverage
+                target / "drawdown.png", arrays.seconds, arrays.drawdown, arrays.leverage, colours
             )
             charts = {"equity", "drawdown"}
             vix = universe.vix.series
@@ -534,11 +554,14 @@ def report_job(
                         (z, f"{zone_label(z, thresholds)}: {_pct(s['share'])}", s["sharpe"])
                         for z, s in outcome.result.by_vix_zone.items()
                     ],
+                    colours,
                 )
                 charts.add("regime")
             rows[-1]["charts"] = {c: f"{folder}/{c}.png" for c in sorted(charts)}
             write_result_csv(outcome.result, target / "returns.csv")
-            _write_text(target / "report.html", run_page(outcome, universe, charts, thresholds))
+            _write_text(
+                target / "report.html", run_page(outcome, universe, charts, thresholds, theme)
+            )
             curves.append(
                 (outcome.run.name, arrays.seconds, arrays.equity, outcome.result.metrics["sharpe"])
             )
@@ -551,9 +574,11 @@ def report_job(
                 overlay_note = f"The {OVERLAY_MAX} runs with the highest Sharpe ratio."
                 curves = curves[:OVERLAY_MAX]
             report_charts.overlay_chart(
-                staging / "equity_all.png", [(name, x, y) for name, x, y, _ in curves]
+                staging / "equity_all.png", [(name, x, y) for name, x, y, _ in curves], colours
             )
-        _write_text(staging / "index.html", index_page(rows, universes, command, overlay_note))
+        _write_text(
+            staging / "index.html", index_page(rows, universes, command, overlay_note, theme)
+        )
         summary = {"index": str(out_dir / "index.html"), "runs": rows}
         _write_text(staging / "summary.json", json.dumps(summary, indent=1, allow_nan=False))
         _move_into_place(staging, out_dir)

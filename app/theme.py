@@ -1,13 +1,17 @@
-"""The desk's theme (dark or light): applied to the application, every chart, remembered."""
+"""The desk's theme (dark or light): applied to the application, every chart and every colour
+already shown, remembered; on first start the system's colour scheme decides."""
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from app.bootstrap import apply_theme
-from widgets import charts
+from widgets import palette
 
 if TYPE_CHECKING:
     from app.mainwindow import MainWindow
@@ -15,15 +19,41 @@ if TYPE_CHECKING:
 KEY_THEME = "view/theme"
 
 
-def set_theme(window: MainWindow, theme: str) -> None:
-    """Apply and remember the theme (palette and every chart)."""
+def system_theme() -> str:
+    """``light`` when the system's colour scheme is light, else ``dark`` (also when unknown)."""
+    scheme = QGuiApplication.styleHints().colorScheme()
+    return "light" if scheme == Qt.ColorScheme.Light else "dark"
+
+
+def set_theme(window: MainWindow, theme: str, remember: bool = True) -> None:
+    """Apply ``theme`` to the application (palette, style sheet), every chart and every colour
+    drawn in rich text or table cells of every window; remember it unless ``remember`` is
+    False. The View menu's check mark follows."""
     app = QApplication.instance()
-    if isinstance(app, QApplication):
-        apply_theme(app, theme)
-    charts.apply_theme(window, theme)
-    window.settings.setValue(KEY_THEME, theme)
+    if not isinstance(app, QApplication):
+        raise RuntimeError("set_theme needs a QApplication")
+    mapping = apply_theme(app, theme)
+    roots = app.topLevelWidgets()
+    if "widgets.charts" in sys.modules:  # no chart exists before that module is imported
+        from widgets import charts
+
+        for root in roots:
+            charts.apply_theme(root, mapping)
+    for root in roots:
+        palette.retint(root, mapping)
+        root.update()
+    with QSignalBlocker(window.light_action):
+        window.light_action.setChecked(theme == "light")
+    if remember:
+        window.settings.setValue(KEY_THEME, theme)
 
 
 def restore_theme(window: MainWindow) -> None:
-    if window.settings.value(KEY_THEME) == "light":
-        window.light_action.setChecked(True)
+    """The saved theme, or the system's on first start (not saved: it follows the system until
+    the user picks one)."""
+    saved = window.settings.value(KEY_THEME)
+    theme = saved if saved in palette.THEMES else system_theme()
+    with QSignalBlocker(window.light_action):
+        window.light_action.setChecked(theme == "light")
+    if theme != palette.current().name:
+        set_theme(window, theme, remember=False)

@@ -26,11 +26,10 @@ from PySide6.QtWidgets import (
 
 from engine.labels import number
 from engine.triggers import DEFAULT_SIGNALS
-from widgets import charts
+from widgets import charts, palette
 from widgets.inputs import number_box
 from widgets.table_export import fill_table, install_table_menu
 
-NEAR = QColor("#5a4a1a")
 SCENARIO_COLUMNS = [
     ("flat", "1d"),
     ("up", "1d"),
@@ -86,6 +85,27 @@ class PositioningPanel(QWidget):
             0.0, 10.0, 2.0, decimals=1, step=0.5, name="sigmasBox", parent=self
         )
         self.refresh_button = QPushButton("Refresh", self)
+        for widget, tip in (
+            (
+                self.signals_edit,
+                "Signals whose flip prices are computed, comma separated: ret:L (sign of the "
+                "L-day return), sma:n (price vs n-day average), smax:n/m and emax:f/s (moving-"
+                "average crossovers, in days), blend:a/b/c (TSMOM blend lookbacks, in days)",
+            ),
+            (self.aum_box, "Assets of the modelled CTA industry, in US$ billions (bn)"),
+            (self.target_box, "Annual vol target of the modelled CTAs, as a fraction (0.10 = 10%)"),
+            (
+                self.sigmas_box,
+                "Size of the up and down scenarios, in standard deviations of each instrument's "
+                "daily move (× √days over the horizon)",
+            ),
+            (
+                self.refresh_button,
+                "Recompute trigger levels and flows on the Strategy dock's universe with these "
+                "inputs",
+            ),
+        ):
+            widget.setToolTip(tip)
         self.status = QLabel("Triggers and flows use the Strategy dock's universe.", self)
         self.status.setWordWrap(True)
 
@@ -121,9 +141,12 @@ class PositioningPanel(QWidget):
         )
         self.flows.setObjectName("flowTable")
         charts.configure()
-        self.bars = pg.PlotWidget(self)
+        self.bar_names = charts.CategoryAxis("left")
+        self.bars = pg.PlotWidget(self, axisItems={"left": self.bar_names})
         self.bars.setObjectName("flowBars")
-        self.bars.setLabel("left", "1-week flow, down scenario ($bn)")
+        self.bars.setLabel("bottom", "1-week flow, down scenario", units="$bn")
+        self.bars.getPlotItem().invertY(True)  # the first symbol on top, as in the table
+        self.bars.addLine(x=0, pen=pg.mkPen(palette.current().marker))
 
         flows_page = QWidget(self)
         flows_layout = QHBoxLayout(flows_page)
@@ -139,6 +162,22 @@ class PositioningPanel(QWidget):
             0.1, 10.0, 2.0, decimals=2, step=0.25, name="delevCap", parent=self
         )
         self.delev_button = QPushButton("Simulate", self)
+        for widget, tip in (
+            (
+                self.vix_path,
+                "VIX path to step through, comma separated, in index points (e.g. 20,30,40)",
+            ),
+            (
+                self.delev_target,
+                "Annual vol target of the vol-control fund, as a fraction (0.10 = 10%)",
+            ),
+            (self.delev_cap, "Maximum leverage of the vol-control fund, a multiple (x) of NAV"),
+            (
+                self.delev_button,
+                "Compute exposure and the share of NAV sold at each step of the VIX path",
+            ),
+        ):
+            widget.setToolTip(tip)
         self.delev_table = _table(
             ["VIX", "Exposure", "NAV sold", "Cumulative sold", "Amount sold $bn"], self
         )
@@ -170,6 +209,7 @@ class PositioningPanel(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.tabs, 1)
 
+        self.flow_bars: pg.BarGraphItem | None = None
         self.refresh_button.clicked.connect(self._refresh)
         self.delev_button.clicked.connect(self._deleverage)
 
@@ -203,7 +243,7 @@ class PositioningPanel(QWidget):
             ]
             for c, item in enumerate(cells):
                 if near:
-                    item.setBackground(QBrush(NEAR))
+                    item.setBackground(QBrush(QColor(palette.current().near)))
                 self.triggers.setItem(r, c, item)
         self.triggers.setSortingEnabled(True)
         self.triggers.sortItems(5)
@@ -221,17 +261,26 @@ class PositioningPanel(QWidget):
                 self.flows.setItem(r, c, NumberItem(value, number(value / 1e9, "+,.1f")))
         self.flows.setSortingEnabled(True)
         down = np.array([flows["scenarios"]["down"]["1w"][s] / 1e9 for s in symbols])
-        self.bars.clear()
-        colors = [charts.RUN_COLORS[3] if v < 0 else charts.RUN_COLORS[2] for v in down]
-        self.bars.addItem(
-            pg.BarGraphItem(x=np.arange(len(symbols)), height=down, width=0.7, brushes=colors)
-        )
-        self.bars.getAxis("bottom").setTicks([[(i, s) for i, s in enumerate(symbols)]])
+        self._show_bars(symbols, down)
         skipped = flows.get("skipped", {})
         if skipped:
             self.status.setText(
                 "Flows leave out " + "; ".join(f"{k}: {v}" for k, v in skipped.items())
             )
+
+    def _show_bars(self, symbols: list[str], flows_bn: np.ndarray) -> None:
+        """Horizontal bars, one per symbol (named on the left axis, thinned so none overlap)."""
+        theme = palette.current()
+        if self.flow_bars is not None:
+            self.bars.removeItem(self.flow_bars)
+        brushes = [theme.negative if v < 0 else theme.positive for v in flows_bn]
+        self.flow_bars = pg.BarGraphItem(
+            x0=0, y=np.arange(len(symbols)), width=flows_bn, height=0.7, brushes=brushes,
+            pen=pg.mkPen(None),
+        )  # fmt: skip
+        self.bars.addItem(self.flow_bars)
+        self.bar_names.set_names(symbols)
+        self.bars.setYRange(-0.6, len(symbols) - 0.4, padding=0)
 
     def show_deleverage(self, out: dict[str, Any], aum: float) -> None:
         steps = out["steps"]

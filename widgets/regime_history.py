@@ -22,10 +22,8 @@ from PySide6.QtWidgets import (
 
 from engine.regime import DEFAULT_HOLD_DAYS, TREND_BREAK_LEVEL, TREND_HOLD_LEVEL
 from engine.vix import ZoneThresholds
-from widgets import charts
+from widgets import charts, palette
 from widgets.table_export import fill_table, install_table_menu
-
-ALERT_COLORS = {"trend_weakening": "#f2c12e", "risk_cut_jump": "#d93a3a"}
 
 
 class RegimeHistory(QWidget):
@@ -43,8 +41,8 @@ class RegimeHistory(QWidget):
         self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
         self.plot.setObjectName("vixHistoryPlot")
         self.plot.setMinimumHeight(160)
-        self.plot.getAxis("left").enableAutoSIPrefix(False)
-        self.curve = charts.fast_curve(self.plot.getPlotItem(), "#e1e6ed")
+        self.plot.setLabel("left", "VIX close", units="% ann.")
+        self.curve = charts.fast_curve(self.plot.getPlotItem(), palette.current().chart_fg)
         self.markers = pg.ScatterPlotItem(size=7, pen=None)
         self.plot.addItem(self.markers)
         self.bands: list[pg.LinearRegionItem] = []
@@ -96,8 +94,9 @@ class RegimeHistory(QWidget):
         self.curve.setData(*charts.finite(seconds, closes))
         self.set_bands(thresholds, float(np.nanmax(closes)) if closes.size else 50.0)
         self.alert_rows = out["alerts"]
+        theme = palette.current()
         spots = [
-            {"pos": (a["seconds"], a["vix"]), "brush": pg.mkBrush(ALERT_COLORS[a["kind"]])}
+            {"pos": (a["seconds"], a["vix"]), "brush": pg.mkBrush(theme.alert(a["kind"]))}
             for a in self.alert_rows
         ]
         self.markers.setData(spots)

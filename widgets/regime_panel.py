@@ -4,7 +4,7 @@ history and spikes, and editable zone thresholds."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -20,14 +20,15 @@ from PySide6.QtWidgets import (
 
 from engine.vix import (
     DEFAULT_THRESHOLDS,
+    ZONE_NAMES,
     ZONE_READINGS,
     ZoneThresholds,
     check_vix,
     rule_of_16,
     vix_zone,
 )
+from widgets import palette
 from widgets.inputs import number_box, set_quietly
-from widgets.palette import ERROR_TEXT, ZONE_COLORS
 from widgets.regime_history import RegimeHistory, SpikesView
 from widgets.vix_gauge import VixGauge
 
@@ -44,6 +45,10 @@ class RegimePanel(QWidget):
         super().__init__(parent)
         self.thresholds = ZoneThresholds()
         self.vix_box = number_box(0.0, 200.0, DEFAULT_VIX, name="regimeVix", parent=self)
+        self.vix_box.setToolTip(
+            "VIX reading to classify, in index points (annualised % vol); follows the latest "
+            "stored VIX close until edited"
+        )
         self.date: str | None = None
         self.gauge = VixGauge(self)
         self.date_label = QLabel("the research note's reading, not data", self)
@@ -55,7 +60,7 @@ class RegimePanel(QWidget):
         self.move_label.setObjectName("regimeMove")
         self.error_label = QLabel(self)
         self.error_label.setObjectName("thresholdError")
-        self.error_label.setStyleSheet(f"color: {ERROR_TEXT};")
+        palette.set_tone(self.error_label, "error")
         self.error_label.setWordWrap(True)
         self.table = self._build_table()
         self.threshold_boxes = [
@@ -72,7 +77,12 @@ class RegimePanel(QWidget):
             "a value equal to a threshold belongs to the higher zone."
         )
         row = QHBoxLayout(thresholds_box)
-        for box in self.threshold_boxes:
+        zones = [n.capitalize() for n in ZONE_NAMES]
+        for i, box in enumerate(self.threshold_boxes):
+            box.setToolTip(
+                f"VIX level (index points) between the {zones[i]} and {zones[i + 1]} zones; a "
+                "reading equal to it belongs to the higher zone"
+            )
             row.addWidget(box)
             box.valueChanged.connect(self._on_thresholds_edited)
 
@@ -158,7 +168,7 @@ class RegimePanel(QWidget):
         vix = self.vix
         zone = vix_zone(vix, self.thresholds)
         self.gauge.set_value(vix, self.date)
-        color = ZONE_COLORS[zone].name()
+        color = palette.current().zone(zone)
         self.zone_label.setText(
             f"<b style='color:{color}'>{zone.capitalize()}</b> — {ZONE_READINGS[zone]}"
         )
@@ -175,7 +185,7 @@ class RegimePanel(QWidget):
                     font = item.font()
                     font.setBold(True)
                     item.setFont(font)
-                    item.setForeground(QBrush(ZONE_COLORS[zone]))
+                    item.setForeground(QBrush(QColor(color)))
                 if col == 0:
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter

@@ -1,5 +1,5 @@
-"""Charts of the HTML report (``ctadesk-cli report``): drawn with pyqtgraph off screen, on a
-light background, and saved as PNG by pyqtgraph's ImageExporter."""
+"""Charts of the HTML report (``ctadesk-cli report``): drawn with pyqtgraph off screen in the
+report's theme (light unless asked), and saved as PNG by pyqtgraph's ImageExporter."""
 
 from __future__ import annotations
 
@@ -12,19 +12,16 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.exporters import ImageExporter
 from PySide6.QtCore import QCoreApplication, QEvent, QRectF
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
 from engine.vix import EXTREME_BAND, ZoneThresholds
 from widgets import charts
-from widgets.palette import EXTREME_COLOR, ZONE_COLORS
+from widgets.palette import EXTREME_COLOR, LIGHT, ZONE_COLORS, Theme
 
 WIDTH = 1100  # pixels of every chart; heights per chart below
-STRATEGY = "#1f63b4"
-BENCHMARK = "#8a93a0"
-DRAWDOWN = "#c0392b"
-LEVERAGE = "#2c7a4b"
-SERIES_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")  # fmt: skip
+STRATEGY = LIGHT.series[0]  # the default (light) report's strategy and drawdown colours
+DRAWDOWN = LIGHT.negative
 
 
 def ensure_app() -> QApplication:
@@ -37,12 +34,12 @@ def ensure_app() -> QApplication:
 
 
 @contextmanager
-def _figure(path: Path, height: int) -> Iterator[pg.GraphicsLayoutWidget]:
-    """A layout to draw on; on exit it is laid out at WIDTH x ``height`` and saved to ``path``."""
+def _figure(path: Path, height: int, theme: Theme) -> Iterator[pg.GraphicsLayoutWidget]:
+    """A layout to draw on in ``theme``; on exit it is laid out at WIDTH x ``height`` and saved
+    to ``path``."""
     ensure_app()
-    background, foreground = charts.THEMES["light"]
     saved = {k: pg.getConfigOption(k) for k in ("background", "foreground", "antialias")}
-    pg.setConfigOptions(background=background, foreground=foreground, antialias=True)
+    pg.setConfigOptions(background=theme.chart_bg, foreground=theme.chart_fg, antialias=True)
     view = pg.GraphicsLayoutWidget()
     try:
         yield view
@@ -59,11 +56,10 @@ def _figure(path: Path, height: int) -> Iterator[pg.GraphicsLayoutWidget]:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
-def _date_plot(view: pg.GraphicsLayoutWidget, row: int, label: str) -> pg.PlotItem:
+def _date_plot(view: pg.GraphicsLayoutWidget, row: int, label: str, unit: str) -> pg.PlotItem:
     plot = view.addPlot(row=row, col=0, axisItems={"bottom": pg.DateAxisItem()})
-    plot.setLabel("left", label)
+    plot.setLabel("left", label, units=unit)
     plot.showGrid(x=True, y=True, alpha=0.15)
-    plot.getAxis("left").enableAutoSIPrefix(False)
     plot.getAxis("left").setWidth(60)
     return plot
 
@@ -87,31 +83,36 @@ def equity_chart(
     equity: np.ndarray,
     benchmark: np.ndarray | None = None,
     benchmark_label: str = "",
+    theme: Theme = LIGHT,
 ) -> None:
     """Strategy equity (1 at the start; log scale while it stays positive) and the benchmark."""
-    with _figure(path, 380) as view:
-        plot = _date_plot(view, 0, "equity (log)")
-        plot.addLegend(offset=(10, 10))
+    with _figure(path, 380, theme) as view:
         log = _positive(equity) and (benchmark is None or _positive(benchmark))
+        plot = _date_plot(view, 0, "equity, log scale" if log else "equity", "× start")
+        plot.addLegend(offset=(10, 10))
         plot.setLogMode(y=log)
-        if not log:
-            plot.setLabel("left", "equity")
         if benchmark is not None:
-            _curve(plot, seconds, benchmark, BENCHMARK, name=benchmark_label)
-        _curve(plot, seconds, equity, STRATEGY, name="strategy")
+            _curve(plot, seconds, benchmark, theme.benchmark, name=benchmark_label)
+        _curve(plot, seconds, equity, theme.series[0], name="strategy")
 
 
 def drawdown_chart(
-    path: Path, seconds: np.ndarray, drawdown: np.ndarray, leverage: np.ndarray
+    path: Path,
+    seconds: np.ndarray,
+    drawdown: np.ndarray,
+    leverage: np.ndarray,
+    theme: Theme = LIGHT,
 ) -> None:
     """Drawdown in percent (filled) above the gross leverage, on one time axis."""
-    with _figure(path, 420) as view:
-        dd = _date_plot(view, 0, "drawdown %")
+    with _figure(path, 420, theme) as view:
+        dd = _date_plot(view, 0, "drawdown", "%")
         x, y = charts.finite(np.asarray(seconds, float), np.asarray(drawdown, float) * 100)
-        dd.plot(x, y, pen=pg.mkPen(DRAWDOWN, width=1), fillLevel=0, brush=(192, 57, 43, 90))
-        lev = _date_plot(view, 1, "gross leverage")
+        fill = QColor(theme.negative)
+        fill.setAlpha(90)
+        dd.plot(x, y, pen=pg.mkPen(theme.negative, width=1), fillLevel=0, brush=fill)
+        lev = _date_plot(view, 1, "gross leverage", "× NAV")
         lev.setXLink(dd)
-        _curve(lev, seconds, leverage, LEVERAGE)
+        _curve(lev, seconds, leverage, theme.series[2])
         view.ci.layout.setRowStretchFactor(0, 3)
         view.ci.layout.setRowStretchFactor(1, 2)
 
@@ -122,6 +123,7 @@ def regime_chart(
     vix: np.ndarray,
     thresholds: ZoneThresholds,
     zone_sharpes: Sequence[tuple[str, str, float]],
+    theme: Theme = LIGHT,
 ) -> None:
     """The VIX over the zone bands, and the strategy's Sharpe ratio in each zone as bars:
     ``zone_sharpes`` holds (key, label, Sharpe) per by-zone row (the zones in order, calm to
@@ -130,16 +132,16 @@ def regime_chart(
     colors = [
         EXTREME_COLOR if key == EXTREME_BAND else ZONE_COLORS[key] for key, _, _ in zone_sharpes
     ]
-    with _figure(path, 480) as view:
-        top = _date_plot(view, 0, "VIX")
+    with _figure(path, 480, theme) as view:
+        top = _date_plot(view, 0, "VIX close", "% ann.")
         x, y = charts.finite(np.asarray(seconds, float), np.asarray(vix, float))
         ceiling = max(float(y.max()) if y.size else 0.0, thresholds.bounds[-1] + 5.0)
         for band in charts.zone_bands(thresholds, ceiling):
             top.addItem(band)
-        _curve(top, x, y, "#30343b")
+        _curve(top, x, y, theme.chart_fg)
         top.setYRange(0, ceiling, padding=0.02)
         bars = view.addPlot(row=1, col=0)
-        bars.setLabel("left", "Sharpe")
+        bars.setLabel("left", "Sharpe", units="ratio")
         bars.getAxis("left").setWidth(60)
         bars.setTitle("Strategy Sharpe ratio by VIX zone (VIX at the previous close)", size="9pt")
         heights = [v if np.isfinite(v) else 0.0 for v in sharpe_by_zone]
@@ -149,10 +151,11 @@ def regime_chart(
                 brushes=colors, pen=pg.mkPen(None),
             )
         )  # fmt: skip
-        bars.addLine(y=0, pen=pg.mkPen("#30343b", width=1))
+        bars.addLine(y=0, pen=pg.mkPen(theme.chart_fg, width=1))
         for i, value in enumerate(sharpe_by_zone):
             text = f"{value:.2f}" if np.isfinite(value) else "no days"
-            label = pg.TextItem(text, color="#30343b", anchor=(0.5, 1.0 if heights[i] >= 0 else 0))
+            anchor = (0.5, 1.0 if heights[i] >= 0 else 0)
+            label = pg.TextItem(text, color=theme.chart_fg, anchor=anchor)
             label.setPos(i, heights[i])
             bars.addItem(label)
         bars.getAxis("bottom").setTicks([list(enumerate(label for _, label, _ in zone_sharpes))])
@@ -164,14 +167,15 @@ def regime_chart(
         view.ci.layout.setRowStretchFactor(1, 2)
 
 
-def overlay_chart(path: Path, curves: Sequence[tuple[str, np.ndarray, np.ndarray]]) -> None:
+def overlay_chart(
+    path: Path, curves: Sequence[tuple[str, np.ndarray, np.ndarray]], theme: Theme = LIGHT
+) -> None:
     """Equity of several runs on one log chart, with a legend: (label, seconds, equity)."""
-    with _figure(path, 420) as view:
-        plot = _date_plot(view, 0, "equity (log)")
-        plot.addLegend(offset=(10, 10))
+    with _figure(path, 420, theme) as view:
         log = all(_positive(equity) for _, _, equity in curves)
+        plot = _date_plot(view, 0, "equity, log scale" if log else "equity", "× start")
+        plot.addLegend(offset=(10, 10))
         plot.setLogMode(y=log)
-        if not log:
-            plot.setLabel("left", "equity")
         for i, (label, seconds, equity) in enumerate(curves):
-            _curve(plot, seconds, equity, SERIES_COLORS[i % len(SERIES_COLORS)], name=label)
+            colour = theme.series[i % len(theme.series)]
+            _curve(plot, seconds, equity, colour, name=label)

@@ -17,9 +17,8 @@ from PySide6.QtWidgets import (
 
 from engine.annualisation import RULE_OF_16_DAYS
 from engine.vix import Rule16, check_vix, pairing_warning, rule_of_16
-from widgets import charts
+from widgets import charts, palette
 from widgets.inputs import number_box, set_quietly
-from widgets.palette import ERROR_TEXT
 from widgets.regime_panel import DEFAULT_VIX
 
 DEFAULT_LEVEL = 6000.0
@@ -41,6 +40,17 @@ class Rule16Panel(QWidget):
         self.days_box.setObjectName("rule16Days")
         self.days_box.setRange(1, 366)
         self.days_box.setValue(RULE_OF_16_DAYS)
+        self.vix_box.setToolTip(
+            "VIX in annualised % (index points); the implied daily move is VIX / √(days per year)"
+        )
+        self.level_box.setToolTip(
+            "Index level (points) the 1σ and 2σ daily ranges are built around; follows the "
+            "latest stored index close"
+        )
+        self.days_box.setToolTip(
+            "Trading days per year in the rule (256 gives the divisor 16; 252 is the usual "
+            "trading calendar)"
+        )
 
         form = QFormLayout()
         form.addRow("VIX (annualised %)", self.vix_box)
@@ -53,7 +63,7 @@ class Rule16Panel(QWidget):
         self.dates_label.setWordWrap(True)
         self.pair_warning = QLabel(self)
         self.pair_warning.setObjectName("rule16PairWarning")
-        self.pair_warning.setStyleSheet(f"color: {ERROR_TEXT};")
+        palette.set_tone(self.pair_warning, "error")
         self.pair_warning.setWordWrap(True)
 
         self.outputs: dict[str, QLabel] = {}
@@ -70,7 +80,9 @@ class Rule16Panel(QWidget):
         for row, (key, title) in enumerate(rows):
             value = QLabel(self)
             value.setObjectName(key)
-            value.setStyleSheet("font-weight: 600;")
+            bold = value.font()
+            bold.setBold(True)
+            value.setFont(bold)
             grid.addWidget(QLabel(title, self), row, 0)
             grid.addWidget(value, row, 1)
             self.outputs[key] = value
@@ -83,7 +95,7 @@ class Rule16Panel(QWidget):
         self.history_plot.setObjectName("rule16History")
         self.history_plot.setMinimumHeight(140)
         self.history_plot.addLegend(offset=(5, 5))
-        self.history_plot.setLabel("left", "daily move %")
+        self.history_plot.setLabel("left", "daily move", units="%")
         plot_item = self.history_plot.getPlotItem()
         self.implied_curve = charts.fast_curve(
             plot_item, charts.RUN_COLORS[1], name="implied σ (VIX/16), 21-day RMS"

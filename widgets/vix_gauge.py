@@ -9,7 +9,8 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from engine.vix import DEFAULT_ZONES, ZoneThresholds, vix_zone
-from widgets.palette import GAUGE_TRACK, NEEDLE, TEXT_MUTED, ZONE_COLORS
+from widgets import palette
+from widgets.palette import ZONE_COLORS
 
 START_DEG = 210.0
 SPAN_DEG = 240.0
@@ -79,7 +80,8 @@ class VixGauge(QWidget):
         painter.end()
 
     def _paint_bands(self, painter: QPainter, rect: QRectF, band: float) -> None:
-        pen = QPen(GAUGE_TRACK, band + 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap)
+        track = QColor(palette.current().gauge_track)
+        pen = QPen(track, band + 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap)
         painter.setPen(pen)
         painter.drawArc(rect, -30 * 16, int(SPAN_DEG * 16))
         for zone in self._thresholds.zones():
@@ -94,7 +96,7 @@ class VixGauge(QWidget):
         font = QFont(self.font())
         font.setPointSizeF(max(7.0, radius / 11))
         painter.setFont(font)
-        painter.setPen(QPen(TEXT_MUTED, 1.2))
+        painter.setPen(QPen(QColor(palette.current().muted), 1.2))
         marks = (0.0, *self._thresholds.bounds, self._scale_max)
         for mark in marks:
             rad = math.radians(self.angle_for(mark))
@@ -122,7 +124,7 @@ class VixGauge(QWidget):
         base_a = QPointF(centre.x() + normal[0], centre.y() + normal[1])
         base_b = QPointF(centre.x() - normal[0], centre.y() - normal[1])
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(NEEDLE)
+        painter.setBrush(QColor(palette.current().needle))
         painter.drawPolygon(QPolygonF([base_a, tip, base_b]))
         painter.drawEllipse(centre, half * 1.6, half * 1.6)
 
@@ -137,21 +139,22 @@ class VixGauge(QWidget):
         )
         zone_box = QRectF(centre.x() - radius, centre.y() + radius * 0.50, 2 * radius, radius * 0.3)
         date_box = QRectF(centre.x() - radius, centre.y() + radius * 0.78, 2 * radius, radius * 0.3)
+        theme = palette.current()
         if self._value is None:
-            painter.setPen(TEXT_MUTED)
+            painter.setPen(QColor(theme.muted))
             painter.setFont(small)
             painter.drawText(value_box, Qt.AlignmentFlag.AlignCenter, "no reading")
             return
         zone = vix_zone(self._value, self._thresholds)
-        painter.setPen(NEEDLE)
+        painter.setPen(QColor(theme.needle))
         painter.setFont(big)
         painter.drawText(value_box, Qt.AlignmentFlag.AlignCenter, f"{self._value:.2f}")
         painter.setFont(small)
-        painter.setPen(QColor(ZONE_COLORS[zone]))
+        painter.setPen(QColor(theme.zone(zone)))
         label = zone.upper()
         if self._value > self._scale_max:
             label += "  ▲ above scale"
         painter.drawText(zone_box, Qt.AlignmentFlag.AlignCenter, label)
         if self._date is not None:
-            painter.setPen(TEXT_MUTED)
+            painter.setPen(QColor(theme.muted))
             painter.drawText(date_box, Qt.AlignmentFlag.AlignCenter, f"close of {self._date}")

@@ -253,3 +253,19 @@ def test_table_output_is_compact(tmp_path: Path) -> None:
     assert status == 0, err
     assert "fast on demo" in out and str(tmp_path / "r" / "fast_demo" / "report.html") in out
     assert "instruments" not in out  # the long lists stay in --json
+
+
+def test_theme_option_colours_the_pages_and_charts(tmp_path: Path) -> None:
+    """--theme dark: the page's body and the equity chart's background are the dark theme's
+    window colours (light by default, for printing)."""
+    from widgets.palette import DARK, LIGHT
+
+    for theme, colours in (("dark", DARK), ("light", LIGHT)):
+        out = tmp_path / theme
+        cli_ok(["report", "--preset", "fast", "--prices", "demo", "--no-vix", "--theme", theme,
+                "--out", str(out)])  # fmt: skip
+        page = (out / "fast_demo" / "report.html").read_text(encoding="utf-8")
+        assert f"background:{colours.base}" in page
+        image = QImage(str(out / "fast_demo" / "equity.png"))
+        corner = QColor(image.pixel(2, 2)).lightness()
+        assert (corner < 100) if theme == "dark" else (corner > 155)
