@@ -13,6 +13,8 @@ from resources import resource_path
 
 PRESET_DIR = resource_path("presets")
 TYPES = ("int", "float", "choice", "str", "int_list", "pairs")
+SYMBOL_SOURCES = ("ticked", "store")
+"""What a symbol parameter may name: a ticked instrument of the universe, or any stored series."""
 DEFAULT_PRESET = "tsmom-blend"
 
 
@@ -28,6 +30,9 @@ class ParamSpec:
     max: float | None = None
     choices: tuple[str, ...] = ()
     sweep: str = ""  # default sweep range (A:B:STEP or a,b,c); empty when not swept
+    signals: tuple[str, ...] = ()  # the rules it belongs to; empty: every rule
+    advanced: bool = False  # a setting of every rule, up front only when a preset sets it
+    symbols: str = ""  # one of SYMBOL_SOURCES when the value names a series, else empty
 
     def parse(self, value: Any) -> Any:
         """Convert and check a value (text from a form or the command line, or a TOML value)."""
@@ -92,9 +97,14 @@ def parameter_specs() -> dict[str, ParamSpec]:
     """All declared parameters, in declaration order."""
     raw = tomllib.loads((PRESET_DIR / "parameters.toml").read_text(encoding="utf-8"))
     specs = {}
+    rules = set(raw["signal"]["choices"])
     for name, body in raw.items():
         if body["type"] not in TYPES:
             raise ValueError(f"parameters.toml: {name} has unknown type {body['type']!r}")
+        if not rules.issuperset(body.get("signals", ())):
+            raise ValueError(f"parameters.toml: {name} names an unknown signal")
+        if body.get("symbols", "") not in ("", *SYMBOL_SOURCES):
+            raise ValueError(f"parameters.toml: {name} has unknown symbols {body['symbols']!r}")
         spec = ParamSpec(
             name=name,
             type=body["type"],
@@ -104,6 +114,9 @@ def parameter_specs() -> dict[str, ParamSpec]:
             max=body.get("max"),
             choices=tuple(body.get("choices", ())),
             sweep=body.get("sweep", ""),
+            signals=tuple(body.get("signals", ())),
+            advanced=bool(body.get("advanced", False)),
+            symbols=body.get("symbols", ""),
         )
         specs[name] = ParamSpec(**{**spec.__dict__, "default": spec.parse(body["default"])})
     return specs
@@ -138,6 +151,18 @@ def resolve(
                 raise ValueError(f"unknown parameter {key!r} (known: {', '.join(specs)})")
             params[key] = specs[key].parse(value)
     return params
+
+
+def used_parameters(preset: str, signal: str) -> tuple[str, ...]:
+    """The parameters a strategy form shows up front for ``preset`` run with rule ``signal``,
+    in declaration order: those of the rule, the general ones not marked advanced, and the
+    advanced ones the preset sets. The others keep their values (an Advanced section)."""
+    chosen = presets()[preset].values
+    return tuple(
+        name
+        for name, spec in parameter_specs().items()
+        if (signal in spec.signals if spec.signals else not spec.advanced or name in chosen)
+    )
 
 
 def parse_assignments(items: list[str]) -> dict[str, str]:

@@ -70,6 +70,16 @@ class DataPanel(QWidget):
         self.fetch_button.setEnabled(bool(self.fetch_sources))
         self.delete_button = QPushButton("Delete", self)
         self.delete_button.setEnabled(False)
+        self.import_button.setToolTip(
+            "Import a CSV file into the store: CBOE VIX, Yahoo-style OHLC or a wide panel "
+            "(Date + one column per instrument); you can also drop files on the window"
+        )
+        self.fetch_button.setToolTip(
+            "Download a daily series from an online source (CBOE VIX indices, Stooq index or ETF)"
+            if self.fetch_sources
+            else "No online source is available in this installation"
+        )
+        self.delete_button.setToolTip("Delete the selected series and all its bars from the store")
         self.import_button.clicked.connect(self._choose_file)
         self.fetch_button.clicked.connect(self._choose_source)
         self.delete_button.clicked.connect(self._confirm_delete)

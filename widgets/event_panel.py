@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.events import events
-from widgets import charts
+from widgets import charts, palette
 from widgets.palette import error_html
 
 PLAY_MS = 150
@@ -38,13 +38,26 @@ class EventPanel(QWidget):
         self.event_box = QComboBox(self)
         for name, event in events().items():
             self.event_box.addItem(event.title, name)
+        self.event_box.setToolTip(
+            "Stress event to replay; greyed events are not covered by the loaded data "
+            "(hover one for the reason)"
+        )
         self.description = QLabel(self)
         self.description.setWordWrap(True)
         self.run_button = QPushButton("Replay", self)
+        self.run_button.setToolTip(
+            "Run the Strategy dock's preset and universe through the event, day by day"
+        )
         self.play_button = QPushButton("Play", self)
+        self.play_button.setToolTip(
+            f"Step through the replay, one trading day every {PLAY_MS} ms; press again to pause"
+        )
         self.play_button.setCheckable(True)
         self.play_button.setEnabled(False)
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.slider.setToolTip(
+            "Replayed trading day: the VIX gauge, the rule of 16 and the readout follow it"
+        )
         self.slider.setEnabled(False)
         self.readout = QLabel(
             "Pick an event and press Replay (uses the Strategy dock's preset and universe).", self
@@ -57,14 +70,16 @@ class EventPanel(QWidget):
         charts.configure()
         self.view = pg.GraphicsLayoutWidget(self)
         self.vix_plot = self.view.addPlot(row=0, col=0)
-        self.vix_plot.setLabel("left", "VIX")
+        self.vix_plot.setLabel("left", "VIX close", units="% ann.")
         self.vix_plot.hideAxis("bottom")
         self.pnl_plot = self.view.addPlot(row=1, col=0, axisItems={"bottom": pg.DateAxisItem()})
-        self.pnl_plot.setLabel("left", "strategy %")
+        self.pnl_plot.setLabel("left", "strategy P&L", units="%")
         self.pnl_plot.setXLink(self.vix_plot)
         self.vix_curve = charts.fast_curve(self.vix_plot, charts.RUN_COLORS[3])
         self.pnl_curve = charts.fast_curve(self.pnl_plot, charts.RUN_COLORS[0])
-        self.lines = [pg.InfiniteLine(angle=90, pen=pg.mkPen("#aaa")) for _ in range(2)]
+        self.lines = [
+            pg.InfiniteLine(angle=90, pen=pg.mkPen(palette.current().marker)) for _ in range(2)
+        ]
         self.vix_plot.addItem(self.lines[0], ignoreBounds=True)
         self.pnl_plot.addItem(self.lines[1], ignoreBounds=True)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDoubleSpinBox, QWidget
+from PySide6.QtCore import QDate, QPoint, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QCalendarWidget, QDoubleSpinBox, QLineEdit, QStyle, QWidget
 
 
 def number_box(
@@ -36,3 +38,65 @@ def set_quietly(box: QDoubleSpinBox, value: float) -> None:
         was = box.blockSignals(True)
         box.setValue(value)
         box.blockSignals(was)
+
+
+class DateEdit(QLineEdit):
+    """A date typed as YYYY-MM-DD (empty allowed, checked by its user) with a calendar popup:
+    the arrow at the right, F4 or Alt+Down opens it; a picked day becomes the text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("YYYY-MM-DD")
+        self.first = QDate()
+        self.last = QDate()
+        self.calendar: QCalendarWidget | None = None
+        self.popup_action = self.addAction(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown),
+            QLineEdit.ActionPosition.TrailingPosition,
+        )
+        self.popup_action.setToolTip("Pick the day on a calendar (F4)")
+        self.popup_action.triggered.connect(self.show_calendar)
+
+    def set_range(self, first: str | None, last: str | None) -> None:
+        """Days the calendar offers (ISO dates of the stored data; None: open)."""
+        self.first = QDate.fromString(first or "", Qt.DateFormat.ISODate)
+        self.last = QDate.fromString(last or "", Qt.DateFormat.ISODate)
+
+    def show_calendar(self) -> None:
+        """Open the calendar at the typed day (else the last day offered) below the field."""
+        if self.calendar is None:
+            self.calendar = QCalendarWidget(self)
+            self.calendar.setWindowFlags(Qt.WindowType.Popup)
+            self.calendar.setGridVisible(True)
+            self.calendar.setToolTip("Click a day to use it; Escape closes")
+            self.calendar.clicked.connect(self._picked)
+            self.calendar.activated.connect(self._picked)
+        calendar = self.calendar
+        if self.first.isValid():
+            calendar.setMinimumDate(self.first)
+        if self.last.isValid():
+            calendar.setMaximumDate(self.last)
+        typed = QDate.fromString(self.text().strip(), Qt.DateFormat.ISODate)
+        if not typed.isValid():
+            typed = self.last if self.last.isValid() else QDate.currentDate()
+        calendar.setSelectedDate(typed)
+        calendar.adjustSize()
+        calendar.move(self.mapToGlobal(QPoint(0, self.height())))
+        calendar.show()
+        calendar.setFocus()
+
+    def _picked(self, day: QDate) -> None:
+        self.setText(day.toString(Qt.DateFormat.ISODate))
+        assert self.calendar is not None
+        self.calendar.hide()
+        self.setFocus()
+        self.editingFinished.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        alt_down = event.key() == Qt.Key.Key_Down and (
+            event.modifiers() & Qt.KeyboardModifier.AltModifier
+        )
+        if event.key() == Qt.Key.Key_F4 or alt_down:
+            self.show_calendar()
+            return
+        super().keyPressEvent(event)

@@ -1,128 +1,42 @@
-"""Strategy dock: preset picker, a parameter form generated from the declarations in
-resources/presets/parameters.toml, a universe picker, Run / Cancel, workspace files."""
+"""Strategy dock: preset picker, Run / Cancel, workspace files, the period, a parameter form
+generated from the declarations in resources/presets/parameters.toml (the parameters in use up
+front, the rest under Advanced) and a universe picker."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from engine.equity_index import pick_bond_leg, pick_equity_index
-from engine.presets import DEFAULT_PRESET, ParamSpec, parameter_specs, presets, resolve
+from engine.presets import DEFAULT_PRESET, presets, resolve, used_parameters
 from engine.workspace import Workspace, load_workspace, save_workspace
-from widgets.palette import ERROR_TEXT
+from widgets import palette
+from widgets.inputs import DateEdit
+from widgets.param_form import AUTO_PICKS, ParamField, ParamForm
 
 WORKSPACE_FILTER = "CTA Desk workspace (*.ctadesk.json *.json)"
-
-UNIVERSE_SYMBOL_PARAMS: dict[str, tuple[Callable[[list[str]], str | None], str]] = {
-    "equity_index": (pick_equity_index, "like the S&P 500"),
-    "bond_leg": (pick_bond_leg, "a 10-year bond future"),
-}
-"""Text parameters that name one of the ticked instruments: editable combos offering them
-(empty = the engine's automatic pick)."""
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
-        return ",".join(f"{a}/{b}" for a, b in value)
-    if isinstance(value, tuple):
-        return ",".join(str(v) for v in value)
-    return str(value)
-
-
-class ParamField:
-    """One generated input: reads/writes text values and validates with the declaration."""
-
-    def __init__(self, spec: ParamSpec, parent: QWidget) -> None:
-        self.spec = spec
-        if spec.type == "int":
-            box = QSpinBox(parent)
-            box.setRange(
-                int(spec.min if spec.min is not None else -(10**9)), int(spec.max or 10**9)
-            )
-            self.widget: QWidget = box
-        elif spec.type == "float":
-            box = QDoubleSpinBox(parent)
-            box.setDecimals(4)
-            box.setRange(
-                spec.min if spec.min is not None else -1e12,
-                spec.max if spec.max is not None else 1e12,
-            )
-            box.setSingleStep(0.01 if (spec.max or 1) <= 2 else 1.0)
-            self.widget = box
-        elif spec.type == "choice":
-            combo = QComboBox(parent)
-            combo.addItems(list(spec.choices))
-            self.widget = combo
-        elif spec.name in UNIVERSE_SYMBOL_PARAMS:
-            combo = QComboBox(parent)
-            combo.setEditable(True)
-            combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-            self.widget = combo
-        else:
-            self.widget = QLineEdit(parent)
-        self.widget.setObjectName(f"param_{spec.name}")
-        self.widget.setToolTip(spec.help)
-
-    def value(self) -> Any:
-        w = self.widget
-        if isinstance(w, QSpinBox | QDoubleSpinBox):
-            return w.value()
-        if isinstance(w, QComboBox):
-            return w.currentText()
-        assert isinstance(w, QLineEdit)
-        return w.text()
-
-    def set_value(self, value: Any) -> None:
-        w = self.widget
-        if isinstance(w, QSpinBox):
-            w.setValue(int(value))
-        elif isinstance(w, QDoubleSpinBox):
-            w.setValue(float(value))
-        elif isinstance(w, QComboBox):
-            w.setCurrentText(str(value))
-        else:
-            assert isinstance(w, QLineEdit)
-            w.setText(_text(value))
-
-    def error(self) -> str | None:
-        try:
-            self.spec.parse(self.value())
-        except ValueError as exc:
-            return str(exc)
-        return None
-
-    def offer_symbols(self, symbols: Sequence[str], automatic: str) -> None:
-        """A symbol field offers ``symbols`` (and empty), keeps what is typed, and says what
-        empty means (``automatic``)."""
-        combo = self.widget
-        assert isinstance(combo, QComboBox) and combo.isEditable()
-        text = combo.currentText()
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItems(["", *symbols])
-        combo.setEditText(text)
-        combo.blockSignals(False)
-        combo.lineEdit().setPlaceholderText(automatic)
+PERIOD_TIP = (
+    "{0} day of the metrics window (YYYY-MM-DD; F4 opens a calendar). The history before the "
+    "start is warm-up only and data after the end is never used. Empty: {1}."
+)
 
 
 class StrategyPanel(QWidget):
@@ -137,76 +51,93 @@ class StrategyPanel(QWidget):
         self.setObjectName("strategyPanel")
         self.preset_box = QComboBox(self)
         self.preset_box.setObjectName("presetBox")
+        self.preset_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.preset_box.setMinimumContentsLength(16)
         for name, preset in presets().items():
             self.preset_box.addItem(f"{preset.title} ({name})", name)
+            self.preset_box.setItemData(
+                self.preset_box.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole
+            )
         self.description = QLabel(self)
         self.description.setWordWrap(True)
         self.description.setObjectName("presetDescription")
-        self.start_edit, self.end_edit = QLineEdit(self), QLineEdit(self)
-        for edit, name, hint in (
-            (self.start_edit, "periodStart", "first day"),
-            (self.end_edit, "periodEnd", "last day"),
-        ):
-            edit.setObjectName(name)
-            edit.setPlaceholderText(f"{hint} (YYYY-MM-DD)")
-            edit.setToolTip(
-                "Metrics cover start..end; the history before the start is warm-up only and "
-                "data after the end is never used. Empty: all the data."
-            )
 
-        self.fields: dict[str, ParamField] = {}
-        params_box = QGroupBox("Parameters", self)
-        form = QFormLayout(params_box)
-        for name, spec in parameter_specs().items():
-            field = ParamField(spec, params_box)
-            self.fields[name] = field
-            label = QLabel(name.replace("_", " "), params_box)
-            label.setToolTip(spec.help)
-            form.addRow(label, field.widget)
+        self.run_button = QPushButton("Run backtest", self)
+        self.run_button.setObjectName("runButton")
+        self.run_button.setToolTip(
+            "Backtest the preset with these parameters on the ticked instruments"
+        )
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setToolTip("Stop the running backtest (nothing is kept from it)")
+        self.cancel_button.setEnabled(False)
+        # compact buttons (the File menu has them too): the row fits a narrow dock
+        self.save_button = QToolButton(self)
+        self.save_button.setText("Save…")
+        self.save_button.setToolTip(
+            "Save the preset, parameters, period and ticked instruments as a workspace file"
+        )
+        self.load_button = QToolButton(self)
+        self.load_button.setText("Load…")
+        self.load_button.setToolTip("Load a workspace file saved with Save…")
+        buttons = QHBoxLayout()
+        for b in (self.run_button, self.cancel_button, self.save_button, self.load_button):
+            buttons.addWidget(b)
         self.error_label = QLabel(self)
         self.error_label.setObjectName("paramErrors")
-        self.error_label.setStyleSheet(f"color: {ERROR_TEXT};")
+        palette.set_tone(self.error_label, "error")
         self.error_label.setWordWrap(True)
+        self.error_label.setVisible(False)
+
+        self.form = ParamForm(self)
+        self.fields: dict[str, ParamField] = self.form.fields
+        self.start_edit, self.end_edit = DateEdit(self.form), DateEdit(self.form)
+        period = QHBoxLayout()
+        for edit, name, tip in (
+            (self.start_edit, "periodStart", PERIOD_TIP.format("First", "from the first day")),
+            (self.end_edit, "periodEnd", PERIOD_TIP.format("Last", "to the last day")),
+        ):
+            edit.setObjectName(name)
+            edit.setToolTip(tip)
+            edit.editingFinished.connect(self._show_form_errors)
+            period.addWidget(edit, 1)
+        period.insertWidget(1, QLabel("to", self.form))
+        self.form.main.insertRow(0, "Period", period)
 
         universe_box = QGroupBox("Universe", self)
         self.universe = QListWidget(universe_box)
         self.universe.setObjectName("universeList")
+        self.universe.setToolTip("Tick the instruments the strategy trades")
         self.universe.setMaximumHeight(160)
+        self.universe.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.universe.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.universe.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.universe.itemChanged.connect(self._offer_symbols)
         QVBoxLayout(universe_box).addWidget(self.universe)
-
-        self.run_button = QPushButton("Run backtest", self)
-        self.run_button.setObjectName("runButton")
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.setEnabled(False)
-        self.save_button = QPushButton("Save…", self)
-        self.load_button = QPushButton("Load…", self)
-        buttons = QHBoxLayout()
-        for b in (self.run_button, self.cancel_button, self.save_button, self.load_button):
-            buttons.addWidget(b)
+        self.store_symbols: list[str] = []
 
         layout = QVBoxLayout(self)
-        top = QFormLayout()
-        top.addRow("Preset", self.preset_box)
-        period = QHBoxLayout()
-        period.addWidget(self.start_edit)
-        period.addWidget(QLabel("to", self))
-        period.addWidget(self.end_edit)
-        top.addRow("Period", period)
-        layout.addLayout(top)
-        layout.addWidget(self.description)
+        preset_row = QHBoxLayout()
+        preset_label = QLabel("&Preset", self)
+        preset_label.setBuddy(self.preset_box)
+        preset_row.addWidget(preset_label)
+        preset_row.addWidget(self.preset_box, 1)
+        layout.addLayout(preset_row)
         layout.addLayout(buttons)
         layout.addWidget(self.error_label)
+        layout.addWidget(self.form)
         layout.addWidget(universe_box)
-        layout.addWidget(params_box)
+        layout.addWidget(self.description)
         layout.addStretch(1)
 
         self.preset_box.currentIndexChanged.connect(self._on_preset)
         signal_box = self.fields["signal"].widget
         assert isinstance(signal_box, QComboBox)
-        signal_box.currentTextChanged.connect(
-            lambda rule: self.rule_changed.emit(self.preset, rule)
-        )
+        signal_box.currentTextChanged.connect(self._on_rule)
+        for field in self.fields.values():
+            if isinstance(field.widget, QComboBox) and field.widget.isEditable():
+                field.widget.lineEdit().editingFinished.connect(self._show_form_errors)
         self.run_button.clicked.connect(self._on_run)
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.save_button.clicked.connect(self._save_dialog)
@@ -226,11 +157,33 @@ class StrategyPanel(QWidget):
         return str(self.preset_box.currentData())
 
     def _on_preset(self) -> None:
-        self.description.setText(presets()[self.preset].description)
+        description = presets()[self.preset].description
+        self.description.setText(description)
+        self.preset_box.setToolTip(
+            f"Strategy preset: a CTA family's parameter values. {description}"
+        )
         for name, value in resolve(self.preset).items():
             self.fields[name].set_value(value)
-        self.error_label.clear()
-        self.rule_changed.emit(self.preset, self.fields["signal"].value())
+        self._set_errors([])
+        self._on_rule(self.fields["signal"].value())
+
+    def _on_rule(self, rule: str) -> None:
+        """The form shows what the preset and ``rule`` use; the Sweep dock hears of it."""
+        self.form.show_used(used_parameters(self.preset, rule))
+        chain = [
+            self.preset_box,
+            self.run_button,
+            self.cancel_button,
+            self.save_button,
+            self.load_button,
+            self.start_edit,
+            self.end_edit,
+            *self.form.tab_chain(),
+            self.universe,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        self.rule_changed.emit(self.preset, rule)
 
     def values(self) -> dict[str, Any]:
         """Current form values as text/numbers (validated by the engine on use)."""
@@ -255,6 +208,7 @@ class StrategyPanel(QWidget):
         return out
 
     def errors(self) -> list[str]:
+        """What stops a run: invalid fields (symbols not offered included) and the period."""
         problems = [e for e in (f.error() for f in self.fields.values()) if e]
         try:
             self.period()
@@ -263,12 +217,27 @@ class StrategyPanel(QWidget):
         return problems
 
     # -- universe ---------------------------------------------------------------------------
+    def _set_errors(self, problems: Sequence[str]) -> None:
+        self.error_label.setText("\n".join(problems))
+        self.error_label.setVisible(bool(problems))
+
+    def _show_form_errors(self) -> None:
+        self._set_errors(self.errors())
+
     def set_universe(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Offer the stored series; keep earlier ticks, else tick the futures."""
+        """Offer the stored series (rows of ``data list``); keep earlier ticks, else tick the
+        futures. The symbol fields and the period's calendars follow the rows."""
         ticked = set(self.symbols())
         self.universe.clear()
+        self.store_symbols = [str(row["symbol"]) for row in rows]
+        firsts = [str(row["first"]) for row in rows if row.get("first")]
+        lasts = [str(row["last"]) for row in rows if row.get("last")]
+        for edit in (self.start_edit, self.end_edit):
+            edit.set_range(min(firsts, default=None), max(lasts, default=None))
         for row in rows:
-            item = QListWidgetItem(f"{row['symbol']}  ({row['kind']}, {row['source']})")
+            text = f"{row['symbol']}  ({row['kind']}, {row['source']})"
+            item = QListWidgetItem(text)
+            item.setToolTip(text)
             item.setData(Qt.ItemDataRole.UserRole, row["symbol"])
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             on = row["symbol"] in ticked if ticked else row["kind"] == "future"
@@ -291,22 +260,28 @@ class StrategyPanel(QWidget):
             item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
 
     def _offer_symbols(self) -> None:
-        """The symbol fields offer the ticked instruments; empty is the automatic pick."""
-        symbols = self.symbols()
-        for name, (pick, none) in UNIVERSE_SYMBOL_PARAMS.items():
-            found = pick(symbols)
-            automatic = f"auto: {found}" if found else f"auto: none of the ticked is {none}"
-            self.fields[name].offer_symbols(symbols, automatic)
+        """Each symbol field offers the ticked instruments or the stored series, as declared;
+        empty is the automatic pick where there is one, else none."""
+        ticked = self.symbols()
+        for name, field in self.fields.items():
+            if not field.spec.symbols:
+                continue
+            empty = "none"
+            if name in AUTO_PICKS:
+                pick, like = AUTO_PICKS[name]
+                found = pick(ticked)
+                empty = f"auto: {found}" if found else f"auto: none of the ticked is {like}"
+            offered = ticked if field.spec.symbols == "ticked" else self.store_symbols
+            field.offer_symbols(offered, empty)
 
     # -- run ------------------------------------------------------------------------------
     def _on_run(self) -> None:
         problems = self.errors()
         if not self.symbols():
             problems.append("tick at least one instrument in the universe")
+        self._set_errors(problems)
         if problems:
-            self.error_label.setText("\n".join(problems))
             return
-        self.error_label.clear()
         self.run_requested.emit(self.preset, self.values(), self.symbols())
 
     def set_running(self, running: bool) -> None:
@@ -339,9 +314,9 @@ class StrategyPanel(QWidget):
             try:
                 self.save_workspace(Path(path))
             except OSError as exc:
-                self.error_label.setText(f"Could not save {path}: {exc.strerror or exc}")
+                self._set_errors([f"Could not save {path}: {exc.strerror or exc}"])
             except ValueError as exc:  # a period that is not a date
-                self.error_label.setText(f"Could not save {path}: period: {exc}")
+                self._set_errors([f"Could not save {path}: period: {exc}"])
 
     def _load_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Load workspace", "", WORKSPACE_FILTER)
@@ -349,4 +324,4 @@ class StrategyPanel(QWidget):
             try:
                 self.load_workspace(Path(path))
             except ValueError as exc:
-                self.error_label.setText(str(exc))
+                self._set_errors([str(exc)])

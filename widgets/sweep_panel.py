@@ -50,9 +50,25 @@ class SweepPanel(QWidget):
         self.strategy_label = QLabel(self)
         self.stat_box = QComboBox(self)
         self.stat_box.addItems(STATS)
+        for box, axis in ((self.x_box, "X (columns)"), (self.y_box, "Y (rows)")):
+            box.setToolTip(f"Parameter varied along {axis}; the Strategy dock's rule decides which")
+        for edit, axis in ((self.x_range, "X"), (self.y_range, "Y")):
+            edit.setToolTip(
+                f"Values of the {axis} parameter, in its own unit (see its tooltip in the "
+                "Strategy dock): A:B:STEP (B included) or a,b,c"
+            )
+        self.stat_box.setToolTip(
+            "Statistic that colours the heatmap: sharpe (annualised), ann_return and ann_vol "
+            "(fractions per year, 0.10 = 10%), max_dd (worst fall from a peak, a negative "
+            "fraction: -0.2 = -20%), turnover (notional traded per year, a multiple of capital)"
+        )
         self.stat_box.currentTextChanged.connect(lambda _s: self._draw())
         self.run_button = QPushButton("Run sweep", self)
         self.cancel_button = QPushButton("Cancel", self)
+        self.run_button.setToolTip(
+            "Backtest every X x Y combination on the Strategy dock's universe and period"
+        )
+        self.cancel_button.setToolTip("Stop the running sweep")
         self.cancel_button.setEnabled(False)
         self.cluster_box = QCheckBox("Run on cluster", self)
         self.cluster_box.setToolTip("Run the sweep on Dask (the optional cluster extra)")
