@@ -34,9 +34,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="self-test report as one JSON object")
     parser.add_argument("--screenshot", type=Path, help="self-test: save a PNG of the window here")
     parser.add_argument(
+        "--size",
+        type=_window_size,
+        metavar="WxH",
+        help="self-test: the window's size (e.g. 1366x768) for the layout check and screenshot",
+    )
+    parser.add_argument(
         "--reset", action="store_true", help="forget saved window layout and settings first"
     )
     return parser
+
+
+def _window_size(text: str) -> tuple[int, int]:
+    """``WxH`` as (width, height), for ``--size``."""
+    width, _x, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit()) or min(int(width), int(height)) < 200:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a window size like 1366x768")
+    return int(width), int(height)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.self_test:
         from app.selftest import run_self_test
 
-        report = run_self_test(window, _T0, args.screenshot)
+        report = run_self_test(window, _T0, args.screenshot, args.size)
         log.info("self-test: %s", json.dumps(report))
         if args.json:
             print(json.dumps(report))

@@ -1,4 +1,5 @@
-"""The main window: docks built from app/panels.py, menus, status-bar job progress."""
+"""The main window: docks built from app/panels.py and arranged by perspective (charts in the
+centre, the Log a hidden bottom dock), menus, status-bar job progress and warning badge."""
 
 from __future__ import annotations
 
@@ -7,18 +8,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QGuiApplication,
+    QResizeEvent,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
+    QLabel,
     QMainWindow,
     QScrollArea,
+    QTableView,
     QWidget,
 )
 
@@ -27,23 +32,26 @@ from app.data_actions import DataController
 from app.errors import ErrorReporter
 from app.event_actions import EventController
 from app.menus import build_menus
-from app.panels import PANELS, PanelSpec
+from app.panels import LOG_DOCK, LOG_TITLE, PANELS, PanelSpec
+from app.perspectives import Perspective, arrange, perspective, size_bucket
 from app.positioning_actions import PositioningController
 from app.regime_actions import RegimeController
 from app.settings import (
-    LAYOUT_VERSION,
+    KEY_PERSPECTIVE,
+    forget_state,
     open_settings,
     recover_settings,
     restore_geometry,
     restore_state,
     save_layout,
+    state_key,
 )
 from app.strategy_actions import StrategyController
 from app.sweep_actions import SweepController
 from app.theme import restore_theme
 from app.workers import JobManager, Worker
 from engine.jobs import Job
-from widgets.activity_log import ActivityLog
+from widgets.activity_log import ActivityLog, LogBadge
 from widgets.data_panel import DataPanel
 from widgets.equity_panel import EquityPanel
 from widgets.event_panel import EventPanel
@@ -54,11 +62,22 @@ from widgets.rule16_panel import Rule16Panel
 from widgets.stats_panel import StatsPanel
 from widgets.strategy_panel import StrategyPanel
 from widgets.sweep_panel import SweepPanel
+from widgets.table_fit import fit_table
 
 log = logging.getLogger(__name__)
 T = TypeVar("T", bound=QWidget)
 
 DEFAULT_SIZE = (1500, 950)
+BUCKET_SETTLE_MS = 250  # a resize into another size class re-arranges once the resizing stops
+
+
+def _centre_anchor(parent: QWidget) -> QWidget:
+    """An empty, zero-height central widget: the chart docks above it own the centre, and it
+    takes up the slack in width so the side columns keep their size when content changes."""
+    anchor = QWidget(parent)
+    anchor.setObjectName("centreAnchor")
+    anchor.setMaximumHeight(0)
+    return anchor
 
 
 class MainWindow(QMainWindow):
@@ -83,8 +102,8 @@ class MainWindow(QMainWindow):
         self.errors = ErrorReporter(self)
         self.jobs = JobManager(self)
         self.activity = ActivityLog(self)
-        self.setCentralWidget(self.activity)
         self.setDockNestingEnabled(True)
+        self.setCentralWidget(_centre_anchor(self))
         for corner, area in (  # side columns run full height; top/bottom docks sit between them
             (Qt.Corner.TopLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea),
             (Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea),
@@ -138,18 +157,31 @@ class MainWindow(QMainWindow):
             self.settings,
         )
         self.setAcceptDrops(True)
+        self.dataset_label = QLabel(self)
+        self.dataset_label.setObjectName("datasetLabel")
+        self.statusBar().addPermanentWidget(self.dataset_label)
+        self.log_badge = LogBadge(self)
+        self.log_badge.clicked.connect(self.show_log)
+        self.activity.counts_changed.connect(self.log_badge.set_counts)
+        self.statusBar().addPermanentWidget(self.log_badge)
         self.job_status = JobStatus(self)
         self.statusBar().addPermanentWidget(self.job_status)
         self._current_job: Worker | None = None
         self.jobs.job_started.connect(self._on_job_started)
         self.jobs.job_finished.connect(self._on_job_finished)
         self.job_status.cancel_requested.connect(self.cancel_current_job)
+        self.perspective: Perspective = perspective(self.settings.value(KEY_PERSPECTIVE))
+        self.layout_bucket: str | None = None  # the size class the current layout was made for
+        self._bucket_timer = QTimer(self)
+        self._bucket_timer.setSingleShot(True)
+        self._bucket_timer.setInterval(BUCKET_SETTLE_MS)
+        self._bucket_timer.timeout.connect(self._follow_size)
         build_menus(self)
         restore_theme(self)
 
-        self.resize(*DEFAULT_SIZE)
+        self.resize(*self._default_size())
         self._restore = restore
-        self.default_state: QByteArray | None = None
+        self._shown = False
         self.layout_restored = False
         if restore:
             restore_geometry(self, self.settings)
@@ -158,19 +190,26 @@ class MainWindow(QMainWindow):
     # -- construction -------------------------------------------------------------------
     def _build_docks(self) -> None:
         for spec in PANELS:
-            dock = self._make_dock(spec)
-            if spec.tab_with is None:
-                self.addDockWidget(spec.area, dock)
-            else:
-                self.tabifyDockWidget(self.docks[spec.tab_with], dock)
-        for spec in PANELS:  # the first dock of each tab group is the one in front
-            if spec.tab_with is None:
-                self.docks[spec.object_name].raise_()
+            self._make_dock(spec)
+        log_dock = self._dock(LOG_TITLE, LOG_DOCK)
+        log_dock.setWidget(self.activity)
+        self.docks[LOG_DOCK] = log_dock
+        first, *others = self.docks.values()  # one tab group until the perspective places them
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, first)
+        for dock in others:
+            self.tabifyDockWidget(first, dock)
+        for panel in self.panels.values():  # columns fit their content, cells show tooltips
+            for table in panel.findChildren(QTableView):
+                fit_table(table)
+
+    def _dock(self, title: str, object_name: str) -> QDockWidget:
+        dock = QDockWidget(title.replace("&", "&&"), self)  # "&" is not a mnemonic
+        dock.setObjectName(object_name)
+        dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
+        return dock
 
     def _make_dock(self, spec: PanelSpec) -> QDockWidget:
-        dock = QDockWidget(spec.title.replace("&", "&&"), self)  # "&" is not a mnemonic
-        dock.setObjectName(spec.object_name)
-        dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
+        dock = self._dock(spec.title, spec.object_name)
         panel = spec.factory()
         scroller = QScrollArea(dock)  # small screens scroll a panel rather than grow the window
         scroller.setObjectName(f"{spec.object_name}Scroll")
@@ -181,20 +220,6 @@ class MainWindow(QMainWindow):
         self.docks[spec.object_name] = dock
         self.panels[spec.object_name] = panel
         return dock
-
-    def _apply_default_sizes(self) -> None:
-        docks = self.docks
-        self.resizeDocks(
-            [docks["dockVixRegime"], docks["dockStrategy"]], [350, 360], Qt.Orientation.Horizontal
-        )
-        self.resizeDocks(
-            [docks["dockVixRegime"], docks["dockRule16"], docks["dockStrategy"]],
-            [540, 360, 520],
-            Qt.Orientation.Vertical,
-        )
-        self.resizeDocks(
-            [docks["dockEquity"], docks["dockTriggersFlows"]], [470, 200], Qt.Orientation.Vertical
-        )
 
     def _connect_panels(self) -> None:
         regime = self.regime_panel
@@ -228,6 +253,14 @@ class MainWindow(QMainWindow):
         else:
             text = f"{len(rows)} series in the store"
         self.activity.banner.setText(f"<b>CTA Desk</b> — {text}")
+        self.dataset_label.setText(text.split(":")[0] if not rows else text)
+
+    def show_log(self) -> None:
+        """Open the Log dock in front; its warnings and errors count as seen."""
+        dock = self.docks[LOG_DOCK]
+        dock.show()
+        dock.raise_()
+        self.activity.mark_seen()
 
     # -- drag and drop ----------------------------------------------------------------------
     @staticmethod
@@ -250,17 +283,29 @@ class MainWindow(QMainWindow):
         return [spec.title for spec in PANELS]
 
     # -- layout ---------------------------------------------------------------------------
+    def _default_size(self) -> tuple[int, int]:
+        """DEFAULT_SIZE, or the screen's free area when that is smaller (a 1366x768 laptop);
+        the offscreen platform's small virtual screen is no monitor and keeps DEFAULT_SIZE."""
+        screen = QGuiApplication.primaryScreen()
+        if screen is None or QGuiApplication.platformName() == "offscreen":
+            return DEFAULT_SIZE
+        free = screen.availableGeometry()
+        return min(DEFAULT_SIZE[0], free.width()), min(DEFAULT_SIZE[1], free.height())
+
+    def _state_key(self) -> str:
+        return state_key(self.perspective.key, self.layout_bucket or size_bucket(self.width()))
+
     def showEvent(self, event: QShowEvent) -> None:
-        """On first show: size the default layout, keep it for Reset, then restore the saved one."""
+        """On first show (once the window has its size): restore the perspective's saved
+        layout for this size or lay out its default, then open the store."""
         super().showEvent(event)
-        if self.default_state is not None:
+        if self._shown:
             return
-        self._apply_default_sizes()
-        self.default_state = self.saveState(LAYOUT_VERSION)
-        if self._restore:
-            self.layout_restored = restore_state(self, self.settings)
-            if not self.layout_restored:
-                self.reset_layout()
+        self._shown = True
+        self._first_layout()
+
+    def _first_layout(self) -> None:
+        self.layout_restored = self._load_layout()
         log.info("main window ready (layout %s)", "restored" if self.layout_restored else "default")
         if self.settings_recovery is not None:
             self.errors.show_recovery(
@@ -270,6 +315,52 @@ class MainWindow(QMainWindow):
             )
         QTimer.singleShot(0, lambda: self.data.start(load_demo=self._auto_demo))
         QTimer.singleShot(0, self._warm_engine)
+
+    def _load_layout(self) -> bool:
+        """The saved arrangement of this perspective at this size, else its default; True if
+        a saved one was restored."""
+        self.layout_bucket = size_bucket(self.width())
+        restored = self._restore and restore_state(self, self.settings, self._state_key())
+        if not restored:
+            self.apply_default_layout()
+        self._check_perspective_action()
+        return restored
+
+    def apply_default_layout(self) -> None:
+        """Arrange the docks as the current perspective declares for this window's size."""
+        self.layout_bucket = size_bucket(self.width())
+        arrange(self, self.docks, self.perspective.arrangement(self.layout_bucket))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.layout_bucket is not None and size_bucket(self.width()) != self.layout_bucket:
+            self._bucket_timer.start()
+
+    def _follow_size(self) -> None:
+        """The window now belongs to another size class (moved to another screen, maximised):
+        keep the arrangement made for the old one, bring up the one for the new one."""
+        if self.layout_bucket is None or size_bucket(self.width()) == self.layout_bucket:
+            return
+        if self._restore:
+            self.save_layout()
+        self._load_layout()
+
+    def switch_perspective(self, key: str) -> None:
+        """Keep the current arrangement, then show perspective ``key`` as last left (or its
+        default)."""
+        if key == self.perspective.key:
+            self._check_perspective_action()
+            return
+        if self._restore:
+            self.save_layout()
+        self.perspective = perspective(key)
+        self.settings.setValue(KEY_PERSPECTIVE, self.perspective.key)
+        self._load_layout()
+        log.info("perspective %s", self.perspective.title.replace("&", ""))
+
+    def _check_perspective_action(self) -> None:
+        for action in self.perspective_actions.actions():
+            action.setChecked(action.data() == self.perspective.key)
 
     def _warm_engine(self) -> None:
         """Compile or cache-load the numba kernels in a worker, with progress."""
@@ -283,17 +374,15 @@ class MainWindow(QMainWindow):
         self.run_job("Preparing the engine", warm_kernels_job, done, quiet=True)
 
     def reset_layout(self) -> None:
-        """Back to the default dock arrangement, every dock visible."""
-        if self.default_state is None:
+        """Reset perspective: forget its saved arrangement at this size, lay out the default."""
+        if self.layout_bucket is None:
             return
-        self.restoreState(self.default_state, LAYOUT_VERSION)
-        for dock in self.docks.values():
-            dock.setFloating(False)
-            dock.show()
-        log.info("layout reset to default")
+        forget_state(self.settings, self._state_key())
+        self.apply_default_layout()
+        log.info("perspective %s reset", self.perspective.title.replace("&", ""))
 
     def save_layout(self) -> None:
-        save_layout(self, self.settings)
+        save_layout(self, self.settings, self._state_key())
 
     # -- jobs -----------------------------------------------------------------------------
     def run_job(
@@ -352,7 +441,7 @@ class MainWindow(QMainWindow):
 
     # -- lifecycle ------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.save_on_close and self.default_state is not None:
+        if self.save_on_close and self.layout_bucket is not None:
             self.save_layout()
         if not self.jobs.shutdown(timeout_ms=3000):
             log.warning("some jobs were still running at exit")

@@ -6,11 +6,12 @@ import platform
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from app import __version__
 from app.paths import app_paths
+from app.perspectives import PERSPECTIVES
 from app.theme import set_theme
 
 if TYPE_CHECKING:
@@ -64,12 +65,36 @@ def build_menus(window: MainWindow) -> None:
             "F5",
         )
     )
+    run_menu.addAction(
+        _action(window, "C&lear runs", panels["dockEquity"].clear_button.click, "Ctrl+K")
+    )
+    run_menu.addAction(
+        _action(window, "&Next replay day", lambda: step_replay(window, 1), "Alt+Right")
+    )
+    run_menu.addAction(
+        _action(window, "&Previous replay day", lambda: step_replay(window, -1), "Alt+Left")
+    )
     run_menu.addSeparator()
     run_menu.addAction(
         _action(window, "&Cancel the running job", window.cancel_current_job, "Ctrl+.")
     )
 
     window.view_menu = bar.addMenu("&View")
+    window.perspective_actions = QActionGroup(window)
+    for number, perspective in enumerate(PERSPECTIVES, start=1):
+        action = _action(
+            window,
+            perspective.title,
+            lambda key=perspective.key: window.switch_perspective(key),
+            f"Ctrl+{number}",
+        )
+        action.setCheckable(True)
+        action.setData(perspective.key)
+        window.perspective_actions.addAction(action)
+        window.view_menu.addAction(action)
+    window.reset_layout_action = _action(window, "Reset &perspective", window.reset_layout)
+    window.view_menu.addAction(window.reset_layout_action)
+    window.view_menu.addSeparator()
     for dock in window.docks.values():
         window.view_menu.addAction(dock.toggleViewAction())
     window.view_menu.addSeparator()
@@ -77,8 +102,6 @@ def build_menus(window: MainWindow) -> None:
     window.light_action.setCheckable(True)
     window.light_action.toggled.connect(lambda on: set_theme(window, "light" if on else "dark"))
     window.view_menu.addAction(window.light_action)
-    window.reset_layout_action = _action(window, "&Reset layout", window.reset_layout)
-    window.view_menu.addAction(window.reset_layout_action)
 
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(
@@ -89,6 +112,13 @@ def build_menus(window: MainWindow) -> None:
         )
     )
     help_menu.addAction(_action(window, "&About CTA Desk", lambda: about(window)))
+
+
+def step_replay(window: MainWindow, days: int) -> None:
+    """Move the Event Replay dock's day slider by ``days`` and bring the dock to the front."""
+    window.docks["dockEventReplay"].raise_()
+    slider = window.panels["dockEventReplay"].slider
+    slider.setValue(slider.value() + days)
 
 
 def about_text() -> str:

@@ -1,4 +1,7 @@
-"""The docks of the main window, declared once: title, object name, area and factory."""
+"""The docks of the main window, declared once: title, object name and factory.
+
+Where each dock sits is declared per perspective in app/perspectives.py.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from engine.data.sources import source_names
@@ -20,8 +22,6 @@ from widgets.stats_panel import StatsPanel
 from widgets.strategy_panel import StrategyPanel
 from widgets.sweep_panel import SweepPanel
 
-Area = Qt.DockWidgetArea
-
 
 @dataclass(frozen=True)
 class PanelSpec:
@@ -29,27 +29,21 @@ class PanelSpec:
 
     title: str
     object_name: str
-    area: Area
     factory: Callable[[], QWidget]
-    tab_with: str | None = None  # object_name of the dock this one is tabbed behind by default
 
 
 PANELS: tuple[PanelSpec, ...] = (
-    PanelSpec("VIX Regime", "dockVixRegime", Area.LeftDockWidgetArea, RegimePanel),
-    PanelSpec("Rule of 16", "dockRule16", Area.LeftDockWidgetArea, Rule16Panel),
-    PanelSpec("Strategy", "dockStrategy", Area.RightDockWidgetArea, StrategyPanel),
-    PanelSpec("Statistics", "dockStatistics", Area.RightDockWidgetArea, StatsPanel),
-    PanelSpec("Equity", "dockEquity", Area.TopDockWidgetArea, EquityPanel),
-    PanelSpec("Sweep", "dockSweep", Area.TopDockWidgetArea, SweepPanel, tab_with="dockEquity"),
-    PanelSpec(
-        "Event Replay", "dockEventReplay", Area.TopDockWidgetArea, EventPanel, tab_with="dockEquity"
-    ),
-    PanelSpec("Triggers & Flows", "dockTriggersFlows", Area.BottomDockWidgetArea, PositioningPanel),
-    PanelSpec(
-        "Data",
-        "dockData",
-        Area.BottomDockWidgetArea,
-        partial(DataPanel, fetch_sources=source_names()),
-        tab_with="dockTriggersFlows",
-    ),
+    PanelSpec("VIX Regime", "dockVixRegime", RegimePanel),
+    PanelSpec("Rule of 16", "dockRule16", Rule16Panel),
+    PanelSpec("Strategy", "dockStrategy", StrategyPanel),
+    PanelSpec("Statistics", "dockStatistics", StatsPanel),
+    PanelSpec("Equity", "dockEquity", EquityPanel),
+    PanelSpec("Sweep", "dockSweep", SweepPanel),
+    PanelSpec("Event Replay", "dockEventReplay", EventPanel),
+    PanelSpec("Triggers & Flows", "dockTriggersFlows", PositioningPanel),
+    PanelSpec("Data", "dockData", partial(DataPanel, fetch_sources=source_names())),
 )
+
+LOG_TITLE = "Log"
+LOG_DOCK = "dockLog"
+"""The activity log's dock: a bottom dock, hidden until asked for (View menu, status badge)."""

@@ -16,6 +16,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QGuiApplication
 
 from app import __version__
+from app.layout_check import measure
 from app.mainwindow import MainWindow
 from app.paths import app_paths
 from engine.jobs import Job, Progress
@@ -138,9 +139,17 @@ def _run_sweep(window: MainWindow) -> tuple[float, bool]:
     return (time.perf_counter() - start) * 1000.0, bool(ok)
 
 
-def run_self_test(window: MainWindow, t0: float, screenshot: Path | None = None) -> dict[str, Any]:
-    """Exercise the window and the worker path; return the report (``ok`` says pass/fail)."""
+def run_self_test(
+    window: MainWindow,
+    t0: float,
+    screenshot: Path | None = None,
+    size: tuple[int, int] | None = None,
+) -> dict[str, Any]:
+    """Exercise the window and the worker path; return the report (``ok`` says pass/fail).
+    The layout is measured in the default arrangement, at ``size`` when given."""
     window.save_on_close = False
+    if size is not None:
+        window.resize(*size)
     prep_start = time.perf_counter()
     values = synthetic_vix(5_000_000)  # test input: made first, left out of every timing
     bounds = np.asarray(DEFAULT_ZONES.bounds)
@@ -152,6 +161,8 @@ def run_self_test(window: MainWindow, t0: float, screenshot: Path | None = None)
     _wait(window.isVisible, 5.0)
     QGuiApplication.processEvents()
     startup_ms = (time.perf_counter() - t0 - prep_s) * 1000.0
+    if window.layout_restored:  # the user's own arrangement: the check is of the default one
+        window.apply_default_layout()
     data_ready = _wait(lambda: window.data.is_ready and not window.jobs.running, JOB_TIMEOUT_S)
     engine_ready = _wait(lambda: getattr(window, "engine_ready", False), JOB_TIMEOUT_S)
     data_ms = (time.perf_counter() - t0 - prep_s) * 1000.0 - startup_ms
@@ -192,7 +203,8 @@ def run_self_test(window: MainWindow, t0: float, screenshot: Path | None = None)
     window.job_status.cancel_button.click()
     cancelled = _wait(lambda: not window.jobs.is_running(cancel_worker), 10.0)
     stall_ms = heartbeat.stop()
-    QGuiApplication.processEvents()
+    _wait(lambda: False, 0.1)  # let the last results paint and the layout settle
+    layout = measure(window).as_dict()
 
     if screenshot is not None:
         screenshot.parent.mkdir(parents=True, exist_ok=True)
@@ -203,7 +215,7 @@ def run_self_test(window: MainWindow, t0: float, screenshot: Path | None = None)
         "sweep_through_worker": sweep_ok,
         "data_loaded": data_ready and len(window.data_panel.symbols()) > 0,
         "engine_ready": engine_ready,
-        "nine_docks": len(window.docks) == 9,
+        "nine_docks": len(window.panels) == 9,
         "job_finished": finished and worker.outcome == "result",
         "job_result_correct": results == [expected],
         "progress_reported": bool(seen) and seen[-1] == 100.0,
@@ -214,6 +226,7 @@ def run_self_test(window: MainWindow, t0: float, screenshot: Path | None = None)
         and slow_seen[-1] < 100.0,
         "ui_stall_within_budget": stall_ms <= budget_ms,
         "no_error_dialog": window.errors.count == 0,
+        "layout_fits": layout["hscrollbars_visible"] == 0 and layout["clipped_texts"] == 0,
     }
     if screenshot is not None:
         checks["screenshot_saved"] = saved_shot
@@ -239,6 +252,8 @@ def run_self_test(window: MainWindow, t0: float, screenshot: Path | None = None)
         "dataset": "DEMO (synthetic)" if window.data.is_demo else "user data",
         "progress_reports": len(seen),
         "docks": window.dock_titles(),
+        "layout": layout,
+        "window_size": [window.width(), window.height()],
         "checks": checks,
         "screenshot": str(screenshot) if screenshot is not None else None,
         "platform": QGuiApplication.platformName(),

@@ -19,12 +19,19 @@ from engine.files import Recovery, quarantine
 
 log = logging.getLogger(__name__)
 
-LAYOUT_VERSION = 1
-"""Bump when the set of docks or their object names change; older saved layouts are dropped."""
+LAYOUT_VERSION = 2
+"""Bump when the set of docks or their object names change; older saved layouts are dropped.
+2: the Log became a dock, the charts the centre, layouts saved per perspective and size."""
 
 KEY_GEOMETRY = "window/geometry"
-KEY_STATE = "window/state"
 KEY_VERSION = "window/layout_version"
+KEY_PERSPECTIVE = "window/perspective"
+LAYOUTS = "layouts"
+
+
+def state_key(perspective: str, bucket: str) -> str:
+    """Where the dock arrangement of ``perspective`` on a ``bucket``-sized screen is saved."""
+    return f"{LAYOUTS}/{perspective}/{bucket}"
 
 
 MAX_SETTINGS_BYTES = 1 << 20
@@ -81,11 +88,17 @@ def open_settings(paths: AppPaths | None = None) -> QSettings:
     return QSettings(str(paths.settings_file), QSettings.Format.IniFormat)
 
 
-def save_layout(window: QMainWindow, settings: QSettings) -> None:
-    """Store the window geometry and dock state."""
+def save_layout(window: QMainWindow, settings: QSettings, key: str) -> None:
+    """Store the window geometry and the dock state under ``key`` (see ``state_key``)."""
     settings.setValue(KEY_GEOMETRY, window.saveGeometry())
-    settings.setValue(KEY_STATE, window.saveState(LAYOUT_VERSION))
+    settings.setValue(key, window.saveState(LAYOUT_VERSION))
     settings.setValue(KEY_VERSION, LAYOUT_VERSION)
+    settings.sync()
+
+
+def forget_state(settings: QSettings, key: str) -> None:
+    """Drop the dock state saved under ``key`` (Reset perspective)."""
+    settings.remove(key)
     settings.sync()
 
 
@@ -101,25 +114,24 @@ def _stored_bytes(settings: QSettings, key: str) -> QByteArray | None:
     return None
 
 
-def _saved_layout(settings: QSettings) -> tuple[QByteArray | None, QByteArray | None]:
-    """(geometry, state) saved by a compatible version, each None when absent or unusable."""
+def _saved(settings: QSettings, key: str) -> QByteArray | None:
+    """The bytes saved under ``key`` by a compatible version; None when absent or unusable."""
     if settings.status() != QSettings.Status.NoError:
         log.warning("settings file %s unreadable: default layout", settings.fileName())
-        return None, None
-    geometry = _stored_bytes(settings, KEY_GEOMETRY)
-    state = _stored_bytes(settings, KEY_STATE)
-    if geometry is None and state is None:
-        return None, None
+        return None
+    data = _stored_bytes(settings, key)
+    if data is None:
+        return None
     version = settings.value(KEY_VERSION)
     if str(version) != str(LAYOUT_VERSION):
         log.warning("saved layout version %r is not %d: default layout", version, LAYOUT_VERSION)
-        return None, None
-    return geometry, state
+        return None
+    return data
 
 
 def restore_geometry(window: QMainWindow, settings: QSettings) -> bool:
     """Restore the window geometry (call before the first show); False if none usable."""
-    geometry, _state = _saved_layout(settings)
+    geometry = _saved(settings, KEY_GEOMETRY)
     if geometry is None:
         return False
     if not window.restoreGeometry(geometry):
@@ -128,13 +140,14 @@ def restore_geometry(window: QMainWindow, settings: QSettings) -> bool:
     return True
 
 
-def restore_state(window: QMainWindow, settings: QSettings) -> bool:
-    """Restore the dock arrangement; False (caller keeps the default) if none usable."""
-    _geometry, state = _saved_layout(settings)
+def restore_state(window: QMainWindow, settings: QSettings, key: str) -> bool:
+    """Restore the dock arrangement saved under ``key``; False (caller applies the default) if
+    none usable."""
+    state = _saved(settings, key)
     if state is None:
         return False
     if not window.restoreState(state, LAYOUT_VERSION):
-        log.warning("saved dock layout is corrupted or incompatible: default layout")
+        log.warning("saved dock layout %s is corrupted or incompatible: default layout", key)
         return False
     return True
 

@@ -1,4 +1,4 @@
-"""The central Activity view: job events, warnings and errors as they happen."""
+"""The Log view (job events, warnings and errors as they happen) and its status-bar badge."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import logging
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 
 class _Bridge(QObject):
-    record = Signal(str)
+    record = Signal(int, str)  # level, text
 
 
 OWN_LOGGERS = ("app", "engine", "widgets", "ctadesk")
@@ -38,13 +38,15 @@ class QtLogHandler(logging.Handler):
         if len(lines) > 1:  # a traceback: its first and last lines (the dialog and log have all)
             text = f"{lines[0]} {lines[-1].strip()}"
         with contextlib.suppress(RuntimeError):  # the view is gone (app shutting down)
-            self.bridge.record.emit(text)
+            self.bridge.record.emit(record.levelno, text)
 
 
 class ActivityLog(QWidget):
-    """Read-only, bounded list of recent log lines; attaches itself to the root logger."""
+    """Read-only, bounded list of recent log lines; attaches itself to the root logger and
+    counts the warnings and errors not yet seen (``counts_changed(warnings, errors)``)."""
 
     MAX_LINES = 2000
+    counts_changed = Signal(int, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,11 +61,28 @@ class ActivityLog(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.banner)
         layout.addWidget(self.view)
+        self.warnings = 0
+        self.errors = 0
         self.handler = QtLogHandler()
-        self.handler.bridge.record.connect(self.view.appendPlainText)
+        self.handler.bridge.record.connect(self._append)
         logging.getLogger().addHandler(self.handler)
         handler = self.handler
         self.destroyed.connect(lambda *_: logging.getLogger().removeHandler(handler))
+
+    def _append(self, level: int, text: str) -> None:
+        self.view.appendPlainText(text)
+        if level >= logging.ERROR:
+            self.errors += 1
+        elif level >= logging.WARNING:
+            self.warnings += 1
+        else:
+            return
+        self.counts_changed.emit(self.warnings, self.errors)
+
+    def mark_seen(self) -> None:
+        """The user has looked at the log: the unseen counts start again from zero."""
+        self.warnings = self.errors = 0
+        self.counts_changed.emit(0, 0)
 
     def detach(self) -> None:
         """Stop receiving log records (called when the window closes)."""
@@ -71,3 +90,23 @@ class ActivityLog(QWidget):
 
     def lines(self) -> list[str]:
         return self.view.toPlainText().splitlines()
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+class LogBadge(QPushButton):
+    """A flat status-bar button, "2 warnings, 1 error", hidden while there is nothing to see."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("logBadge")
+        self.setFlat(True)
+        self.setToolTip("Warnings and errors since the log was last opened: click to open the Log")
+        self.set_counts(0, 0)
+
+    def set_counts(self, warnings: int, errors: int) -> None:
+        parts = [_plural(n, word) for n, word in ((warnings, "warning"), (errors, "error")) if n]
+        self.setText(", ".join(parts))
+        self.setVisible(bool(parts))

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QResizeEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -32,6 +32,10 @@ from widgets import charts
 
 COLUMNS = ("Symbol", "Kind", "Rows", "First", "Last", "Source")
 CSV_FILTER = "CSV files (*.csv *.txt);;All files (*)"
+
+
+SIDE_BY_SIDE_WIDTH = 720
+"""Narrower than this (px), the preview goes under the table."""
 
 
 class DataPanel(QWidget):
@@ -85,12 +89,12 @@ class DataPanel(QWidget):
         self.delete_button.clicked.connect(self._confirm_delete)
         self.summary = QLabel(self)
         self.summary.setObjectName("dataSummary")
+        self.summary.setWordWrap(True)
 
         buttons = QHBoxLayout()
         for button in (self.import_button, self.fetch_button, self.delete_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        buttons.addWidget(self.summary)
 
         self.preview_host = QWidget(self)
         self.preview_layout = QVBoxLayout(self.preview_host)
@@ -105,14 +109,21 @@ class DataPanel(QWidget):
         self.preview_layout.addWidget(self.plot, 1)
         self.plot.setVisible(False)  # shown with the first preview (an empty date axis misleads)
 
-        split = QSplitter(Qt.Orientation.Horizontal, self)
-        split.addWidget(self.table)
-        split.addWidget(self.preview_host)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        self.split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.split.addWidget(self.table)
+        self.split.addWidget(self.preview_host)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.split, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Table beside the preview when wide, above it when narrow (a side column)."""
+        super().resizeEvent(event)
+        wide = event.size().width() >= SIDE_BY_SIDE_WIDTH
+        self.split.setOrientation(Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical)
 
     # -- table ----------------------------------------------------------------------------
     def set_series(self, rows: Sequence[dict[str, object]]) -> None:

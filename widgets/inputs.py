@@ -47,6 +47,8 @@ class DateEdit(QLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setPlaceholderText("YYYY-MM-DD")
+        # the whole placeholder (or a date) beside the calendar arrow, never "YYYY-MM-…"
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("YYYY-MM-DD") + 44)
         self.first = QDate()
         self.last = QDate()
         self.calendar: QCalendarWidget | None = None

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -111,16 +112,17 @@ class PositioningPanel(QWidget):
 
         top = QFormLayout()
         top.addRow("Signals", self.signals_edit)
-        row = QHBoxLayout()
-        for label, box in (
+        grid = QGridLayout()  # two rows: fits a side column as well as the centre
+        boxes = (
             ("AUM", self.aum_box),
             ("vol target", self.target_box),
-            ("scenario sigmas", self.sigmas_box),
-        ):
-            row.addWidget(QLabel(label, self))
-            row.addWidget(box)
-        row.addWidget(self.refresh_button)
-        top.addRow(row)
+            ("scenario σ", self.sigmas_box),
+        )
+        for i, (label, box) in enumerate(boxes):
+            grid.addWidget(QLabel(label, self), i // 2, (i % 2) * 2)
+            grid.addWidget(box, i // 2, (i % 2) * 2 + 1)
+        grid.addWidget(self.refresh_button, 1, 2, 1, 2)
+        top.addRow(grid)
 
         self.triggers = _table(
             [

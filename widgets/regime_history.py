@@ -37,6 +37,7 @@ class RegimeHistory(QWidget):
         super().__init__(parent)
         self.setObjectName("regimeHistory")
         self.title = QLabel("No VIX series loaded", self)
+        self.title.setWordWrap(True)
         charts.configure()
         self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
         self.plot.setObjectName("vixHistoryPlot")

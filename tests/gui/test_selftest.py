@@ -42,6 +42,9 @@ def test_self_test_reports_ok_with_nine_docks_and_screenshot(
     assert report["heartbeats"] > 10
     image = QImage(str(shot))
     assert image.width() >= 800 and image.height() >= 600
+    layout = report["layout"]
+    assert report["checks"]["layout_fits"] is True
+    assert (layout["hscrollbars_visible"], layout["clipped_texts"], layout["clipped"]) == (0, 0, [])
     # the self-test logs to the user log dir under CTADESK_HOME
     assert '"ok": true' in (ctadesk_home / "logs" / "ctadesk.log").read_text(encoding="utf-8")
 
@@ -77,3 +80,39 @@ def test_no_display_gives_a_clear_error_not_a_qt_abort(ctadesk_home: Path) -> No
     )
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: no display found")
+
+
+@pytest.mark.parametrize("size", ["1366x768", "1920x1080"])
+def test_self_test_measures_the_layout_at_a_size(
+    tmp_path: Path, ctadesk_home: Path, size: str
+) -> None:
+    shot = tmp_path / f"desk-{size}.png"
+    args = ["--self-test", "--json", "--screenshot", str(shot), "--size", size]
+    proc = subprocess.run(
+        [sys.executable, "-m", "app.main", *args],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=180,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    report = json.loads(proc.stdout)
+    width, height = (int(n) for n in size.split("x"))
+    assert report["window_size"] == [width, height]
+    image = QImage(str(shot))
+    assert (image.width(), image.height()) == (width, height)
+    assert report["layout"]["hscrollbars_visible"] == 0, report["layout"]
+    assert report["layout"]["clipped_texts"] == 0, report["layout"]
+    assert proc.returncode == 0 and report["ok"], report["checks"]
+
+
+def test_a_size_that_is_not_one_is_refused(ctadesk_home: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "app.main", "--self-test", "--size", "big"],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert proc.returncode == 2 and "'big' is not a window size like 1366x768" in proc.stderr
