@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from app.paths import app_paths
 from engine.data import DEMO_SOURCE
@@ -24,7 +25,7 @@ from widgets.conflict_dialog import ConflictDialog
 from widgets.data_panel import DataPanel
 
 if TYPE_CHECKING:
-    from app.mainwindow import MainWindow
+    from app.desk import Desk
     from engine.data.importers import ImportConflict, ImportReport
 
 MAX_LISTED = 8
@@ -125,9 +126,9 @@ class DataController(QObject):
     series_changed = Signal(list)  # rows of the series table (dicts as in `data list`)
     ready = Signal()  # the store has been read once (demo loaded first if it was empty)
 
-    def __init__(self, window: MainWindow, panel: DataPanel, store_path: Path | None = None):
-        super().__init__(window)
-        self.window = window
+    def __init__(self, desk: Desk, panel: DataPanel, store_path: Path | None = None):
+        super().__init__(desk)
+        self.desk = desk
         self.panel = panel
         self.store_path = store_path or app_paths().store
         self.rows: list[dict[str, Any]] = []
@@ -146,7 +147,7 @@ class DataController(QObject):
 
     def start(self, load_demo: bool = True) -> None:
         """Read the store in a worker; load the demo universe first if it is empty."""
-        self.window.run_job(
+        self.desk.run_job(
             "Opening the data store",
             lambda: _startup_job(self.store_path, load_demo),
             self._first_rows,
@@ -156,7 +157,7 @@ class DataController(QObject):
     def _first_rows(self, result: tuple[list[dict[str, Any]], Any]) -> None:
         rows, recovery = result
         if recovery is not None:
-            self.window.errors.show_recovery(
+            self.desk.errors.show_recovery(
                 "Data store damaged",
                 recovery,
                 "and a new store was started (with the demo universe). Re-import your data, "
@@ -171,13 +172,13 @@ class DataController(QObject):
         self.series_changed.emit(rows)
 
     def refresh(self) -> None:
-        self.window.run_job(
+        self.desk.run_job(
             "Reading the data store", lambda: _list_job(self.store_path), self._set_rows, quiet=True
         )
 
     def import_file(self, file: Path, choice: ImportChoice | None = None) -> None:
         """Import ``file`` in a worker; a collision asks how (see ConflictDialog)."""
-        self.window.run_job(
+        self.desk.run_job(
             f"Import {Path(file).name}",
             lambda: _import_job(self.store_path, Path(file), choice),
             lambda result: self._outcome(result, lambda again: self.import_file(file, again)),
@@ -199,8 +200,9 @@ class DataController(QObject):
             return
         conflict, retry = self._conflicts.pop(0)
         log.warning("%s", conflict)
+        parent = self.parent()  # the window, for a window-modal dialog
         dialog = ConflictDialog(
-            self.window,
+            parent if isinstance(parent, QWidget) else None,
             conflict_message(conflict),
             [c.symbol for c in conflict.conflicts],
             suggested_prefix(conflict.conflicts[0].incoming.kind),
@@ -220,7 +222,7 @@ class DataController(QObject):
         else:
             text = f"Import of {Path(conflict.file).name} cancelled: nothing was written"
             log.info(text)
-            self.window.statusBar().showMessage(text, 10_000)
+            self.desk.show_status(text, 10_000)
         self._ask_next()
 
     def _imported(self, report: ImportReport) -> None:
@@ -233,13 +235,13 @@ class DataController(QObject):
             f"{len(report.warnings)} warnings{skipped})"
         )
         log.info(text)
-        self.window.statusBar().showMessage(text, 10_000)
+        self.desk.show_status(text, 10_000)
         self.refresh()
 
     def fetch(self, source: str, choice: ImportChoice | None = None) -> None:
         """Download ``source`` (see engine/data/sources.py) and import it, in a worker."""
         cache = app_paths().ensure().cache
-        self.window.run_job(
+        self.desk.run_job(
             f"Fetch {source}",
             lambda: _fetch_job(self.store_path, source, cache, choice),
             lambda result: self._outcome(result, lambda again: self.fetch(source, again)),
@@ -251,10 +253,10 @@ class DataController(QObject):
             log.info("deleted %s (%d bars)", symbol, count)
             self.refresh()
 
-        self.window.run_job(f"Delete {symbol}", lambda: _delete_job(self.store_path, symbol), done)
+        self.desk.run_job(f"Delete {symbol}", lambda: _delete_job(self.store_path, symbol), done)
 
     def preview(self, symbol: str) -> None:
-        self.window.run_job(
+        self.desk.run_job(
             f"Preview {symbol}",
             lambda: _preview_job(self.store_path, symbol),
             lambda result: self.panel.show_preview(*result),

@@ -18,7 +18,7 @@ from widgets.rule16_panel import Rule16Panel
 from widgets.strategy_panel import StrategyPanel
 
 if TYPE_CHECKING:
-    from app.mainwindow import MainWindow
+    from app.desk import Desk
     from engine.events import ReplayData
 
 
@@ -54,7 +54,7 @@ def replay_run_job(
 class EventController(QObject):
     def __init__(
         self,
-        window: MainWindow,
+        desk: Desk,
         panel: EventPanel,
         strategy: StrategyPanel,
         regime: RegimePanel,
@@ -62,8 +62,8 @@ class EventController(QObject):
         equity: EquityPanel,
         store_path: Path,
     ) -> None:
-        super().__init__(window)
-        self.window = window
+        super().__init__(desk)
+        self.desk = desk
         self.panel = panel
         self.strategy = strategy
         self.regime = regime
@@ -111,7 +111,7 @@ class EventController(QObject):
             self.panel.show_replay(out)
 
         self.panel.show_running(name)
-        self.window.run_job(
+        self.desk.run_job(
             f"Replay {name}",
             lambda: replay_run_job(
                 self.store_path, name, self.strategy.preset, data, self.strategy.values()

@@ -384,6 +384,11 @@ class MainWindow(QMainWindow):
     def save_layout(self) -> None:
         save_layout(self, self.settings, self._state_key())
 
+    # -- the Desk interface the controllers use (app/desk.py) ------------------------------
+    def show_status(self, text: str, timeout_ms: int = 10_000) -> None:
+        """Show ``text`` in the status bar for ``timeout_ms``."""
+        self.statusBar().showMessage(text, timeout_ms)
+
     # -- jobs -----------------------------------------------------------------------------
     def run_job(
         self,

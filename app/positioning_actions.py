@@ -14,7 +14,7 @@ from widgets.positioning_panel import PositioningPanel
 from widgets.strategy_panel import StrategyPanel
 
 if TYPE_CHECKING:
-    from app.mainwindow import MainWindow
+    from app.desk import Desk
 
 
 def positioning_job(
@@ -37,10 +37,10 @@ def positioning_job(
 
 class PositioningController(QObject):
     def __init__(
-        self, window: MainWindow, panel: PositioningPanel, strategy: StrategyPanel, store_path: Path
+        self, desk: Desk, panel: PositioningPanel, strategy: StrategyPanel, store_path: Path
     ):
-        super().__init__(window)
-        self.window = window
+        super().__init__(desk)
+        self.desk = desk
         self.panel = panel
         self.strategy = strategy
         self.store_path = store_path
@@ -78,7 +78,7 @@ class PositioningController(QObject):
         except ValueError as exc:
             self.panel.status.setText(error_html(f"Strategy: {exc}"))
             return
-        self.window.run_job(
+        self.desk.run_job(
             "Triggers and flows",
             lambda: positioning_job(self.store_path, symbols, signals, aum, params, sigmas),
             done,

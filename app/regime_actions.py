@@ -18,7 +18,7 @@ from widgets.regime_panel import RegimePanel
 from widgets.rule16_panel import Rule16Panel
 
 if TYPE_CHECKING:
-    from app.mainwindow import MainWindow
+    from app.desk import Desk
 
 log = logging.getLogger(__name__)
 KEY_THRESHOLDS = "vix/thresholds"
@@ -88,14 +88,14 @@ class RegimeController(QObject):
 
     def __init__(
         self,
-        window: MainWindow,
+        desk: Desk,
         panel: RegimePanel,
         rule16: Rule16Panel,
         settings: QSettings,
         store_path: Path,
     ) -> None:
-        super().__init__(window)
-        self.window = window
+        super().__init__(desk)
+        self.desk = desk
         self.panel = panel
         self.rule16 = rule16
         self.settings = settings
@@ -176,7 +176,7 @@ class RegimeController(QObject):
                 self.show_day(f"{out['vix'].index[-1]:%Y-%m-%d}")
 
         symbol, index_symbol = self.symbol, self.index_symbol
-        self.window.run_job(
+        self.desk.run_job(
             f"VIX regime of {symbol}",
             lambda: regime_job(self.store_path, symbol, thresholds, index_symbol, hold_days),
             done,

@@ -15,7 +15,7 @@ from widgets.strategy_panel import StrategyPanel
 from widgets.sweep_panel import SweepPanel
 
 if TYPE_CHECKING:
-    from app.mainwindow import MainWindow
+    from app.desk import Desk
     from app.strategy_actions import StrategyController
     from app.workers import Worker
 
@@ -71,14 +71,14 @@ class SweepController(QObject):
 
     def __init__(
         self,
-        window: MainWindow,
+        desk: Desk,
         sweep: SweepPanel,
         strategy: StrategyPanel,
         runner: StrategyController,
         settings: QSettings,
     ) -> None:
-        super().__init__(window)
-        self.window = window
+        super().__init__(desk)
+        self.desk = desk
         self.settings = settings
         self.sweep = sweep
         self.strategy = strategy
@@ -160,7 +160,7 @@ class SweepController(QObject):
             self.sweep.show_results(grid, out["results"], note)
             log.info(note)
 
-        self.worker = self.window.run_job(
+        self.worker = self.desk.run_job(
             f"Sweep {preset}: {n:,} combinations" + (f" on {cluster}" if cluster else ""),
             lambda: sweep_run_job(
                 self.runner.store_path, grid, base, symbols, cluster, period, vix_symbol
