@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         log.info("settings cleared (--reset)")
     splash = None if args.self_test else _splash()
     preload_engine()
-    window = MainWindow()
+    window = MainWindow(welcome=not args.self_test)
     if splash is not None:
         splash.close()
     install_exception_hooks(window.errors)

@@ -49,6 +49,7 @@ from app.settings import (
 from app.strategy_actions import StrategyController
 from app.sweep_actions import SweepController
 from app.theme import restore_theme
+from app.welcome_actions import show_welcome, wants_welcome
 from app.workers import JobManager, Worker
 from engine.jobs import Job
 from widgets.activity_log import ActivityLog, LogBadge
@@ -63,6 +64,7 @@ from widgets.stats_panel import StatsPanel
 from widgets.strategy_panel import StrategyPanel
 from widgets.sweep_panel import SweepPanel
 from widgets.table_fit import fit_table
+from widgets.welcome import WelcomeDialog
 
 log = logging.getLogger(__name__)
 T = TypeVar("T", bound=QWidget)
@@ -89,12 +91,15 @@ class MainWindow(QMainWindow):
         restore: bool = True,
         auto_demo: bool = True,
         store_path: Path | None = None,
+        welcome: bool = False,
     ) -> None:
         """Build the window; the saved layout (if ``restore``) is applied on first show, then
         the data store is read (and the demo universe loaded into an empty one if
-        ``auto_demo``)."""
+        ``auto_demo``), and the welcome opens if ``welcome`` and the user still wants it."""
         super().__init__()
         self.setObjectName("mainWindow")
+        self._welcome = welcome
+        self.welcome: WelcomeDialog | None = None  # the open welcome, if any
         self.setWindowTitle(f"CTA Desk {__version__}")
         self.settings_recovery = recover_settings() if settings is None else None
         self.settings = settings if settings is not None else open_settings()
@@ -315,6 +320,8 @@ class MainWindow(QMainWindow):
             )
         QTimer.singleShot(0, lambda: self.data.start(load_demo=self._auto_demo))
         QTimer.singleShot(0, self._warm_engine)
+        if self._welcome and wants_welcome(self):
+            QTimer.singleShot(0, lambda: show_welcome(self))
 
     def _load_layout(self) -> bool:
         """The saved arrangement of this perspective at this size, else its default; True if

@@ -13,6 +13,7 @@ from app import __version__
 from app.paths import app_paths
 from app.perspectives import PERSPECTIVES
 from app.theme import set_theme
+from app.welcome_actions import show_welcome
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -111,6 +112,7 @@ def build_menus(window: MainWindow) -> None:
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(app_paths().logs))),
         )
     )
+    help_menu.addAction(_action(window, "&Welcome", lambda: show_welcome(window)))
     help_menu.addAction(_action(window, "&About CTA Desk", lambda: about(window)))
 
 
