@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from app import __version__
+from app.export_actions import add_export_actions
 from app.paths import app_paths
 from app.perspectives import PERSPECTIVES
 from app.theme import set_theme
@@ -45,6 +46,7 @@ def build_menus(window: MainWindow) -> None:
     file_menu.addAction(
         _action(window, "&Load workspace…", panels["dockStrategy"]._load_dialog, "Ctrl+O")
     )
+    add_export_actions(window, file_menu)
     file_menu.addSeparator()
     file_menu.addAction(_action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit))
 

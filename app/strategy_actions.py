@@ -11,18 +11,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from engine.data.symbols import pick_vix_symbol
 from engine.jobs import Job, Progress
 from engine.vix import DEFAULT_ZONES, ZoneThresholds
-from widgets.equity_panel import EquityPanel, EquitySeries
-from widgets.stats_panel import StatsPanel
-from widgets.strategy_panel import StrategyPanel
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from app.mainwindow import MainWindow
+    from app.desk import Desk
     from app.workers import Worker
+    from widgets.equity_panel import EquityPanel, EquitySeries
+    from widgets.stats_panel import RunMetrics, StatsPanel
+    from widgets.strategy_panel import StrategyPanel
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +96,7 @@ def backtest_run_job(
     from engine.equity_index import no_index_message
     from engine.mixer import mixer_legs
     from engine.presets import resolve
+    from widgets.equity_panel import EquitySeries
 
     yield Progress(0.0, "Loading prices")
     params = resolve(preset, values)
@@ -134,6 +134,8 @@ def backtest_run_job(
         benchmark=None if benchmark is None else benchmark.to_numpy(),
         benchmark_label=f"{result.equity_index} (benchmark)",
         stressed=stress_mask(vix, result.returns.index, thresholds) if vix is not None else None,
+        vol_target=params["vol_target"],
+        annualisation=params["annualisation"],
     )
     title = (
         f"<b>{label}</b>: {len(symbols)} instruments, {result.returns.index[0]:%Y-%m-%d} .. "
@@ -155,6 +157,16 @@ def backtest_run_job(
     )
 
 
+def run_metrics(out: RunOutput) -> RunMetrics:
+    """A finished run as a column of the Statistics comparison."""
+    from widgets.stats_panel import RunMetrics
+
+    index = out.result.returns.index
+    return RunMetrics(
+        out.series.label, f"{index[0]:%Y-%m-%d}", f"{index[-1]:%Y-%m-%d}", out.metrics
+    )
+
+
 class StrategyController(QObject):
     """Strategy dock -> backtest worker -> Equity and Statistics docks. The VIX zone
     thresholds in effect (:meth:`set_thresholds`) drive the runs' VIX statistics."""
@@ -163,14 +175,14 @@ class StrategyController(QObject):
 
     def __init__(
         self,
-        window: MainWindow,
+        desk: Desk,
         strategy: StrategyPanel,
         equity: EquityPanel,
         stats: StatsPanel,
         store_path: Path,
     ) -> None:
-        super().__init__(window)
-        self.window = window
+        super().__init__(desk)
+        self.desk = desk
         self.strategy = strategy
         self.equity = equity
         self.stats = stats
@@ -179,9 +191,11 @@ class StrategyController(QObject):
         self.worker: Worker | None = None
         self.count = 0
         self.last: RunOutput | None = None
+        self.outputs: list[RunOutput] = []  # the runs the Equity dock shows, oldest first
         self.thresholds = DEFAULT_ZONES
         strategy.run_requested.connect(self.run)
         strategy.cancel_requested.connect(self.cancel)
+        equity.updated.connect(self._sync_runs)
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         self.rows = rows
@@ -190,13 +204,15 @@ class StrategyController(QObject):
     def run(self, preset: str, values: dict, symbols: list[str], name: str = "") -> None:
         """Backtest ``preset`` with the form's ``values``; the run is labelled ``name`` (the
         preset by default) and numbered."""
+        from engine.data.symbols import pick_vix_symbol
+
         self.count += 1
         label = f"{name or preset} #{self.count}"
         vix_symbol = pick_vix_symbol(self.rows)
         thresholds = self.thresholds
         period = self.strategy.period()  # checked by the form before it asks for a run
         self.strategy.set_running(True)
-        self.worker = self.window.run_job(
+        self.worker = self.desk.run_job(
             f"Backtest {label}",
             lambda: backtest_run_job(
                 self.store_path, preset, values, symbols, vix_symbol, label, thresholds, period
@@ -216,7 +232,7 @@ class StrategyController(QObject):
         out = self.last
         if out is None or out.vix is None or out.thresholds == thresholds:
             return
-        self.window.run_job(
+        self.desk.run_job(
             "VIX zone statistics",
             lambda: zone_view_job(out, thresholds),
             lambda view: self._show_zones(out, view),
@@ -236,8 +252,16 @@ class StrategyController(QObject):
     def _show_stats(self, out: RunOutput) -> None:
         self.stats.show_stats(out.title, out.metrics, out.by_zone, out.extras, out.thresholds)
 
+    def _sync_runs(self) -> None:
+        """Keep :attr:`outputs` to the runs the Equity dock shows (it drops the oldest beyond
+        five, and clears) and the Statistics comparison in step with them."""
+        shown = self.equity.runs
+        self.outputs = [o for o in self.outputs if any(o.series is s for s in shown)]
+        self.stats.show_comparison([run_metrics(o) for o in self.outputs])
+
     def _done(self, out: RunOutput) -> None:
         self.last = out
+        self.outputs.append(out)
         self.equity.add_run(out.series)
         self._show_stats(out)
         log.info("backtest %s: Sharpe %.2f", out.series.label, out.metrics["sharpe"])

@@ -1,5 +1,6 @@
-"""Equity dock: equity (log option), drawdown and gross leverage in linked views, with a
-crosshair readout; up to five runs compared."""
+"""Equity dock: equity, drawdown and gross leverage in linked views, with a crosshair readout;
+up to five runs compared. Equity is on a log scale once a run spans more than LOG_YEARS (until
+the user chooses), and can be rescaled so every run has the same annualised volatility."""
 
 from __future__ import annotations
 
@@ -9,13 +10,27 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QRectF, QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
+from engine.annualisation import TRADING_DAYS
 from widgets import charts
 
 MAX_RUNS = 5
 BENCH_COLOR = "#8a93a0"
+LOG_YEARS = 5.0  # a run longer than this opens on a log equity scale
+DEFAULT_VOL_TARGET = 0.10  # "Scale to vol target" when the first run has no target
+KEY_LABEL_CHARS = 28  # longer run names are cut in the chart's key (full name in the readout)
+KEY_COLUMN_PX = 240  # plot width per column of the key
+_YEAR_SECONDS = 365.25 * 86_400.0
 
 
 @dataclass
@@ -30,6 +45,58 @@ class EquitySeries:
     benchmark: np.ndarray | None = None  # the equity index, 1 at the start
     benchmark_label: str = ""
     stressed: np.ndarray | None = None  # per day: previous VIX close >= the fear threshold
+    vol_target: float | None = None  # the run's annualised vol target (a fraction)
+    annualisation: float = TRADING_DAYS  # days per year of the run's statistics
+
+    def years(self) -> float:
+        """Calendar years from the first to the last day."""
+        return (
+            float(self.seconds[-1] - self.seconds[0]) / _YEAR_SECONDS if self.seconds.size else 0.0
+        )
+
+
+@dataclass
+class Shown:
+    """The curves drawn for a run: as run, or rescaled to a common vol."""
+
+    equity: np.ndarray
+    drawdown: np.ndarray
+    leverage: np.ndarray
+    benchmark: np.ndarray | None
+
+
+def scale_to_vol(equity: np.ndarray, target: float, days: float) -> tuple[np.ndarray, float]:
+    """``equity`` (1 before the first day) rebuilt from its daily returns times k, where k makes
+    their annualised volatility ``target``; returns the new equity and k (1 when flat)."""
+    returns = equity / np.r_[1.0, equity[:-1]] - 1.0
+    vol = float(np.nanstd(returns)) * np.sqrt(days) if returns.size > 1 else 0.0
+    k = target / vol if vol > 0 and np.isfinite(vol) else 1.0
+    return np.cumprod(1.0 + k * np.nan_to_num(returns)), k
+
+
+def drawdown_of(equity: np.ndarray) -> np.ndarray:
+    """Fraction below the running peak (the peak starts at 1)."""
+    return equity / np.maximum.accumulate(np.r_[1.0, equity])[1:] - 1.0
+
+
+class RunKey(pg.LegendItem):
+    """Which colour is which run, drawn over the top-left of the equity plot: it never takes
+    room from the chart, and chart exports (PNG, SVG) carry it. Drag it aside if it hides a
+    curve; click an entry to hide or show that curve."""
+
+    def __init__(self) -> None:
+        super().__init__(offset=(6, 4), brush=pg.mkBrush(128, 128, 128, 60))
+        self.setLabelTextSize("8pt")
+
+    def fit_columns(self, width: float) -> None:
+        """As many columns as fit a third of ``width`` (the plot's), at most three."""
+        columns = int(min(3, max(1, width / KEY_COLUMN_PX)))
+        if columns != self.columnCount:
+            self.setColumnCount(columns)
+
+    def text(self) -> str:
+        """The labels shown, separated by two spaces (rich text, as drawn)."""
+        return "&nbsp;&nbsp;".join(label.text for _sample, label in self.items)
 
 
 class EquityPanel(QWidget):
@@ -42,21 +109,43 @@ class EquityPanel(QWidget):
         self.setObjectName("equityPanel")
         self.runs: list[EquitySeries] = []
         self.curves: list[tuple] = []
+        self.shown: list[Shown] = []
         self.readout = QLabel("Run a backtest from the Strategy dock", self)
         self.readout.setObjectName("equityReadout")
+        self.readout.setWordWrap(True)  # a long readout wraps; it never widens the dock
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.readout.setFixedHeight(3 * self.readout.fontMetrics().lineSpacing() + 4)
         self.log_box = QCheckBox("Log scale", self)
+        self.log_box.setObjectName("equityLogScale")
+        self.log_box.setToolTip(
+            f"Equity on a log scale (equal heights are equal % moves). On by default once a "
+            f"run spans more than {LOG_YEARS:g} years, until you choose."
+        )
         self.log_box.toggled.connect(self._set_log)
+        self.log_box.clicked.connect(self._log_chosen)
+        self.log_user_choice: bool | None = None  # the user's click sticks over the default
+        self.scale_box = QCheckBox("Scale to vol target", self)
+        self.scale_box.setObjectName("equityScaleVol")
+        self.scale_box.setToolTip(
+            "Rescale every run's daily returns so its annualised volatility is the first run's "
+            f"vol target ({DEFAULT_VOL_TARGET:.0%} when it has none): runs at different "
+            "leverage become comparable. Drawdown and leverage are scaled with it."
+        )
+        self.scale_box.toggled.connect(self._rescale)
         self.clear_button = QPushButton("Clear runs", self)
+        self.clear_button.setObjectName("equityClearRuns")
+        self.clear_button.setToolTip("Remove every run from the chart and the comparison")
         self.clear_button.clicked.connect(self.clear)
+        options = QVBoxLayout()  # stacked: the row stays narrow enough for a small dock
+        options.setSpacing(0)
+        options.addWidget(self.log_box)
+        options.addWidget(self.scale_box)
         top = QHBoxLayout()
         top.addWidget(self.readout, 1)
-        top.addWidget(self.log_box)
+        top.addLayout(options)
         top.addWidget(self.clear_button)
-        self.key = QLabel("", self)  # which colour is which run: cheaper than a plot legend
-        self.key.setObjectName("equityKey")
         self.layout_ = QVBoxLayout(self)
         self.layout_.addLayout(top)
-        self.layout_.addWidget(self.key)
         self.last_draw_ms = 0.0
         self._build_view()  # at start-up: building plots later would stall the UI thread
 
@@ -90,6 +179,9 @@ class EquityPanel(QWidget):
         self.bench_curve = charts.fast_curve(self.equity_plot, BENCH_COLOR)
         self.bench_curve.setPen(pg.mkPen(BENCH_COLOR, width=1, style=Qt.PenStyle.DashLine))
         self.bench_curve.hide()
+        self.key = RunKey()
+        self.key.setParentItem(self.equity_plot.vb)
+        self.equity_plot.vb.sigResized.connect(lambda vb: self.key.fit_columns(vb.width()))
         self.stress_strip = pg.ImageItem()
         self.stress_strip.setZValue(-10)
         self.stress_strip.hide()
@@ -103,6 +195,11 @@ class EquityPanel(QWidget):
         self.runs.append(series)
         if len(self.runs) > MAX_RUNS:
             self.runs.pop(0)
+        if self.log_user_choice is None:  # the default follows the runs until the user picks
+            on = any(run.years() > LOG_YEARS for run in self.runs)
+            with QSignalBlocker(self.log_box):  # one redraw below, with the new runs
+                self.log_box.setChecked(on)
+            self.equity_plot.setLogMode(y=on)
         self._redraw()
         self.last_draw_ms = (time.perf_counter() - start) * 1000.0
         self._show_readout(len(series.seconds) - 1)
@@ -112,11 +209,26 @@ class EquityPanel(QWidget):
         """New VIX-stress days for ``series`` (other zone thresholds); redrawn if it is shown."""
         series.stressed = stressed
         if self.runs and self.runs[-1] is series:
-            self._draw_context(series)
+            self._draw_context()
+
+    def vol_target(self) -> float:
+        """The annualised vol every run is rescaled to: the first run's target, else 10%."""
+        first = self.runs[0].vol_target if self.runs else None
+        return first if first is not None and first > 0 else DEFAULT_VOL_TARGET
+
+    def _shown(self, run: EquitySeries) -> Shown:
+        if not self.scale_box.isChecked():
+            return Shown(run.equity, run.drawdown, run.leverage, run.benchmark)
+        target = self.vol_target()
+        equity, k = scale_to_vol(run.equity, target, run.annualisation)
+        bench = None
+        if run.benchmark is not None:
+            bench = scale_to_vol(run.benchmark, target, run.annualisation)[0]
+        return Shown(equity, drawdown_of(equity), run.leverage * k, bench)
 
     def _redraw(self) -> None:
         """Update the curves in place: items are made once and reused, so a new run costs a
-        few setData calls rather than rebuilding plots and legend on the UI thread."""
+        few setData calls rather than rebuilding plots on the UI thread."""
         while len(self._pool) < len(self.runs):
             self._pool.append(
                 tuple(
@@ -125,27 +237,35 @@ class EquityPanel(QWidget):
                 )
             )
         self.curves = self._pool[: len(self.runs)]
-        key = []
-        for i, (run, (eq, dd, lev)) in enumerate(zip(self.runs, self.curves, strict=False)):
+        self.shown = [self._shown(run) for run in self.runs]
+        self.key.clear()
+        for i, (run, shown, (eq, dd, lev)) in enumerate(
+            zip(self.runs, self.shown, self.curves, strict=False)
+        ):
             # wide pens take the raster engine's slow path; colour marks the newest
-            color = charts.RUN_COLORS[(len(self.runs) - 1 - i) % len(charts.RUN_COLORS)]
-            pen = pg.mkPen(color)
-            values_by_curve = ((eq, run.equity), (dd, run.drawdown * 100.0), (lev, run.leverage))
+            pen = pg.mkPen(charts.RUN_COLORS[(len(self.runs) - 1 - i) % len(charts.RUN_COLORS)])
+            values_by_curve = (
+                (eq, shown.equity),
+                (dd, shown.drawdown * 100.0),
+                (lev, shown.leverage),
+            )
             for curve, values in values_by_curve:
                 curve.setPen(pen)
                 curve.setData(*charts.finite(run.seconds, values))
                 curve.show()
-            key.append(f'<span style="color:{color}">&#9632;</span>&nbsp;{html.escape(run.label)}')
+            self.key.addItem(eq, html.escape(_cut(run.label)))
         for triple in self._pool[len(self.runs) :]:
             for curve in triple:
                 curve.hide()
                 curve.setData([], [])
-        newest = self.runs[-1] if self.runs else None
-        self._draw_context(newest)
-        if newest is not None and newest.benchmark is not None:
-            label = html.escape(newest.benchmark_label)
-            key.append(f'<span style="color:{BENCH_COLOR}">- -</span>&nbsp;{label}')
-        self.key.setText("&nbsp;&nbsp;".join(key))
+        self._draw_context()
+        if self.bench_curve.isVisible():
+            self.key.addItem(self.bench_curve, html.escape(_cut(self.runs[-1].benchmark_label)))
+        self.key.setVisible(bool(self.runs))
+        scaled = self.scale_box.isChecked() and self.runs
+        self.equity_plot.setLabel(
+            "left", f"equity at {self.vol_target():.0%} vol" if scaled else "equity"
+        )
         self._fit_range()
 
     def _fit_range(self) -> None:
@@ -155,12 +275,12 @@ class EquityPanel(QWidget):
             self.equity_plot.enableAutoRange()
             return
         seconds = np.concatenate([run.seconds for run in self.runs])
-        equity = [run.equity for run in self.runs]
-        equity += [run.benchmark for run in self.runs[-1:] if run.benchmark is not None]
+        equity = [shown.equity for shown in self.shown]
+        equity += [s.benchmark for s in self.shown[-1:] if s.benchmark is not None]
         columns = (
             (self.equity_plot, np.concatenate(equity)),
-            (self.dd_plot, np.concatenate([run.drawdown * 100.0 for run in self.runs])),
-            (self.lev_plot, np.concatenate([run.leverage for run in self.runs])),
+            (self.dd_plot, np.concatenate([s.drawdown * 100.0 for s in self.shown])),
+            (self.lev_plot, np.concatenate([s.leverage for s in self.shown])),
         )
         x_range = _span(seconds)
         for plot, values in columns:
@@ -168,10 +288,12 @@ class EquityPanel(QWidget):
             y_range = _span(np.log10(values[values > 0]) if log_y else values)
             plot.vb.setRange(xRange=x_range, yRange=y_range, padding=0.02)
 
-    def _draw_context(self, run: EquitySeries | None) -> None:
+    def _draw_context(self) -> None:
         """Benchmark curve and VIX-stress shading of the newest run."""
-        if run is not None and run.benchmark is not None:
-            self.bench_curve.setData(*charts.finite(run.seconds, run.benchmark))
+        run = self.runs[-1] if self.runs else None
+        shown = self.shown[-1] if self.shown else None
+        if run is not None and shown is not None and shown.benchmark is not None:
+            self.bench_curve.setData(*charts.finite(run.seconds, shown.benchmark))
             self.bench_curve.show()
         else:
             self.bench_curve.hide()
@@ -183,20 +305,33 @@ class EquityPanel(QWidget):
         rgba = np.zeros((len(run.stressed), 1, 4), dtype=np.ubyte)
         rgba[run.stressed] = (217, 58, 58, 40)
         self.stress_strip.setImage(rgba, levels=(0, 255))
-        values = run.equity if run.benchmark is None else np.r_[run.equity, run.benchmark]
-        low, high = float(np.nanmin(values)), float(np.nanmax(values))
+        values = np.concatenate([v for v in (shown.equity, shown.benchmark) if v is not None])
+        if self.log_box.isChecked():  # the strip lives in view coordinates: log10 of equity
+            values = np.log10(values[values > 0])
+        low, high = _span(values)
         width = run.seconds[-1] - run.seconds[0]
-        self.stress_strip.setRect(QRectF(run.seconds[0], low, width, max(high - low, 1e-9)))
+        self.stress_strip.setRect(QRectF(run.seconds[0], low, width, high - low))
         self.stress_strip.show()
+
+    def _rescale(self, _on: bool) -> None:
+        self._redraw()
+        if self.runs:
+            self._show_readout(len(self.runs[-1].seconds) - 1)
+
+    def _log_chosen(self, on: bool) -> None:
+        self.log_user_choice = on
 
     def _set_log(self, on: bool) -> None:
         self.equity_plot.setLogMode(y=on)
+        self._draw_context()
         self._fit_range()
 
     def clear(self) -> None:
+        """Remove every run (the log-scale default applies again to the next ones)."""
         self.runs.clear()
         self._redraw()
         self.readout.setText("No runs")
+        self.updated.emit()
 
     def _on_mouse(self, pos) -> None:
         if not self.runs or not self.equity_plot.sceneBoundingRect().contains(pos):
@@ -217,14 +352,19 @@ class EquityPanel(QWidget):
         return True
 
     def _show_readout(self, i: int) -> None:
-        run = self.runs[-1]
+        run, shown = self.runs[-1], self.shown[-1]
         for line in self.lines:
             line.setPos(run.seconds[i])
         day = np.datetime64(int(run.seconds[i]), "s").astype("datetime64[D]")
+        scaled = f" (at {self.vol_target():.0%} vol)" if self.scale_box.isChecked() else ""
         self.readout.setText(
-            f"<b>{run.label}</b>  {day}  equity {run.equity[i]:.3f}  "
-            f"drawdown {run.drawdown[i] * 100:.1f}%  gross leverage {run.leverage[i]:.2f}"
+            f"<b>{html.escape(run.label)}</b>  {day}  equity {shown.equity[i]:.3f}{scaled}  "
+            f"drawdown {shown.drawdown[i] * 100:.1f}%  gross lev. {shown.leverage[i]:.2f}"
         )
+
+
+def _cut(label: str) -> str:
+    return label if len(label) <= KEY_LABEL_CHARS else label[: KEY_LABEL_CHARS - 1] + "…"
 
 
 def _span(values: np.ndarray) -> tuple[float, float]:

@@ -1,8 +1,10 @@
-"""Statistics dock: metrics, returns by VIX zone, crisis alpha and the CTA-sleeve mixer."""
+"""Statistics dock: the latest run's metrics, the metrics of every run side by side, returns
+by VIX zone, crisis alpha and the CTA-sleeve mixer."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -16,15 +18,39 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSlider,
     QTableWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from engine.labels import LABELS, fmt, zone_label
+from engine.labels import LABELS, PERCENT_KEYS, fmt, number, zone_label
 from engine.metrics import MIXER_MAX_SLEEVE_PCT
 from engine.vix import DEFAULT_ZONES, ZoneThresholds
 from widgets import charts
 from widgets.table_export import fill_table, install_table_menu, table_to_text
+
+
+@dataclass(frozen=True)
+class RunMetrics:
+    """One column of the comparison: a run's label, first and last day (ISO) and metrics."""
+
+    label: str
+    start: str
+    end: str
+    metrics: dict[str, float]
+
+
+def metric_row_label(key: str) -> str:
+    """The metric's label with its unit: "CAGR (%)", "Max drawdown length (days)"."""
+    label = LABELS.get(key, key)
+    return f"{label} (%)" if key in PERCENT_KEYS else label
+
+
+def comparison_value(key: str, value: float | None) -> str:
+    """``value`` in the unit of :func:`metric_row_label` (percentages without the sign)."""
+    if key in PERCENT_KEYS:
+        return number(None if value is None else value * 100.0, ".2f")
+    return fmt(key, value)
 
 
 def _table(rows: int, headers: Sequence[str], parent: QWidget) -> QTableWidget:
@@ -38,7 +64,8 @@ def _table(rows: int, headers: Sequence[str], parent: QWidget) -> QTableWidget:
 
 
 class StatsPanel(QWidget):
-    """Shows the statistics of the latest run; everything is computed by the engine."""
+    """Shows the statistics of the latest run and the metrics of every run side by side (tabs);
+    everything is computed by the engine."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +85,7 @@ class StatsPanel(QWidget):
         self.sleeve.valueChanged.connect(self._show_sleeve)
         self.sleeve_label = QLabel(self)
         self.sleeve_label.setObjectName("sleeveLabel")
+        self.sleeve_label.setWordWrap(True)  # long leg names never widen the dock
         charts.configure()
         self.mixer_plot = pg.PlotWidget(self)
         self.mixer_plot.setObjectName("mixerPlot")
@@ -72,17 +100,28 @@ class StatsPanel(QWidget):
         self.mixer: list[dict[str, float]] = []
         self.mixer_legs = ""
 
+        self.compare = _table(0, (), self)
+        self.compare.setObjectName("compareTable")
+        self.compare.setWordWrap(False)
+        self.compare.verticalHeader().setVisible(True)  # the metrics stay in view as runs scroll
+        self.compare.setToolTip("The metrics of every run in the Equity dock, side by side")
+
         sleeve_row = QHBoxLayout()
         sleeve_row.addWidget(QLabel("CTA sleeve", self))
         sleeve_row.addWidget(self.sleeve, 1)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("statsTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.metrics, "Latest run")
+        self.tabs.addTab(self.compare, "Compare runs")
+        self.tabs.addTab(_page(self, self.zones, self.crisis, grow=self.zones), "VIX zones")
+        self.tabs.addTab(
+            _page(self, sleeve_row, self.sleeve_label, self.mixer_plot, grow=self.mixer_plot),
+            "Mixer",
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addWidget(self.metrics, 3)
-        layout.addWidget(self.zones, 2)
-        layout.addWidget(self.crisis)
-        layout.addLayout(sleeve_row)
-        layout.addWidget(self.sleeve_label)
-        layout.addWidget(self.mixer_plot, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.copy_button)
 
     def show_stats(
@@ -133,6 +172,29 @@ class StatsPanel(QWidget):
             self.mixer_curve.setData(*charts.finite(shares, sharpes))
         self._show_sleeve(self.sleeve.value())
 
+    def show_comparison(self, runs: Sequence[RunMetrics]) -> None:
+        """The metrics of ``runs`` side by side: a row per metric (its unit in its name), a
+        column per run (oldest first); no runs leaves the table empty."""
+        keys = list(dict.fromkeys(k for run in runs for k in run.metrics))
+        self.compare.clear()
+        self.compare.setColumnCount(len(runs))
+        self.compare.setHorizontalHeaderLabels([run.label for run in runs])
+        for c, run in enumerate(runs):
+            self.compare.horizontalHeaderItem(c).setToolTip(
+                f"{run.label}: {run.start} .. {run.end}"
+            )
+        dates = [[run.start for run in runs], [run.end for run in runs]] if runs else []
+        values = [[comparison_value(key, run.metrics.get(key)) for run in runs] for key in keys]
+        fill_table(self.compare, dates + values)
+        labels = ["First day", "Last day"] if runs else []
+        self.compare.setVerticalHeaderLabels(labels + [metric_row_label(key) for key in keys])
+        for r in range(len(dates), self.compare.rowCount()):  # numbers line up right
+            for c in range(self.compare.columnCount()):
+                self.compare.item(r, c).setTextAlignment(
+                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                )
+        self.tabs.setTabText(1, f"Compare runs ({len(runs)})" if runs else "Compare runs")
+
     def _show_sleeve(self, percent: int) -> None:
         if not self.mixer:
             self.sleeve_label.setText("Allocation mixer: needs an equity index among the prices.")
@@ -147,9 +209,22 @@ class StatsPanel(QWidget):
         )
 
     def copy_to_clipboard(self) -> str:
-        """The title and both tables, tab-separated, on the clipboard (and returned)."""
-        text = "\n".join(
-            [self.title.text(), table_to_text(self.metrics), table_to_text(self.zones)]
-        )
+        """The title and the tables (latest run, VIX zones, comparison), tab-separated, on the
+        clipboard (and returned)."""
+        tables = (self.metrics, self.zones, self.compare)
+        text = "\n".join([self.title.text(), *(table_to_text(t) for t in tables)])
         QGuiApplication.clipboard().setText(text)
         return text
+
+
+def _page(parent: QWidget, *parts: QWidget | QHBoxLayout, grow: QWidget) -> QWidget:
+    """A tab page stacking ``parts``; ``grow`` (one of them) takes the spare height."""
+    page = QWidget(parent)
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 4, 0, 0)
+    for part in parts:
+        if isinstance(part, QHBoxLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part, 1 if part is grow else 0)
+    return page

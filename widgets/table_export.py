@@ -14,12 +14,16 @@ from PySide6.QtWidgets import QFileDialog, QTableWidget, QTableWidgetItem
 
 
 def table_rows(table: QTableWidget) -> list[list[str]]:
-    """Header and cells as shown (sorted as on screen)."""
+    """Header and cells as shown (sorted as on screen); a visible row header (the row's
+    name) comes first in each row."""
+    named = not table.verticalHeader().isHidden()
     header = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
-    rows = [header]
+    rows = [[""] * named + header]
     for r in range(table.rowCount()):
+        name = table.verticalHeaderItem(r)
         rows.append(
-            [
+            [name.text() if name else str(r + 1)] * named
+            + [
                 table.item(r, c).text() if table.item(r, c) else ""
                 for c in range(table.columnCount())
             ]

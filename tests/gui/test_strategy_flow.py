@@ -92,7 +92,7 @@ def test_run_backtest_fills_equity_and_statistics(make_window, qtbot) -> None:
     assert texts["Sharpe"] == f"{direct.metrics['sharpe']:.3f}"
     assert stats.zones.rowCount() == 6  # five zones and VIX >= 40
     equity_panel = window.panels["dockEquity"]
-    _x, y = equity_panel.curves[-1][0].getData()
+    y = equity_panel.curves[-1][0].yData  # the equity itself (the view may be log scale)
     np.testing.assert_allclose(y[-1], direct.equity.iloc[-1], rtol=1e-12)
     assert "tsmom-blend #1" in equity_panel.readout.text()
     stats.sleeve.setValue(30)
@@ -193,3 +193,34 @@ def test_period_limits_the_metrics(make_window, qtbot) -> None:
     assert window.strategy.last.metrics["sharpe"] == pytest.approx(
         direct.metrics["sharpe"], rel=1e-12
     )
+
+
+def test_statistics_compare_every_run_in_step_with_the_equity_dock(make_window, qtbot) -> None:
+    """Six runs: the comparison holds the five the Equity dock keeps, oldest first, each
+    column the run's own metrics; Clear runs empties both."""
+    window = make_window(auto_demo=True)
+    _ready(window, qtbot)
+    panel = window.panels["dockStrategy"]
+    for i, preset in enumerate(("tsmom-blend", "ewmac", "mop2012", "fast", "ewmac", "tsmom-blend")):
+        panel.select_preset(preset)
+        panel.run_button.click()
+        qtbot.waitUntil(
+            lambda n=i + 1: window.strategy.count == n and panel.run_button.isEnabled(),
+            timeout=60_000,
+        )
+    equity, stats = window.panels["dockEquity"], window.panels["dockStatistics"]
+    table = stats.compare
+    labels = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert labels == [run.label for run in equity.runs]
+    assert labels == ["ewmac #2", "mop2012 #3", "fast #4", "ewmac #5", "tsmom-blend #6"]
+    rows = {table.verticalHeaderItem(r).text(): r for r in range(table.rowCount())}
+    for column, out in enumerate(window.strategy.outputs):
+        assert table.item(rows["Sharpe"], column).text() == f"{out.metrics['sharpe']:.3f}"
+        cagr = float(table.item(rows["CAGR (%)"], column).text())
+        assert cagr == pytest.approx(out.metrics["cagr"] * 100, abs=0.005)
+        first, last = out.result.returns.index[[0, -1]]
+        assert table.item(rows["First day"], column).text() == f"{first:%Y-%m-%d}"
+        assert table.item(rows["Last day"], column).text() == f"{last:%Y-%m-%d}"
+    equity.clear_button.click()
+    assert table.columnCount() == 0 and table.rowCount() == 0
+    assert window.strategy.outputs == []
