@@ -33,6 +33,7 @@ class ParamSpec:
     signals: tuple[str, ...] = ()  # the rules it belongs to; empty: every rule
     advanced: bool = False  # a setting of every rule, up front only when a preset sets it
     symbols: str = ""  # one of SYMBOL_SOURCES when the value names a series, else empty
+    unit: str = ""  # of a number: days, months, bp, fraction / year, ×, ... (axis labels)
 
     def parse(self, value: Any) -> Any:
         """Convert and check a value (text from a form or the command line, or a TOML value)."""
@@ -117,6 +118,7 @@ def parameter_specs() -> dict[str, ParamSpec]:
             signals=tuple(body.get("signals", ())),
             advanced=bool(body.get("advanced", False)),
             symbols=body.get("symbols", ""),
+            unit=body.get("unit", ""),
         )
         specs[name] = ParamSpec(**{**spec.__dict__, "default": spec.parse(body["default"])})
     return specs

@@ -22,10 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from engine.annualisation import TRADING_DAYS
-from widgets import charts
+from widgets import charts, palette
 
 MAX_RUNS = 5
-BENCH_COLOR = "#8a93a0"
 LOG_YEARS = 5.0  # a run longer than this opens on a log equity scale
 DEFAULT_VOL_TARGET = 0.10  # "Scale to vol target" when the first run has no target
 KEY_LABEL_CHARS = 28  # longer run names are cut in the chart's key (full name in the readout)
@@ -154,11 +153,11 @@ class EquityPanel(QWidget):
         self.view = pg.GraphicsLayoutWidget(self)
         self.view.setObjectName("equityView")
         self.equity_plot = self.view.addPlot(row=0, col=0)
-        self.equity_plot.setLabel("left", "equity")
+        self.equity_plot.setLabel("left", "equity", units="× start")
         self.dd_plot = self.view.addPlot(row=1, col=0)
-        self.dd_plot.setLabel("left", "DD %")
+        self.dd_plot.setLabel("left", "drawdown", units="%")
         self.lev_plot = self.view.addPlot(row=2, col=0, axisItems={"bottom": pg.DateAxisItem()})
-        self.lev_plot.setLabel("left", "gross lev.")
+        self.lev_plot.setLabel("left", "gross leverage", units="× NAV")
         for plot in (self.dd_plot, self.lev_plot):
             plot.setXLink(self.equity_plot)
         for plot in (self.equity_plot, self.dd_plot):  # one date axis, at the bottom
@@ -167,8 +166,9 @@ class EquityPanel(QWidget):
         for plot in (self.equity_plot, self.dd_plot, self.lev_plot):
             plot.getAxis("left").enableAutoSIPrefix(False)
             plot.getAxis("left").setWidth(55)
+        marker = palette.current().marker
         self.lines = [
-            pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#888", width=1))
+            pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(marker, width=1))
             for _ in range(3)
         ]
         for plot, line in zip(
@@ -176,8 +176,9 @@ class EquityPanel(QWidget):
         ):
             plot.addItem(line, ignoreBounds=True)
         self._pool: list[tuple[pg.PlotDataItem, ...]] = []  # curve triples, reused across runs
-        self.bench_curve = charts.fast_curve(self.equity_plot, BENCH_COLOR)
-        self.bench_curve.setPen(pg.mkPen(BENCH_COLOR, width=1, style=Qt.PenStyle.DashLine))
+        bench = palette.current().benchmark
+        self.bench_curve = charts.fast_curve(self.equity_plot, bench)
+        self.bench_curve.setPen(pg.mkPen(bench, width=1, style=Qt.PenStyle.DashLine))
         self.bench_curve.hide()
         self.key = RunKey()
         self.key.setParentItem(self.equity_plot.vb)
@@ -263,9 +264,8 @@ class EquityPanel(QWidget):
             self.key.addItem(self.bench_curve, html.escape(_cut(self.runs[-1].benchmark_label)))
         self.key.setVisible(bool(self.runs))
         scaled = self.scale_box.isChecked() and self.runs
-        self.equity_plot.setLabel(
-            "left", f"equity at {self.vol_target():.0%} vol" if scaled else "equity"
-        )
+        label = f"equity at {self.vol_target():.0%} vol" if scaled else "equity"
+        self.equity_plot.setLabel("left", label, units="× start")
         self._fit_range()
 
     def _fit_range(self) -> None:

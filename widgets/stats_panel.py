@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from engine.labels import LABELS, PERCENT_KEYS, fmt, number, zone_label
 from engine.metrics import MIXER_MAX_SLEEVE_PCT
 from engine.vix import DEFAULT_ZONES, ZoneThresholds
-from widgets import charts
+from widgets import charts, palette
 from widgets.table_export import fill_table, install_table_menu, table_to_text
 
 
@@ -90,10 +90,10 @@ class StatsPanel(QWidget):
         self.mixer_plot = pg.PlotWidget(self)
         self.mixer_plot.setObjectName("mixerPlot")
         self.mixer_plot.setMinimumHeight(110)
-        self.mixer_plot.setLabel("bottom", "CTA sleeve %")
-        self.mixer_plot.setLabel("left", "Sharpe")
+        self.mixer_plot.setLabel("bottom", "CTA sleeve", units="%")
+        self.mixer_plot.setLabel("left", "Sharpe", units="ratio")
         self.mixer_curve = charts.fast_curve(self.mixer_plot.getPlotItem(), charts.RUN_COLORS[0])
-        self.mixer_marker = pg.InfiniteLine(angle=90, pen=pg.mkPen("#aaa"))
+        self.mixer_marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(palette.current().marker))
         self.mixer_plot.addItem(self.mixer_marker)
         self.copy_button = QPushButton("Copy tables", self)
         self.copy_button.clicked.connect(self.copy_to_clipboard)

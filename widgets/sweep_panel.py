@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.presets import parameter_specs
 from engine.sweep import parse_values
 from widgets import charts
 from widgets.palette import error_html
@@ -141,6 +142,15 @@ class SweepPanel(QWidget):
             box.blockSignals(False)
             if previous not in axes:
                 edit.setText(self.ranges.get(box.currentText(), ""))
+        if not self.results:  # before a sweep the axes name what will be swept
+            self._label_axes(self.x_box.currentText(), self.y_box.currentText())
+
+    def _label_axes(self, x: str, y: str) -> None:
+        """Axis titles: each swept parameter with its declared unit."""
+        specs = parameter_specs()
+        for side, name in (("bottom", x), ("left", y)):
+            unit = specs[name].unit if name in specs else ""
+            self.plot.setLabel(side, name, units=unit or None)
 
     def grid(self) -> dict[str, tuple[float, ...]]:
         x, y = self.x_box.currentText(), self.y_box.currentText()
@@ -189,8 +199,7 @@ class SweepPanel(QWidget):
         self.image.setImage(values, autoLevels=False)
         if finite.size:
             self.colorbar.setLevels((float(finite.min()), float(finite.max())))
-        self.plot.setLabel("bottom", self.x_name)
-        self.plot.setLabel("left", self.y_name)
+        self._label_axes(self.x_name, self.y_name)
         for axis, labels in (("bottom", self.xs), ("left", self.ys)):
             step = max(1, len(labels) // 12)  # at most about a dozen labels
             ticks = [(i + 0.5, f"{v:g}") for i, v in enumerate(labels) if i % step == 0]

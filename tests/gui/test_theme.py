@@ -124,7 +124,8 @@ def _gauge_on_screen(window, gauge: VixGauge, theme: palette.Theme) -> dict[str,
     """Pixels of the gauge as it is on screen (what was painted, not a fresh render) near the
     theme's needle and track colours, and near the other theme's track."""
     shot = window.screen().grabWindow(window.winId()).toImage()
-    image = shot.copy(QRect(gauge.mapTo(window, QPoint(0, 0)), gauge.size()))
+    visible = gauge.visibleRegion().boundingRect()  # a scrolled dock shows part of it
+    image = shot.copy(QRect(gauge.mapTo(window, visible.topLeft()), visible.size()))
     other = LIGHT if theme is DARK else DARK
     targets = {
         "needle": QColor(theme.needle),
