@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QSlider,
     QTableWidget,
     QTabWidget,
+    QToolButton,
     QWidget,
 )
 
@@ -108,7 +109,12 @@ class Monkey:
 
     # -- actions -------------------------------------------------------------------------
     def click_button(self) -> None:
-        buttons = [b for b in self._live(QAbstractButton) if not self._blocking(b.text())]
+        buttons = [
+            b
+            for b in self._live(QAbstractButton)
+            if not self._blocking(b.text())
+            and not (isinstance(b, QToolButton) and b.menu() is not None)  # a menu waits for a pick
+        ]
         if buttons:
             self.rng.choice(buttons).click()
 
