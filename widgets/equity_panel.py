@@ -155,9 +155,9 @@ class EquityPanel(QWidget):
         self.equity_plot = self.view.addPlot(row=0, col=0)
         self.equity_plot.setLabel("left", "equity", units="× start")
         self.dd_plot = self.view.addPlot(row=1, col=0)
-        self.dd_plot.setLabel("left", "drawdown", units="%")
+        self.dd_plot.setLabel("left", "DD", units="%")  # short: the panel is short
         self.lev_plot = self.view.addPlot(row=2, col=0, axisItems={"bottom": pg.DateAxisItem()})
-        self.lev_plot.setLabel("left", "gross leverage", units="× NAV")
+        self.lev_plot.setLabel("left", "gross lev.", units="×")
         for plot in (self.dd_plot, self.lev_plot):
             plot.setXLink(self.equity_plot)
         for plot in (self.equity_plot, self.dd_plot):  # one date axis, at the bottom

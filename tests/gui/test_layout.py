@@ -26,6 +26,10 @@ from app.paths import app_paths
 from app.perspectives import size_bucket
 from app.settings import KEY_GEOMETRY, KEY_VERSION, LAYOUT_VERSION, open_settings, state_key
 from app.theme import set_theme
+from engine.data.choice import ImportChoice
+from engine.data.importers import import_file
+from engine.data.store import MarketStore
+from tests.conftest import SHARED_DATA, needs_data
 from widgets.table_fit import fit_table, fit_widths
 
 NINE_DOCKS = [
@@ -285,3 +289,45 @@ def test_warnings_and_errors_surface_as_a_badge_that_opens_the_log(window, qtbot
     assert log_dock.isVisible() and not log_dock.visibleRegion().isEmpty()
     assert badge.isHidden()
     assert any("another" in line for line in window.activity.lines())
+
+
+@needs_data
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_real_data_desk_at_1920_shows_everything(
+    make_window, qtbot, tmp_path: Path, theme: str
+) -> None:
+    """The README's desk: the real VIX, the S&P 500 to 2026 and the futures panel imported in
+    the README's order (the panel under FUT_), a backtest on the panel and the Aug 2024 replay;
+    no horizontal scrollbar and no clipped text, the screenshot kept in CTADESK_SCREENSHOTS."""
+    store = MarketStore(app_paths().ensure().store)
+    import_file(store, SHARED_DATA / "vix_daily.csv", symbol="VIX")
+    spx = SHARED_DATA / "recent" / "sp500_index_ohlcv_1927_2026.csv"
+    import_file(store, spx, symbol="SPX", kind="index")
+    panel = SHARED_DATA / "futures_panel_adjusted_daily.csv"
+    import_file(store, panel, choice=ImportChoice(prefix="FUT_"))
+    window = make_window(show=False, auto_demo=False)
+    window.resize(1920, 1080)
+    set_theme(window, theme)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(
+        lambda: window.data.is_ready and window.regimes.last is not None, timeout=60_000
+    )
+    strategy = window.panels["dockStrategy"]
+    strategy.set_symbols([s for s in strategy.symbols() if s.startswith("FUT_")])
+    strategy.run_button.click()
+    qtbot.waitUntil(
+        lambda: window.strategy.last is not None and not window.jobs.running, timeout=60_000
+    )
+    window.replays.run("aug-2024")
+    qtbot.waitUntil(
+        lambda: window.replays.last is not None and not window.jobs.running, timeout=60_000
+    )
+    assert window.replays.last["data_label"] == "real data"
+    window.docks["dockEventReplay"].raise_()
+    qtbot.wait(50)
+    assert _report(window) == ""
+    out = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
+    out.mkdir(parents=True, exist_ok=True)
+    assert window.grab().save(str(out / f"desk-real-1920x1080-{theme}.png"))
+    assert window.errors.count == 0
