@@ -86,6 +86,9 @@ class EventController(QObject):
         from engine.events import get_event, pick_replay_data
 
         symbols = self.strategy.symbols()
+        if problems := self.strategy.errors():  # what the Strategy dock shows inline
+            self.panel.show_error(f"Strategy: {'; '.join(problems)}")
+            return
         if not symbols:
             self.panel.show_error("Tick instruments in the Strategy dock first.")
             return

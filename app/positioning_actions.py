@@ -73,6 +73,9 @@ class PositioningController(QObject):
                     "(highlighted)."
                 )
 
+        if problems := self.strategy.errors():  # what the Strategy dock shows inline
+            self.panel.status.setText(error_html(f"Strategy: {'; '.join(problems)}"))
+            return
         try:  # the Strategy dock's strategy, at this dock's vol target
             params = resolve(self.strategy.preset, {**self.strategy.values(), "vol_target": target})
         except ValueError as exc:

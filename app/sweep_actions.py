@@ -117,6 +117,9 @@ class SweepController(QObject):
         from engine.sweep import parse_grid, uses_fused_kernel
 
         preset, symbols = self.strategy.preset, self.strategy.symbols()
+        if problems := self.strategy.errors():  # what the Strategy dock shows inline
+            self.sweep.message.setText(error_html(f"Strategy: {'; '.join(problems)}"))
+            return
         try:
             grid = parse_grid(grid)  # out-of-range values are said here, before any work
             base = resolve(preset, self.strategy.values())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import pytest
 
@@ -125,3 +127,24 @@ def test_universe_that_ends_before_the_event_replays_on_what_covers_it(make_wind
     assert "replayed on SPX" in panel.summary.text() and "2017-12-21" in panel.summary.text()
     day = next(d for d in panel.days if d["date"] == "2024-08-05")
     assert (day["vix"], round(day["index"], 2)) == (38.57, 5186.33)
+
+
+def test_replay_sweep_and_flows_refuse_what_the_strategy_form_refuses(make_window, qtbot) -> None:
+    """A symbol typed into the Strategy form that is not a ticked instrument stops a run with
+    an inline message; replay, sweep and flows say the same in their docks, no dialog."""
+    window = make_window(auto_demo=True)
+    qtbot.waitUntil(lambda: window.data.is_ready and not window.jobs.running, timeout=30_000)
+    dialogs: list[str] = []
+    window.errors.report.connect(lambda _t, m, _d: dialogs.append(m))
+    window.panels["dockStrategy"].fields["equity_index"].widget.setCurrentText("0")
+    expected = html.escape("equity_index: '0' is not one of the ticked instruments")
+    window.replays.run("feb-2018")
+    assert expected in window.panels["dockEventReplay"].readout.text()
+    sweep = window.panels["dockSweep"]
+    sweep.run_button.click()
+    assert expected in sweep.message.text()
+    flows = window.panels["dockTriggersFlows"]
+    flows.refresh_button.click()
+    assert expected in flows.status.text()
+    qtbot.wait(100)
+    assert not window.jobs.running and not dialogs
