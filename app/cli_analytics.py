@@ -121,7 +121,8 @@ def add_analytics_commands(sub: Any, add: Any) -> None:
 
 
 def cmd_triggers(args: argparse.Namespace) -> dict[str, Any]:
-    from engine.triggers import parse_signals, trigger_levels
+    from engine.trigger_specs import parse_signals
+    from engine.triggers import trigger_levels
 
     rows = trigger_levels(load_prices(args.prices), parse_signals(args.signals), args.vol_span)
     return {"signals": args.signals, "triggers": rows[: args.top] if args.top else rows}
@@ -171,7 +172,7 @@ def cmd_flows(args: argparse.Namespace) -> dict[str, Any]:
 
 def _add_more(sub: Any, add: Any) -> None:
     from engine.presets import DEFAULT_PRESET, presets
-    from engine.triggers import DEFAULT_SIGNALS
+    from engine.trigger_specs import DEFAULT_SIGNALS
 
     p = add(sub, "triggers", cmd_triggers, "Tomorrow's signal flip prices per instrument.")
     p.add_argument("--prices", required=True, help="CSV file or comma-separated store symbols")

@@ -49,11 +49,11 @@ def progress_printer(enabled: bool):
 
 
 def cmd_sweep(args: argparse.Namespace) -> dict[str, Any]:
+    from engine.grid import parse_range
     from engine.jobs import run_job
     from engine.reference import ReferenceSweep
     from engine.sweep import (
         REFERENCE_PRESET,
-        parse_range,
         reference_params,
         reference_sweep_job,
     )

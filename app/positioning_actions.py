@@ -23,7 +23,8 @@ def positioning_job(
     """Job: trigger levels and flow scenarios, the flows sized by the backtest of ``params``."""
     from engine.data.store import MarketStore
     from engine.flows import estimate_flows
-    from engine.triggers import parse_signals, trigger_levels
+    from engine.trigger_specs import parse_signals
+    from engine.triggers import trigger_levels
 
     specs = parse_signals(signals)  # bad text fails here, before any I/O
     yield Progress(0.0, "Loading prices")
@@ -50,7 +51,7 @@ class PositioningController(QObject):
 
     def refresh(self, signals: str, aum: float, target: float, sigmas: float) -> None:
         from engine.presets import resolve
-        from engine.triggers import parse_signals
+        from engine.trigger_specs import parse_signals
 
         symbols = self.strategy.symbols()
         if not symbols:

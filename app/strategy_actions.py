@@ -96,6 +96,7 @@ def backtest_run_job(
     from engine.equity_index import no_index_message
     from engine.mixer import mixer_legs
     from engine.presets import resolve
+    from engine.sleeves import MIXER_STEPS
     from widgets.equity_panel import EquitySeries
 
     yield Progress(0.0, "Loading prices")
@@ -121,7 +122,7 @@ def backtest_run_job(
         leg = bond if bond_yield is None else bond_yield
         stocks, bonds, legs = mixer_legs(prices, result.modes, result.equity_index, leg)
         extras["allocation_mixer"] = metrics.allocation_mixer(
-            result.returns, stocks, bonds, sleeves=metrics.MIXER_STEPS, days=params["annualisation"]
+            result.returns, stocks, bonds, sleeves=MIXER_STEPS, days=params["annualisation"]
         )
         extras["allocation_mixer_legs"] = legs
     benchmark = benchmark_equity(result, prices)

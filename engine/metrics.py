@@ -14,6 +14,7 @@ import pandas as pd
 
 from engine.annualisation import TRADING_DAYS
 from engine.mixer import EQUITY_WEIGHT
+from engine.sleeves import MIXER_TABLE
 from engine.vix import (
     DEFAULT_ZONES,
     EXTREME_BAND,
@@ -22,13 +23,6 @@ from engine.vix import (
     ZoneThresholds,
     zone_indices,
 )
-
-MIXER_MAX_SLEEVE_PCT = 50
-"""The CTA-sleeve mixer's range: 0% to this share of the portfolio."""
-MIXER_TABLE = tuple(x / 100 for x in range(0, MIXER_MAX_SLEEVE_PCT + 1, 10))
-"""Sleeves shown in tables (0%, 10%, ... 50%)."""
-MIXER_STEPS = tuple(x / 100 for x in range(0, MIXER_MAX_SLEEVE_PCT + 1))
-"""Sleeves in 1% steps (the Statistics dock's slider)."""
 
 
 def _clean(returns: pd.Series) -> pd.Series:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.labels import number
-from engine.triggers import DEFAULT_SIGNALS
+from engine.trigger_specs import DEFAULT_SIGNALS
 from widgets import charts, palette
 from widgets.inputs import number_box
 from widgets.table_export import fill_table, install_table_menu

@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.regime import DEFAULT_HOLD_DAYS, TREND_BREAK_LEVEL, TREND_HOLD_LEVEL
-from engine.vix import ZoneThresholds
+from engine.vix import DEFAULT_HOLD_DAYS, TREND_BREAK_LEVEL, TREND_HOLD_LEVEL, ZoneThresholds
 from widgets import charts, palette
 from widgets.table_export import fill_table, install_table_menu
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.labels import LABELS, PERCENT_KEYS, fmt, number, zone_label
-from engine.metrics import MIXER_MAX_SLEEVE_PCT
+from engine.sleeves import MIXER_MAX_SLEEVE_PCT
 from engine.vix import DEFAULT_ZONES, ZoneThresholds
 from widgets import charts, palette
 from widgets.table_export import fill_table, install_table_menu, table_to_text

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.grid import parse_values
 from engine.presets import parameter_specs
-from engine.sweep import parse_values
 from widgets import charts
 from widgets.palette import error_html
 

@@ -13,7 +13,8 @@ from engine.backtest import run_backtest
 from engine.deleverage import deleverage_path
 from engine.flows import estimate_flows, selling_level
 from engine.presets import resolve
-from engine.triggers import blend_flip, parse_signals, trigger_levels
+from engine.trigger_specs import parse_signals
+from engine.triggers import blend_flip, trigger_levels
 
 
 def _prices(n: int = 400, seed: int = 3) -> pd.DataFrame:

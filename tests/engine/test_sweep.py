@@ -12,13 +12,13 @@ import pandas as pd
 import pytest
 
 from engine.backtest import backtest_job
+from engine.grid import parse_range
 from engine.jobs import Cancelled, run_job
 from engine.presets import presets, resolve
 from engine.reference import ReferenceSweep
 from engine.sweep import (
     generated_prices,
     grid_sweep_job,
-    parse_range,
     reference_params,
     reference_sweep_job,
     sweep_axes,

@@ -8,7 +8,8 @@ from engine.data.store import MarketStore
 from engine.deleverage import deleverage_path
 from engine.flows import estimate_flows
 from engine.presets import resolve
-from engine.triggers import parse_signals, trigger_levels
+from engine.trigger_specs import parse_signals
+from engine.triggers import trigger_levels
 
 
 def test_refresh_shows_engine_triggers_and_flows(make_window, qtbot) -> None:

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from engine.data.store import MarketStore
+from engine.grid import parse_values
 from engine.jobs import run_job
 from engine.presets import resolve
-from engine.sweep import grid_sweep_job, parse_values, sweep_axes
+from engine.sweep import grid_sweep_job, sweep_axes
 
 
 def test_parse_values() -> None:
