@@ -32,6 +32,15 @@ def number_box(
     return box
 
 
+class TrimmedDoubleSpinBox(QDoubleSpinBox):
+    """A number field that shows 0.1 rather than 0.1000 (the decimals stay the precision)."""
+
+    def textFromValue(self, value: float) -> str:
+        text = self.locale().toString(value, "f", self.decimals())
+        point = self.locale().decimalPoint()
+        return text.rstrip("0").rstrip(point) if point in text else text
+
+
 def set_quietly(box: QDoubleSpinBox, value: float) -> None:
     """Set a value programmatically without re-emitting valueChanged."""
     if box.value() != value:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from engine.equity_index import pick_bond_leg, pick_equity_index
 from engine.presets import ParamSpec, parameter_specs
+from widgets.inputs import TrimmedDoubleSpinBox
 
 AUTO_PICKS: dict[str, tuple[Callable[[list[str]], str | None], str]] = {
     "equity_index": (pick_equity_index, "like the S&P 500"),
@@ -39,6 +40,14 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+SUFFIXED_UNITS = ("days", "months", "bp")
+"""Units short enough to show in the field itself; the others are in its tooltip."""
+
+
+def _suffix(unit: str) -> str:
+    return f" {unit}" if unit in SUFFIXED_UNITS else ""
+
+
 class ParamField:
     """One generated input: reads/writes text values and validates with the declaration; a
     symbol parameter is an editable combo that accepts only the symbols it offers (or empty)."""
@@ -51,15 +60,17 @@ class ParamField:
             box.setRange(
                 int(spec.min if spec.min is not None else -(10**9)), int(spec.max or 10**9)
             )
+            box.setSuffix(_suffix(spec.unit))
             self.widget: QWidget = box
         elif spec.type == "float":
-            box = QDoubleSpinBox(parent)
+            box = TrimmedDoubleSpinBox(parent)
             box.setDecimals(4)
             box.setRange(
                 spec.min if spec.min is not None else -1e12,
                 spec.max if spec.max is not None else 1e12,
             )
             box.setSingleStep(0.01 if (spec.max or 1) <= 2 else 1.0)
+            box.setSuffix(_suffix(spec.unit))
             self.widget = box
         elif spec.type == "choice":
             combo = QComboBox(parent)

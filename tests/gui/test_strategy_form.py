@@ -232,3 +232,20 @@ def test_small_screen_shows_picker_run_and_used_parameters(make_window, qtbot) -
         box = widget.rect().translated(widget.mapTo(viewport, widget.rect().topLeft()))
         assert viewport.rect().contains(box), widget.objectName()
     assert scroller is None or not scroller.horizontalScrollBar().isVisible()
+
+
+def test_numbers_read_plainly_with_short_units(desk_app, qtbot) -> None:
+    panel = StrategyPanel()
+    qtbot.addWidget(panel)
+    panel.select_preset("mop2012")
+    shown = {
+        name: field.widget.text()
+        for name, field in panel.fields.items()
+        if isinstance(field.widget, QAbstractSpinBox)
+    }
+    assert shown["vol_target"] == "0.4"  # not 0.4000
+    assert shown["cost_bps"].endswith(" bp") and shown["vol_span"] == "121 days"
+    panel.fields["vol_target"].set_value(0.0125)
+    assert panel.fields["vol_target"].widget.text() == "0.0125"
+    panel.fields["idm"].set_value(2.0)
+    assert panel.fields["idm"].widget.text() == "2"
