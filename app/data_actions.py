@@ -22,11 +22,11 @@ from engine.data import DEMO_SOURCE
 from engine.data.choice import ImportChoice, suggested_prefix
 from engine.jobs import Job, Progress
 from widgets.conflict_dialog import ConflictDialog
-from widgets.data_panel import DataPanel
 
 if TYPE_CHECKING:
     from app.desk import Desk
     from engine.data.importers import ImportConflict, ImportReport
+    from widgets.data_panel import DataPanel
 
 MAX_LISTED = 8
 Retry = Callable[[ImportChoice], None]

@@ -11,15 +11,15 @@ import numpy as np
 from PySide6.QtCore import QObject
 
 from engine.jobs import Job, Progress
-from widgets.equity_panel import EquityPanel
-from widgets.event_panel import EventPanel
-from widgets.regime_panel import RegimePanel
-from widgets.rule16_panel import Rule16Panel
-from widgets.strategy_panel import StrategyPanel
 
 if TYPE_CHECKING:
     from app.desk import Desk
     from engine.events import ReplayData
+    from widgets.equity_panel import EquityPanel
+    from widgets.event_panel import EventPanel
+    from widgets.regime_panel import RegimePanel
+    from widgets.rule16_panel import Rule16Panel
+    from widgets.strategy_panel import StrategyPanel
 
 
 def replay_run_job(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import (
@@ -53,21 +53,16 @@ from app.welcome_actions import show_welcome, wants_welcome
 from app.workers import JobManager, Worker
 from engine.jobs import Job
 from widgets.activity_log import ActivityLog, LogBadge
-from widgets.data_panel import DataPanel
-from widgets.equity_panel import EquityPanel
-from widgets.event_panel import EventPanel
 from widgets.job_status import JobStatus
-from widgets.positioning_panel import PositioningPanel
-from widgets.regime_panel import RegimePanel
-from widgets.rule16_panel import Rule16Panel
-from widgets.stats_panel import StatsPanel
-from widgets.strategy_panel import StrategyPanel
-from widgets.sweep_panel import SweepPanel
 from widgets.table_fit import fit_table
 from widgets.welcome import WelcomeDialog
 
+if TYPE_CHECKING:
+    from widgets.data_panel import DataPanel
+    from widgets.regime_panel import RegimePanel
+    from widgets.rule16_panel import Rule16Panel
+
 log = logging.getLogger(__name__)
-T = TypeVar("T", bound=QWidget)
 
 DEFAULT_SIZE = (1500, 950)
 BUCKET_SETTLE_MS = 250  # a resize into another size class re-arranges once the resizing stops
@@ -126,25 +121,25 @@ class MainWindow(QMainWindow):
         self.data.series_changed.connect(self._on_series_changed)
         self.strategy = StrategyController(
             self,
-            self._panel("dockStrategy", StrategyPanel),
-            self._panel("dockEquity", EquityPanel),
-            self._panel("dockStatistics", StatsPanel),
+            self.panels["dockStrategy"],
+            self.panels["dockEquity"],
+            self.panels["dockStatistics"],
             self.data.store_path,
         )
         self.data.series_changed.connect(self.strategy.set_rows)
         self.positioning = PositioningController(
             self,
-            self._panel("dockTriggersFlows", PositioningPanel),
-            self._panel("dockStrategy", StrategyPanel),
+            self.panels["dockTriggersFlows"],
+            self.panels["dockStrategy"],
             self.data.store_path,
         )
         self.replays = EventController(
             self,
-            self._panel("dockEventReplay", EventPanel),
-            self._panel("dockStrategy", StrategyPanel),
+            self.panels["dockEventReplay"],
+            self.panels["dockStrategy"],
             self.regime_panel,
             self.rule16_panel,
-            self._panel("dockEquity", EquityPanel),
+            self.panels["dockEquity"],
             self.data.store_path,
         )
         self.data.series_changed.connect(self.replays.set_rows)
@@ -156,8 +151,8 @@ class MainWindow(QMainWindow):
         self.regimes.thresholds_changed.connect(self.strategy.set_thresholds)
         self.sweeps = SweepController(
             self,
-            self._panel("dockSweep", SweepPanel),
-            self._panel("dockStrategy", StrategyPanel),
+            self.panels["dockSweep"],
+            self.panels["dockStrategy"],
             self.strategy,
             self.settings,
         )
@@ -215,7 +210,7 @@ class MainWindow(QMainWindow):
 
     def _make_dock(self, spec: PanelSpec) -> QDockWidget:
         dock = self._dock(spec.title, spec.object_name)
-        panel = spec.factory()
+        panel = spec.make()
         scroller = QScrollArea(dock)  # small screens scroll a panel rather than grow the window
         scroller.setObjectName(f"{spec.object_name}Scroll")
         scroller.setWidgetResizable(True)
@@ -235,20 +230,15 @@ class MainWindow(QMainWindow):
     # -- panels ---------------------------------------------------------------------------
     @property
     def regime_panel(self) -> RegimePanel:
-        return self._panel("dockVixRegime", RegimePanel)
+        return self.panels["dockVixRegime"]
 
     @property
     def rule16_panel(self) -> Rule16Panel:
-        return self._panel("dockRule16", Rule16Panel)
-
-    def _panel(self, name: str, kind: type[T]) -> T:
-        panel = self.panels[name]
-        assert isinstance(panel, kind)
-        return panel
+        return self.panels["dockRule16"]
 
     @property
     def data_panel(self) -> DataPanel:
-        return self._panel("dockData", DataPanel)
+        return self.panels["dockData"]
 
     def _on_series_changed(self, rows: list[dict[str, Any]]) -> None:
         if not rows:

@@ -5,43 +5,46 @@ Where each dock sits is declared per perspective in app/perspectives.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import partial
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
 from engine.data.sources import source_names
-from widgets.data_panel import DataPanel
-from widgets.equity_panel import EquityPanel
-from widgets.event_panel import EventPanel
-from widgets.positioning_panel import PositioningPanel
-from widgets.regime_panel import RegimePanel
-from widgets.rule16_panel import Rule16Panel
-from widgets.stats_panel import StatsPanel
-from widgets.strategy_panel import StrategyPanel
-from widgets.sweep_panel import SweepPanel
 
 
 @dataclass(frozen=True)
 class PanelSpec:
-    """One dock: ``object_name`` keys the saved layout, so never rename it lightly."""
+    """One dock: ``object_name`` keys the saved layout, so never rename it lightly. The panel
+    class is named (``module:Class``) and imported when the dock is built, so importing the
+    window loads no chart library."""
 
     title: str
     object_name: str
-    factory: Callable[[], QWidget]
+    panel: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def make(self) -> QWidget:
+        """The panel, built with its options."""
+        module, _, name = self.panel.partition(":")
+        return getattr(importlib.import_module(module), name)(**self.options)
 
 
 PANELS: tuple[PanelSpec, ...] = (
-    PanelSpec("VIX Regime", "dockVixRegime", RegimePanel),
-    PanelSpec("Rule of 16", "dockRule16", Rule16Panel),
-    PanelSpec("Strategy", "dockStrategy", StrategyPanel),
-    PanelSpec("Statistics", "dockStatistics", StatsPanel),
-    PanelSpec("Equity", "dockEquity", EquityPanel),
-    PanelSpec("Sweep", "dockSweep", SweepPanel),
-    PanelSpec("Event Replay", "dockEventReplay", EventPanel),
-    PanelSpec("Triggers & Flows", "dockTriggersFlows", PositioningPanel),
-    PanelSpec("Data", "dockData", partial(DataPanel, fetch_sources=source_names())),
+    PanelSpec("VIX Regime", "dockVixRegime", "widgets.regime_panel:RegimePanel"),
+    PanelSpec("Rule of 16", "dockRule16", "widgets.rule16_panel:Rule16Panel"),
+    PanelSpec("Strategy", "dockStrategy", "widgets.strategy_panel:StrategyPanel"),
+    PanelSpec("Statistics", "dockStatistics", "widgets.stats_panel:StatsPanel"),
+    PanelSpec("Equity", "dockEquity", "widgets.equity_panel:EquityPanel"),
+    PanelSpec("Sweep", "dockSweep", "widgets.sweep_panel:SweepPanel"),
+    PanelSpec("Event Replay", "dockEventReplay", "widgets.event_panel:EventPanel"),
+    PanelSpec(
+        "Triggers & Flows", "dockTriggersFlows", "widgets.positioning_panel:PositioningPanel"
+    ),
+    PanelSpec(
+        "Data", "dockData", "widgets.data_panel:DataPanel", {"fetch_sources": source_names()}
+    ),
 )
 
 LOG_TITLE = "Log"

@@ -10,11 +10,11 @@ from PySide6.QtCore import QObject
 
 from engine.jobs import Job, Progress
 from widgets.palette import error_html
-from widgets.positioning_panel import PositioningPanel
-from widgets.strategy_panel import StrategyPanel
 
 if TYPE_CHECKING:
     from app.desk import Desk
+    from widgets.positioning_panel import PositioningPanel
+    from widgets.strategy_panel import StrategyPanel
 
 
 def positioning_job(

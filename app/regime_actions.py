@@ -14,11 +14,11 @@ from PySide6.QtCore import QObject, QSettings, Signal
 
 from engine.jobs import Job, Progress
 from engine.vix import DEFAULT_HOLD_DAYS, ZoneThresholds
-from widgets.regime_panel import RegimePanel
-from widgets.rule16_panel import Rule16Panel
 
 if TYPE_CHECKING:
     from app.desk import Desk
+    from widgets.regime_panel import RegimePanel
+    from widgets.rule16_panel import Rule16Panel
 
 log = logging.getLogger(__name__)
 KEY_THRESHOLDS = "vix/thresholds"

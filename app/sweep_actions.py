@@ -11,13 +11,13 @@ from PySide6.QtCore import QObject, QSettings
 from engine.data.symbols import pick_vix_symbol
 from engine.jobs import Job, Progress
 from widgets.palette import error_html
-from widgets.strategy_panel import StrategyPanel
-from widgets.sweep_panel import SweepPanel
 
 if TYPE_CHECKING:
     from app.desk import Desk
     from app.strategy_actions import StrategyController
     from app.workers import Worker
+    from widgets.strategy_panel import StrategyPanel
+    from widgets.sweep_panel import SweepPanel
 
 log = logging.getLogger(__name__)
 KEY_SCHEDULER = "cluster/scheduler"  # "local:N" or "tcp://HOST:PORT"

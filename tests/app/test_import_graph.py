@@ -1,6 +1,6 @@
 """The window's import graph stays light: importing the main window module loads no numba,
-pandas or scipy (they load with the engine, after the window exists), checked in a fresh
-interpreter so nothing imported by other tests hides a regression."""
+pandas, scipy or pyqtgraph (the engine loads with its first job, the charts with their docks),
+checked in a fresh interpreter so nothing imported by other tests hides a regression."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 
-HEAVY = ("numba", "pandas", "scipy", "llvmlite", "dask")
+HEAVY = ("numba", "pandas", "scipy", "llvmlite", "dask", "pyqtgraph")
 
 
 def test_main_window_module_imports_no_engine_heavyweights() -> None:
