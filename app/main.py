@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(paths)
     log.info("CTA Desk %s starting (python %s)", __version__, sys.version.split()[0])
 
-    from app.bootstrap import create_application, preload_engine, route_qt_messages_to_log
+    from app.bootstrap import create_application, route_qt_messages_to_log
     from app.errors import install_exception_hooks
     from app.mainwindow import MainWindow
     from app.settings import clear_settings
@@ -77,11 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.reset:
         clear_settings(paths)
         log.info("settings cleared (--reset)")
-    splash = None if args.self_test else _splash()
-    preload_engine()
-    window = MainWindow(welcome=not args.self_test)
-    if splash is not None:
-        splash.close()
+    window = MainWindow(welcome=not args.self_test, defer=True)  # shown first, filled at once
     install_exception_hooks(window.errors)
 
     if args.self_test:
@@ -107,25 +103,6 @@ def _log_problem(problem: str) -> None:
     except OSError:
         return
     log.error("cannot start: %s", problem)
-
-
-def _splash():
-    """A splash with the app's name while the engine loads (well under a second)."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QColor, QPixmap
-    from PySide6.QtWidgets import QApplication, QSplashScreen
-
-    pixmap = QPixmap(420, 120)
-    pixmap.fill(QColor("#1e232c"))
-    splash = QSplashScreen(pixmap)
-    splash.showMessage(
-        f"CTA Desk {__version__}\nLoading the engine…",
-        Qt.AlignmentFlag.AlignCenter,
-        QColor("#e1e6ed"),
-    )
-    splash.show()
-    QApplication.processEvents()
-    return splash
 
 
 if __name__ == "__main__":

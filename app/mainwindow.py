@@ -4,6 +4,7 @@ centre, the Log a hidden bottom dock), menus, status-bar job progress and warnin
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
+    QPaintEvent,
     QResizeEvent,
     QShowEvent,
 )
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
+from app.bootstrap import preload_engine
 from app.data_actions import DataController
 from app.errors import ErrorReporter
 from app.event_actions import EventController
@@ -48,7 +51,7 @@ from app.settings import (
 )
 from app.strategy_actions import StrategyController
 from app.sweep_actions import SweepController
-from app.theme import restore_theme
+from app.theme import apply_saved_theme, restore_theme
 from app.welcome_actions import show_welcome, wants_welcome
 from app.workers import JobManager, Worker
 from engine.jobs import Job
@@ -65,6 +68,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = (1500, 950)
+BUILD_FALLBACK_MS = 250
 BUCKET_SETTLE_MS = 250  # a resize into another size class re-arranges once the resizing stops
 
 
@@ -87,10 +91,13 @@ class MainWindow(QMainWindow):
         auto_demo: bool = True,
         store_path: Path | None = None,
         welcome: bool = False,
+        defer: bool = False,
     ) -> None:
         """Build the window; the saved layout (if ``restore``) is applied on first show, then
         the data store is read (and the demo universe loaded into an empty one if
-        ``auto_demo``), and the welcome opens if ``welcome`` and the user still wants it."""
+        ``auto_demo``), and the welcome opens if ``welcome`` and the user still wants it. With
+        ``defer`` (the app) the window shows its docks empty at once and builds the panels, the
+        engine imports and the controllers just after its first paint."""
         super().__init__()
         self.setObjectName("mainWindow")
         self._welcome = welcome
@@ -114,10 +121,56 @@ class MainWindow(QMainWindow):
 
         self.docks: dict[str, QDockWidget] = {}
         self.panels: dict[str, QWidget] = {}
-        self._build_docks()
-        self._connect_panels()
         self._auto_demo = auto_demo
-        self.data = DataController(self, self.data_panel, store_path)
+        self._store_path = store_path
+        self._build_docks()
+        self.setAcceptDrops(True)
+        self.dataset_label = QLabel(self)
+        self.dataset_label.setObjectName("datasetLabel")
+        self.statusBar().addPermanentWidget(self.dataset_label)
+        self.log_badge = LogBadge(self)
+        self.log_badge.clicked.connect(self.show_log)
+        self.activity.counts_changed.connect(self.log_badge.set_counts)
+        self.statusBar().addPermanentWidget(self.log_badge)
+        self.job_status = JobStatus(self)
+        self.statusBar().addPermanentWidget(self.job_status)
+        self._current_job: Worker | None = None
+        self.jobs.job_started.connect(self._on_job_started)
+        self.jobs.job_finished.connect(self._on_job_finished)
+        self.job_status.cancel_requested.connect(self.cancel_current_job)
+        self.perspective: Perspective = perspective(self.settings.value(KEY_PERSPECTIVE))
+        self.layout_bucket: str | None = None  # the size class the current layout was made for
+        self._bucket_timer = QTimer(self)
+        self._bucket_timer.setSingleShot(True)
+        self._bucket_timer.setInterval(BUCKET_SETTLE_MS)
+        self._bucket_timer.timeout.connect(self._follow_size)
+        apply_saved_theme(self.settings)
+        self.built = False
+        self._build_pending = False
+        self.painted_at: float | None = None  # perf_counter() of the first paint (self-test)
+
+        self.resize(*self._default_size())
+        self._restore = restore
+        self._shown = False
+        self.layout_restored = False
+        if restore:
+            restore_geometry(self, self.settings)
+        if defer:
+            self.statusBar().showMessage("Opening the desk…")
+        else:
+            self._build()
+
+    def _build(self) -> None:
+        """The panels into their docks, the controllers, the menus: what needs the chart
+        library and the engine's imports."""
+        preload_engine()
+        for spec in PANELS:
+            self._fill_dock(spec)
+        for panel in self.panels.values():  # columns fit their content, cells show tooltips
+            for table in panel.findChildren(QTableView):
+                fit_table(table)
+        self._connect_panels()
+        self.data = DataController(self, self.data_panel, self._store_path)
         self.data.series_changed.connect(self._on_series_changed)
         self.strategy = StrategyController(
             self,
@@ -156,41 +209,19 @@ class MainWindow(QMainWindow):
             self.strategy,
             self.settings,
         )
-        self.setAcceptDrops(True)
-        self.dataset_label = QLabel(self)
-        self.dataset_label.setObjectName("datasetLabel")
-        self.statusBar().addPermanentWidget(self.dataset_label)
-        self.log_badge = LogBadge(self)
-        self.log_badge.clicked.connect(self.show_log)
-        self.activity.counts_changed.connect(self.log_badge.set_counts)
-        self.statusBar().addPermanentWidget(self.log_badge)
-        self.job_status = JobStatus(self)
-        self.statusBar().addPermanentWidget(self.job_status)
-        self._current_job: Worker | None = None
-        self.jobs.job_started.connect(self._on_job_started)
-        self.jobs.job_finished.connect(self._on_job_finished)
-        self.job_status.cancel_requested.connect(self.cancel_current_job)
-        self.perspective: Perspective = perspective(self.settings.value(KEY_PERSPECTIVE))
-        self.layout_bucket: str | None = None  # the size class the current layout was made for
-        self._bucket_timer = QTimer(self)
-        self._bucket_timer.setSingleShot(True)
-        self._bucket_timer.setInterval(BUCKET_SETTLE_MS)
-        self._bucket_timer.timeout.connect(self._follow_size)
         build_menus(self)
         restore_theme(self)
-
-        self.resize(*self._default_size())
-        self._restore = restore
-        self._shown = False
-        self.layout_restored = False
-        if restore:
-            restore_geometry(self, self.settings)
+        self.built = True
         self.statusBar().showMessage("Ready", 3000)
+        if self._shown:
+            self._first_layout()
 
     # -- construction -------------------------------------------------------------------
     def _build_docks(self) -> None:
         for spec in PANELS:
-            self._make_dock(spec)
+            dock = self._dock(spec.title, spec.object_name)
+            dock.setWidget(QLabel("Loading…", dock))  # the panel replaces it (_build)
+            self.docks[spec.object_name] = dock
         log_dock = self._dock(LOG_TITLE, LOG_DOCK)
         log_dock.setWidget(self.activity)
         self.docks[LOG_DOCK] = log_dock
@@ -198,9 +229,6 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, first)
         for dock in others:
             self.tabifyDockWidget(first, dock)
-        for panel in self.panels.values():  # columns fit their content, cells show tooltips
-            for table in panel.findChildren(QTableView):
-                fit_table(table)
 
     def _dock(self, title: str, object_name: str) -> QDockWidget:
         dock = QDockWidget(title.replace("&", "&&"), self)  # "&" is not a mnemonic
@@ -208,8 +236,9 @@ class MainWindow(QMainWindow):
         dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
         return dock
 
-    def _make_dock(self, spec: PanelSpec) -> QDockWidget:
-        dock = self._dock(spec.title, spec.object_name)
+    def _fill_dock(self, spec: PanelSpec) -> None:
+        dock = self.docks[spec.object_name]
+        placeholder = dock.widget()
         panel = spec.make()
         scroller = QScrollArea(dock)  # small screens scroll a panel rather than grow the window
         scroller.setObjectName(f"{spec.object_name}Scroll")
@@ -217,9 +246,8 @@ class MainWindow(QMainWindow):
         scroller.setFrameShape(QFrame.Shape.NoFrame)
         scroller.setWidget(panel)
         dock.setWidget(scroller)
-        self.docks[spec.object_name] = dock
+        placeholder.deleteLater()
         self.panels[spec.object_name] = panel
-        return dock
 
     def _connect_panels(self) -> None:
         regime = self.regime_panel
@@ -290,6 +318,19 @@ class MainWindow(QMainWindow):
     def _state_key(self) -> str:
         return state_key(self.perspective.key, self.layout_bucket or size_bucket(self.width()))
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.painted_at is None:
+            self.painted_at = time.perf_counter()
+            self._build_soon()
+
+    def _build_soon(self) -> None:
+        """Build once the empty window is on screen (after its first paint, or at the latest
+        BUILD_FALLBACK_MS after it was shown, for a window that is never painted)."""
+        if not self.built and not self._build_pending:
+            self._build_pending = True
+            QTimer.singleShot(0, self._build)
+
     def showEvent(self, event: QShowEvent) -> None:
         """On first show (once the window has its size): restore the perspective's saved
         layout for this size or lay out its default, then open the store."""
@@ -297,7 +338,10 @@ class MainWindow(QMainWindow):
         if self._shown:
             return
         self._shown = True
-        self._first_layout()
+        if self.built:
+            self._first_layout()
+        else:  # after the first paint of the empty docks (paintEvent)
+            QTimer.singleShot(BUILD_FALLBACK_MS, self._build_soon)
 
     def _first_layout(self) -> None:
         self.layout_restored = self._load_layout()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QSettings, QSignalBlocker, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -48,11 +48,25 @@ def set_theme(window: MainWindow, theme: str, remember: bool = True) -> None:
         window.settings.setValue(KEY_THEME, theme)
 
 
-def restore_theme(window: MainWindow) -> None:
+def saved_theme(settings: QSettings) -> str:
     """The saved theme, or the system's on first start (not saved: it follows the system until
     the user picks one)."""
-    saved = window.settings.value(KEY_THEME)
-    theme = saved if saved in palette.THEMES else system_theme()
+    saved = settings.value(KEY_THEME)
+    return saved if saved in palette.THEMES else system_theme()
+
+
+def apply_saved_theme(settings: QSettings) -> None:
+    """The application's palette and style in the saved theme, before the window has widgets
+    (cheap then: nothing to re-polish)."""
+    app = QApplication.instance()
+    theme = saved_theme(settings)
+    if isinstance(app, QApplication) and theme != palette.current().name:
+        apply_theme(app, theme)
+
+
+def restore_theme(window: MainWindow) -> None:
+    """The saved (or system) theme on the whole window, its charts and the View menu."""
+    theme = saved_theme(window.settings)
     with QSignalBlocker(window.light_action):
         window.light_action.setChecked(theme == "light")
     if theme != palette.current().name:

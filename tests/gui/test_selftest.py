@@ -32,6 +32,7 @@ def test_self_test_reports_ok_with_nine_docks_and_screenshot(
     assert report["ok"] is True, report["checks"]
     assert sorted(report["docks"]) == sorted(NINE_DOCKS)
     assert report["startup_ms"] > 0
+    assert report["startup_ms"] < report["ready_ms"]  # the window is on screen before its panels
     assert 0 <= report["max_ui_stall_ms"] <= report["stall_budget_ms"]
     # the budget is machine-relative: five full renders of the desk, never under 50 ms; the
     # report gives the unrounded inputs, so the same arithmetic gives the same float

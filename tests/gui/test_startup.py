@@ -1,0 +1,32 @@
+"""The app's window shows its docks before the panels exist (``defer``): first paint, then the
+panels, the engine's imports and the controllers, then the data."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtWidgets import QLabel, QScrollArea
+
+from app.mainwindow import MainWindow
+from app.panels import PANELS
+from app.settings import open_settings
+
+
+def test_deferred_window_paints_empty_docks_first_then_builds(desk_app, qtbot) -> None:
+    window = MainWindow(settings=open_settings(), defer=True)
+    qtbot.addWidget(window)
+    assert not window.built and window.panels == {}
+    assert all(isinstance(window.docks[s.object_name].widget(), QLabel) for s in PANELS)
+    shown = time.perf_counter()
+    window.show()
+    qtbot.waitUntil(lambda: window.built, timeout=30_000)
+    built = time.perf_counter()
+    assert window.painted_at is not None and shown <= window.painted_at <= built
+    assert sorted(window.panels) == sorted(s.object_name for s in PANELS)
+    for spec in PANELS:  # every placeholder replaced by its panel
+        scroller = window.docks[spec.object_name].widget()
+        assert isinstance(scroller, QScrollArea)
+        assert scroller.widget() is window.panels[spec.object_name]
+    qtbot.waitUntil(lambda: window.data.is_ready and not window.jobs.running, timeout=60_000)
+    assert window.menuBar().actions() and window.errors.count == 0
+    window.jobs.shutdown(5000)
