@@ -39,11 +39,11 @@ def drawdown(returns: pd.Series) -> pd.Series:
 def max_drawdown_duration(returns: pd.Series) -> int:
     """Longest run of days spent below a previous equity peak."""
     under = (drawdown(returns) < 0).to_numpy()
-    longest = run = 0
-    for flag in under:
-        run = run + 1 if flag else 0
-        longest = max(longest, run)
-    return longest
+    if not under.any():
+        return 0
+    days = np.arange(len(under))
+    last_at_peak = np.maximum.accumulate(np.where(under, -1, days))  # -1 before any peak day
+    return int((days - last_at_peak)[under].max())
 
 
 def performance(
@@ -189,20 +189,28 @@ def allocation_mixer(
         base = frame["equity"]
     else:
         base = EQUITY_WEIGHT * frame["equity"] + (1.0 - EQUITY_WEIGHT) * frame["bonds"]
-    rows = []
-    for x in sleeves:
-        mix = (1.0 - x) * base + x * frame["cta"]
-        stats = performance(mix, days=days)
-        rows.append(
-            {
-                "cta_share": x,
-                "sharpe": stats["sharpe"],
-                "ann_vol": stats["ann_vol"],
-                "max_drawdown": stats["max_drawdown"],
-                "ann_return": stats["ann_return"],
-            }
-        )
-    return rows
+    if len(frame) < 2:
+        raise ValueError("need at least two daily returns for statistics")
+    shares = np.asarray(sleeves, dtype=float)
+    # every sleeve at once (days x sleeves), the same formulas as performance()
+    mix = np.outer(base.to_numpy(), 1.0 - shares) + np.outer(frame["cta"].to_numpy(), shares)
+    ann_return = mix.mean(axis=0) * days
+    ann_vol = mix.std(axis=0, ddof=1) * math.sqrt(days)
+    equity = np.cumprod(1.0 + mix, axis=0)
+    peak = np.maximum.accumulate(np.vstack([np.ones(len(shares)), equity]), axis=0)[1:]
+    max_dd = np.minimum(0.0, (equity / peak - 1.0).min(axis=0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sharpe = np.where(ann_vol > 0, ann_return / ann_vol, np.nan)
+    return [
+        {
+            "cta_share": float(x),
+            "sharpe": float(sharpe[i]),
+            "ann_vol": float(ann_vol[i]),
+            "max_drawdown": float(max_dd[i]),
+            "ann_return": float(ann_return[i]),
+        }
+        for i, x in enumerate(sleeves)
+    ]
 
 
 def calendar_returns(returns: pd.Series) -> pd.DataFrame:

@@ -164,6 +164,33 @@ def test_allocation_mixer(returns: pd.Series) -> None:
     )
 
 
+def test_mixer_rows_equal_performance_of_each_mix(returns: pd.Series) -> None:
+    """The mixer's all-sleeves-at-once arithmetic against performance() of every mix, one by
+    one, for every reported figure (max drawdown included)."""
+    cta = -returns * 0.5 + 0.0002
+    bonds = pd.Series(0.0001, index=returns.index)
+    sleeves = tuple(x / 100 for x in range(0, 51, 7))
+    for row, x in zip(allocation_mixer(cta, returns, bonds, sleeves), sleeves, strict=True):
+        reference = performance((1 - x) * (0.6 * returns + 0.4 * bonds) + x * cta)
+        for key in ("sharpe", "ann_vol", "max_drawdown", "ann_return"):
+            assert row[key] == pytest.approx(reference[key], rel=1e-12), (x, key)
+
+
+def test_drawdown_duration_matches_a_plain_loop() -> None:
+    """The vectorised count against the plain definition (the longest run of days below a
+    previous peak), on random paths with long and short spells under water."""
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        r = pd.Series(
+            rng.normal(0.0003, 0.01, 600), index=pd.bdate_range("2000-01-03", periods=600)
+        )
+        longest = run = 0
+        for flag in drawdown(r).to_numpy() < 0:
+            run = run + 1 if flag else 0
+            longest = max(longest, run)
+        assert max_drawdown_duration(r) == longest
+
+
 def test_too_short_is_an_error() -> None:
     with pytest.raises(ValueError, match="at least two"):
         performance(pd.Series([0.01]))
