@@ -104,20 +104,38 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return configure_application(QApplication(argv if argv is not None else sys.argv[:1]))
 
 
-def preload_engine() -> None:
-    """Import pandas, numba and the engine, and let numba build its typing and target
-    contexts, before the window opens. Done later in a worker thread, that import storm
-    (C-level module set-up through PySide's import hook) stalls the UI thread."""
+def _import_pandas() -> None:
     import pandas  # noqa: F401
-    import pyqtgraph  # noqa: F401
-    from numba.core.registry import cpu_target
 
+
+def _import_charts() -> None:
+    import pyqtgraph  # noqa: F401
+
+
+def _import_engine() -> None:
     import engine.backtest
     import engine.kernels
     import engine.sweep  # noqa: F401
 
+
+def _numba_contexts() -> None:
+    from numba.core.registry import cpu_target
+
     cpu_target.typing_context.refresh()
     cpu_target.target_context.refresh()
+
+
+PRELOAD_STEPS = (_import_pandas, _import_charts, _import_engine, _numba_contexts)
+"""Import pandas, pyqtgraph, numba and the engine and let numba build its typing and target
+contexts, on the UI thread before the panels are built: done in a worker thread, that import
+storm (C-level module set-up through PySide's import hook) stalls the UI thread anyway. In
+steps, so the window repaints between them."""
+
+
+def preload_engine() -> None:
+    """All of PRELOAD_STEPS at once."""
+    for step in PRELOAD_STEPS:
+        step()
 
 
 _QT_LEVELS = {

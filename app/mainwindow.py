@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from app.bootstrap import preload_engine
+from app.bootstrap import PRELOAD_STEPS
 from app.data_actions import DataController
 from app.errors import ErrorReporter
 from app.event_actions import EventController
@@ -160,12 +161,28 @@ class MainWindow(QMainWindow):
         else:
             self._build()
 
+    def _build_steps(self) -> list[Callable[[], None]]:
+        """The engine's imports, each panel into its dock, then the controllers and menus."""
+        return [
+            *PRELOAD_STEPS,
+            *(partial(self._fill_dock, spec) for spec in PANELS),
+            self._finish_build,
+        ]
+
     def _build(self) -> None:
-        """The panels into their docks, the controllers, the menus: what needs the chart
-        library and the engine's imports."""
-        preload_engine()
-        for spec in PANELS:
-            self._fill_dock(spec)
+        """Everything that needs the chart library and the engine, at once."""
+        for step in self._build_steps():
+            step()
+
+    def _build_stepwise(self, steps: list[Callable[[], None]] | None = None) -> None:
+        """The same one step per turn of the event loop: the window repaints, moves and
+        resizes in between (the app, after its first paint)."""
+        steps = self._build_steps() if steps is None else steps
+        steps.pop(0)()
+        if steps:
+            QTimer.singleShot(0, partial(self._build_stepwise, steps))
+
+    def _finish_build(self) -> None:
         for panel in self.panels.values():  # columns fit their content, cells show tooltips
             for table in panel.findChildren(QTableView):
                 fit_table(table)
@@ -329,7 +346,7 @@ class MainWindow(QMainWindow):
         BUILD_FALLBACK_MS after it was shown, for a window that is never painted)."""
         if not self.built and not self._build_pending:
             self._build_pending = True
-            QTimer.singleShot(0, self._build)
+            QTimer.singleShot(0, self._build_stepwise)
 
     def showEvent(self, event: QShowEvent) -> None:
         """On first show (once the window has its size): restore the perspective's saved

@@ -3,8 +3,10 @@ panels, the engine's imports and the controllers, then the data."""
 
 from __future__ import annotations
 
+import itertools
 import time
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QScrollArea
 
 from app.mainwindow import MainWindow
@@ -17,10 +19,19 @@ def test_deferred_window_paints_empty_docks_first_then_builds(desk_app, qtbot) -
     qtbot.addWidget(window)
     assert not window.built and window.panels == {}
     assert all(isinstance(window.docks[s.object_name].widget(), QLabel) for s in PANELS)
+    ticks: list[float] = []
+    heartbeat = QTimer()
+    heartbeat.setInterval(5)
+    heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    heartbeat.start()
     shown = time.perf_counter()
     window.show()
     qtbot.waitUntil(lambda: window.built, timeout=30_000)
     built = time.perf_counter()
+    heartbeat.stop()
+    # built in steps, one per turn of the event loop: the window answers in between
+    during = [b - a for a, b in itertools.pairwise(ticks) if a >= window.painted_at]
+    assert during and max(during) < 0.75 * (built - window.painted_at)
     assert window.painted_at is not None and shown <= window.painted_at <= built
     assert sorted(window.panels) == sorted(s.object_name for s in PANELS)
     for spec in PANELS:  # every placeholder replaced by its panel
