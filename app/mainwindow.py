@@ -237,7 +237,9 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         for spec in PANELS:
             dock = self._dock(spec.title, spec.object_name)
-            dock.setWidget(QLabel("Loading…", dock))  # the panel replaces it (_build)
+            placeholder = QLabel("Loading…", dock)  # the panel replaces it (_build)
+            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            dock.setWidget(placeholder)
             self.docks[spec.object_name] = dock
         log_dock = self._dock(LOG_TITLE, LOG_DOCK)
         log_dock.setWidget(self.activity)
@@ -357,7 +359,8 @@ class MainWindow(QMainWindow):
         self._shown = True
         if self.built:
             self._first_layout()
-        else:  # after the first paint of the empty docks (paintEvent)
+        else:  # the empty docks where they will be; built after their first paint
+            self.apply_default_layout()
             QTimer.singleShot(BUILD_FALLBACK_MS, self._build_soon)
 
     def _first_layout(self) -> None:
