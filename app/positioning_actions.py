@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 
 from engine.jobs import Job, Progress
-from widgets.palette import error_html
 
 if TYPE_CHECKING:
     from app.desk import Desk
@@ -55,12 +54,12 @@ class PositioningController(QObject):
 
         symbols = self.strategy.symbols()
         if not symbols:
-            self.panel.status.setText("Tick instruments in the Strategy dock first.")
+            self.panel.say("Tick instruments in the Strategy dock first.")
             return
         try:  # a typo is shown here, not as an error dialog from the worker
             parse_signals(signals)
         except ValueError as exc:
-            self.panel.status.setText(error_html(f"Signals: {exc}"))
+            self.panel.say(f"Signals: {exc}", error=True)
             return
 
         def done(out: dict[str, Any]) -> None:
@@ -69,18 +68,18 @@ class PositioningController(QObject):
             self.panel.show_flows(out["flows"])
             near = sum(1 for r in out["triggers"] if abs(r["distance_sigma"]) <= 1.0)
             if not out["flows"].get("skipped"):
-                self.panel.status.setText(
+                self.panel.say(
                     f"As of {out['date']}: {len(out['triggers'])} triggers, {near} within 1 sigma "
                     "(highlighted)."
                 )
 
         if problems := self.strategy.errors():  # what the Strategy dock shows inline
-            self.panel.status.setText(error_html(f"Strategy: {'; '.join(problems)}"))
+            self.panel.say(f"Strategy: {'; '.join(problems)}", error=True)
             return
         try:  # the Strategy dock's strategy, at this dock's vol target
             params = resolve(self.strategy.preset, {**self.strategy.values(), "vol_target": target})
         except ValueError as exc:
-            self.panel.status.setText(error_html(f"Strategy: {exc}"))
+            self.panel.say(f"Strategy: {exc}", error=True)
             return
         self.desk.run_job(
             "Triggers and flows",
@@ -95,6 +94,6 @@ class PositioningController(QObject):
             vols = parse_vix_path(path)
             out = deleverage_path(vols, target, cap)
         except ValueError as exc:
-            self.panel.delev_summary.setText(error_html(f"VIX path: {exc}"))
+            self.panel.say_deleverage_error(f"VIX path: {exc}")
             return
-        self.panel.show_deleverage(out, self.panel.aum_box.value() * 1e9)
+        self.panel.show_deleverage(out, self.panel.aum())

@@ -130,10 +130,7 @@ class RegimeController(QObject):
         except (ValueError, TypeError):
             log.warning("saved trend hold days %r are invalid: default kept", saved)
             return
-        box = self.panel.history.hold_days
-        box.blockSignals(True)
-        box.setValue(days)
-        box.blockSignals(False)
+        self.panel.set_hold_days(days)
 
     def _hold_days_changed(self, days: int) -> None:
         self.settings.setValue(KEY_HOLD_DAYS, days)
@@ -164,12 +161,11 @@ class RegimeController(QObject):
         if self.symbol is None:
             return
         thresholds = self.panel.thresholds
-        hold_days = self.panel.history.hold_days.value()
+        hold_days = self.panel.hold_days()
 
         def done(out: dict[str, Any]) -> None:
             self.last = out
-            self.panel.history.show_history(out, self.panel.thresholds)
-            self.panel.spikes.show_spikes(out["spikes"], out["intraday_spikes"])
+            self.panel.show_regime(out)
             if out["rule16"] is not None:
                 self.rule16.show_history(out["rule16"], out["symbol"])
             if follow_latest:

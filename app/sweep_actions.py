@@ -10,7 +10,6 @@ from PySide6.QtCore import QObject, QSettings
 
 from engine.data.symbols import pick_vix_symbol
 from engine.jobs import Job, Progress
-from widgets.palette import error_html
 
 if TYPE_CHECKING:
     from app.desk import Desk
@@ -118,17 +117,17 @@ class SweepController(QObject):
 
         preset, symbols = self.strategy.preset, self.strategy.symbols()
         if problems := self.strategy.errors():  # what the Strategy dock shows inline
-            self.sweep.message.setText(error_html(f"Strategy: {'; '.join(problems)}"))
+            self.sweep.say(f"Strategy: {'; '.join(problems)}", error=True)
             return
         try:
             grid = parse_grid(grid)  # out-of-range values are said here, before any work
             base = resolve(preset, self.strategy.values())
             period = self.strategy.period()
         except ValueError as exc:
-            self.sweep.message.setText(error_html(exc))
+            self.sweep.say(str(exc), error=True)
             return
         if not symbols:
-            self.sweep.message.setText(error_html("tick instruments in the Strategy dock"))
+            self.sweep.say("tick instruments in the Strategy dock", error=True)
             return
         n = 1
         for values in grid.values():
@@ -136,13 +135,12 @@ class SweepController(QObject):
         cluster = self.sweep.cluster()
         vix_symbol = pick_vix_symbol(self.runner.rows)
         if cluster is not None:
-            self.settings.setValue(KEY_SCHEDULER, self.sweep.scheduler_edit.text().strip())
+            self.settings.setValue(KEY_SCHEDULER, self.sweep.scheduler())
             if not uses_fused_kernel(base, grid):
-                self.sweep.message.setText(
-                    error_html(
-                        f"the cluster runs TSMOM sweeps; {preset} ({base['signal']}) sweeps "
-                        "run here: untick Run on cluster"
-                    )
+                self.sweep.say(
+                    f"the cluster runs TSMOM sweeps; {preset} ({base['signal']}) sweeps "
+                    "run here: untick Run on cluster",
+                    error=True,
                 )
                 return
         self.sweep.set_running(True)

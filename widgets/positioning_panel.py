@@ -29,6 +29,7 @@ from engine.labels import number
 from engine.trigger_specs import DEFAULT_SIGNALS
 from widgets import charts, palette
 from widgets.inputs import number_box
+from widgets.palette import error_html
 from widgets.table_export import fill_table, install_table_menu
 
 SCENARIO_COLUMNS = [
@@ -227,6 +228,17 @@ class PositioningPanel(QWidget):
         self.deleverage_requested.emit(
             self.vix_path.text(), self.delev_target.value(), self.delev_cap.value()
         )
+
+    def say(self, text: str, error: bool = False) -> None:
+        """The dock's status line (an error in the error colour)."""
+        self.status.setText(error_html(text) if error else text)
+
+    def say_deleverage_error(self, text: str) -> None:
+        self.delev_summary.setText(error_html(text))
+
+    def aum(self) -> float:
+        """The AUM field in dollars."""
+        return self.aum_box.value() * 1e9
 
     def show_triggers(self, rows: list[dict[str, Any]]) -> None:
         self.triggers.setSortingEnabled(False)

@@ -3,6 +3,8 @@ history and spikes, and editable zone thresholds."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -108,6 +110,22 @@ class RegimePanel(QWidget):
 
         self.vix_box.valueChanged.connect(self._on_vix_edited)
         self._refresh()
+
+    def hold_days(self) -> int:
+        """Closes above 21 before a close at or above 25 fires the trend alert (History tab)."""
+        return self.history.hold_days.value()
+
+    def set_hold_days(self, days: int) -> None:
+        """Set the History tab's hold days without re-emitting its change signal."""
+        box = self.history.hold_days
+        box.blockSignals(True)
+        box.setValue(days)
+        box.blockSignals(False)
+
+    def show_regime(self, out: dict[str, Any]) -> None:
+        """A regime job's result in the History and Spikes tabs."""
+        self.history.show_history(out, self.thresholds)
+        self.spikes.show_spikes(out["spikes"], out["intraday_spikes"])
 
     def _build_table(self) -> QTableWidget:
         table = QTableWidget(5, 3, self)

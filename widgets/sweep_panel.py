@@ -172,11 +172,19 @@ class SweepPanel(QWidget):
         self.cluster_box.setEnabled(not running)
         self.scheduler_edit.setEnabled(not running and self.cluster_box.isChecked())
 
+    def say(self, text: str, error: bool = False) -> None:
+        """The dock's message line (an error in the error colour)."""
+        self.message.setText(error_html(text) if error else text)
+
+    def scheduler(self) -> str:
+        """The Dask scheduler address as typed (empty: a local cluster)."""
+        return self.scheduler_edit.text().strip()
+
     def cluster(self) -> str | None:
         """The Dask address to run on ("local:N" or "tcp://HOST:PORT"), None for in-process."""
         if not self.cluster_box.isChecked():
             return None
-        return self.scheduler_edit.text().strip() or "local"
+        return self.scheduler() or "local"
 
     def show_results(
         self, grid: dict[str, tuple[float, ...]], results: list[dict[str, Any]], note: str
