@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
     from app.desk import Desk
     from app.workers import Worker
+    from engine.data.store import MarketStore
     from widgets.equity_panel import EquityPanel, EquitySeries
     from widgets.stats_panel import RunMetrics, StatsPanel
     from widgets.strategy_panel import StrategyPanel
@@ -102,7 +104,7 @@ def backtest_run_job(
     yield Progress(0.0, "Loading prices")
     params = resolve(preset, values)
     store = MarketStore(store_path)
-    prices = store.read_closes(symbols)
+    prices = _closes(store, symbols)
     vix = store.read(vix_symbol, ["close"])["close"] if vix_symbol else None
     macro = (
         store.read(params["macro_symbol"], ["close"])["close"] if params["macro_symbol"] else None
@@ -156,6 +158,25 @@ def backtest_run_job(
         vix,
         index_closes,
     )
+
+
+_CLOSES: dict[tuple, pd.DataFrame] = {}
+_CLOSES_LOCK = threading.Lock()
+
+
+def _closes(store: MarketStore, symbols: list[str]) -> pd.DataFrame:
+    """The universe's closes, reused while the store is unchanged (the next run on the same
+    universe skips the read); any committed write to the store changes its stamp."""
+    key = (str(store.path), tuple(symbols), store.stamp())
+    with _CLOSES_LOCK:
+        cached = _CLOSES.get(key)
+    if cached is not None:
+        return cached.copy()
+    closes = store.read_closes(symbols)
+    with _CLOSES_LOCK:
+        _CLOSES.clear()  # one universe kept: the last one read
+        _CLOSES[key] = closes
+    return closes.copy()
 
 
 def run_metrics(out: RunOutput) -> RunMetrics:

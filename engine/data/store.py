@@ -383,6 +383,18 @@ class MarketStore:
         frame.index = from_days(frame.index.to_numpy())
         return frame
 
+    def stamp(self) -> tuple[tuple[int, int], ...]:
+        """Changes with every committed write, by this process or another (the size and
+        modification time of the database file and its write-ahead log): a cache key."""
+        stamps = []
+        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+            try:
+                info = path.stat()
+                stamps.append((info.st_mtime_ns, info.st_size))
+            except FileNotFoundError:
+                stamps.append((0, 0))
+        return tuple(stamps)
+
     def read_closes(self, symbols: Sequence[str]) -> pd.DataFrame:
         """Close prices of several series, outer-joined on date (NaN where a series has none)."""
         return pd.concat({s: self.read(s, ["close"])["close"] for s in symbols}, axis=1, sort=True)
