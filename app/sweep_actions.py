@@ -89,14 +89,11 @@ class SweepController(QObject):
         sweep.cell_chosen.connect(self.backtest_cell)
         strategy.rule_changed.connect(self.set_rule)
         self.set_rule(strategy.preset, str(strategy.values()["signal"]))
-        sweep.scheduler_edit.setText(str(settings.value(KEY_SCHEDULER, "") or ""))
-        sweep.cluster_box.setChecked(str(settings.value(KEY_ON_CLUSTER, "false")) == "true")
-        sweep.cluster_box.toggled.connect(
-            lambda on: settings.setValue(KEY_ON_CLUSTER, "true" if on else "false")
+        sweep.set_cluster(
+            str(settings.value(KEY_ON_CLUSTER, "false")) == "true",
+            str(settings.value(KEY_SCHEDULER, "") or ""),
         )
-        sweep.scheduler_edit.editingFinished.connect(
-            lambda: settings.setValue(KEY_SCHEDULER, sweep.scheduler_edit.text().strip())
-        )
+        sweep.cluster_changed.connect(self._remember_cluster)
 
     def set_rule(self, preset: str, signal: str) -> None:
         """Offer the parameters the Strategy dock's rule can sweep, with default ranges."""
@@ -110,6 +107,10 @@ class SweepController(QObject):
         self.sweep.set_axes(
             f"{preset} ({signal})", axes, {name: specs[name].sweep for name in axes}
         )
+
+    def _remember_cluster(self, on: bool, scheduler: str) -> None:
+        self.settings.setValue(KEY_ON_CLUSTER, "true" if on else "false")
+        self.settings.setValue(KEY_SCHEDULER, scheduler)
 
     def run(self, grid: dict) -> None:
         from engine.presets import resolve

@@ -35,6 +35,7 @@ class SweepPanel(QWidget):
     # crosses as a QVariantMap, which sorts the keys and so swaps the axes)
     cancel_requested = Signal()
     cell_chosen = Signal(object)  # {x: value, y: value}
+    cluster_changed = Signal(bool, str)  # run on the cluster?, the scheduler address as typed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +81,10 @@ class SweepPanel(QWidget):
         )
         self.scheduler_edit.setEnabled(False)
         self.cluster_box.toggled.connect(self.scheduler_edit.setEnabled)
+        self.cluster_box.toggled.connect(lambda on: self.cluster_changed.emit(on, self.scheduler()))
+        self.scheduler_edit.editingFinished.connect(
+            lambda: self.cluster_changed.emit(self.cluster_box.isChecked(), self.scheduler())
+        )
         self.message = QLabel("The sweep uses the Strategy dock's universe and parameters.", self)
         self.message.setWordWrap(True)
         # two lines always fit, however short the dock: the note names the run and the best cell
@@ -171,6 +176,16 @@ class SweepPanel(QWidget):
         self.cancel_button.setEnabled(running)
         self.cluster_box.setEnabled(not running)
         self.scheduler_edit.setEnabled(not running and self.cluster_box.isChecked())
+
+    def set_cluster(self, on: bool, scheduler: str) -> None:
+        """Restore the cluster choice (without emitting cluster_changed)."""
+        for widget in (self.cluster_box, self.scheduler_edit):
+            widget.blockSignals(True)
+        self.scheduler_edit.setText(scheduler)
+        self.cluster_box.setChecked(on)
+        self.scheduler_edit.setEnabled(on)
+        for widget in (self.cluster_box, self.scheduler_edit):
+            widget.blockSignals(False)
 
     def say(self, text: str, error: bool = False) -> None:
         """The dock's message line (an error in the error colour)."""

@@ -148,3 +148,17 @@ def test_cluster_takes_tsmom_sweeps_only(make_window, qtbot) -> None:
     panel.run_button.click()
     assert "the cluster runs TSMOM sweeps; ewmac (ewmac) sweeps run here" in panel.message.text()
     assert window.sweeps.worker is None and panel.run_button.isEnabled()
+
+
+def test_cluster_choice_is_remembered_for_the_next_window(make_window, qtbot) -> None:
+    first = make_window(auto_demo=False)
+    panel = first.panels["dockSweep"]
+    panel.cluster_box.setChecked(True)
+    panel.scheduler_edit.setText("tcp://10.0.0.5:8786")
+    panel.scheduler_edit.editingFinished.emit()
+    second = make_window(auto_demo=False)  # same settings file
+    again = second.panels["dockSweep"]
+    assert again.cluster_box.isChecked() and again.scheduler_edit.isEnabled()
+    assert again.cluster() == "tcp://10.0.0.5:8786"
+    again.cluster_box.setChecked(False)
+    assert make_window(auto_demo=False).panels["dockSweep"].cluster() is None
