@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
         apply_saved_theme(self.settings)
         self.built = False
         self._build_pending = False
+        self._closed = False
         self.painted_at: float | None = None  # perf_counter() of the first paint (self-test)
 
         self.resize(*self._default_size())
@@ -177,6 +178,8 @@ class MainWindow(QMainWindow):
     def _build_stepwise(self, steps: list[Callable[[], None]] | None = None) -> None:
         """The same one step per turn of the event loop: the window repaints, moves and
         resizes in between (the app, after its first paint)."""
+        if self._closed:  # closed before its panels existed: nothing more to build or start
+            return
         steps = self._build_steps() if steps is None else steps
         steps.pop(0)()
         if steps:
@@ -399,8 +402,11 @@ class MainWindow(QMainWindow):
 
     def _follow_size(self) -> None:
         """The window now belongs to another size class (moved to another screen, maximised):
-        keep the arrangement made for the old one, bring up the one for the new one."""
-        if self.layout_bucket is None or size_bucket(self.width()) == self.layout_bucket:
+        keep the arrangement made for the old one, bring up the one for the new one (once
+        the panels exist: their first layout is made for the size the window has then)."""
+        if not self.built or self.layout_bucket is None:
+            return
+        if size_bucket(self.width()) == self.layout_bucket:
             return
         if self._restore:
             self.save_layout()
@@ -507,9 +513,10 @@ class MainWindow(QMainWindow):
 
     # -- lifecycle ------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.save_on_close and self.layout_bucket is not None:
-            self.save_layout()
+        if self.save_on_close and self.built and self.layout_bucket is not None:
+            self.save_layout()  # not the placeholders' arrangement of a window closed early
         if not self.jobs.shutdown(timeout_ms=3000):
             log.warning("some jobs were still running at exit")
         self.activity.detach()
+        self._closed = True
         super().closeEvent(event)

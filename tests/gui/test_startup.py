@@ -9,7 +9,7 @@ import time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QScrollArea
 
-from app.mainwindow import MainWindow
+from app.mainwindow import BUILD_FALLBACK_MS, MainWindow
 from app.panels import PANELS
 from app.settings import open_settings
 
@@ -41,3 +41,23 @@ def test_deferred_window_paints_empty_docks_first_then_builds(desk_app, qtbot) -
     qtbot.waitUntil(lambda: window.data.is_ready and not window.jobs.running, timeout=60_000)
     assert window.menuBar().actions() and window.errors.count == 0
     window.jobs.shutdown(5000)
+
+
+def test_resized_or_closed_before_its_panels_exist(desk_app, qtbot) -> None:
+    """A window manager resizing the shown window into another size class, or the user closing
+    it, before the panels are built: no error, and no placeholder layout saved as the user's."""
+    window = MainWindow(settings=open_settings(), defer=True)
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(2500, 1000)  # another size class than the default's
+    qtbot.wait(400)  # the size-class timer fires while the panels are still being built
+    qtbot.waitUntil(lambda: window.built, timeout=30_000)
+    window.jobs.shutdown(5000)
+
+    early = MainWindow(settings=open_settings(), defer=True)
+    qtbot.addWidget(early)
+    early.show()
+    early.close()
+    qtbot.wait(BUILD_FALLBACK_MS + 100)  # past the fallback that would start the build
+    assert not early.built and early.panels == {}
+    assert not [k for k in open_settings().allKeys() if k.startswith("layouts/")]
