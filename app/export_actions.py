@@ -159,7 +159,7 @@ def export_latest_run(window: MainWindow, ask_path: AskPath = ask_save_path) -> 
     no run or the dialog was cancelled."""
     outputs = window.strategy.outputs
     if not outputs:
-        window.statusBar().showMessage("No run to export: run a backtest first", 5000)
+        window.show_status("No run to export: run a backtest first", 5000)
         return None
     out = outputs[-1]
     label = out.series.label
@@ -172,7 +172,7 @@ def export_latest_run(window: MainWindow, ask_path: AskPath = ask_save_path) -> 
     except OSError as exc:
         window.errors.show_exception(f"Could not write {path.name}", exc)
         return None
-    window.statusBar().showMessage(f"{label}: {days} days written to {path}", 5000)
+    window.show_status(f"{label}: {days} days written to {path}", 5000)
     return path
 
 
@@ -199,7 +199,7 @@ def export_front_chart(
     except OSError as exc:
         window.errors.show_exception(f"Could not write {path.name}", exc)
         return None
-    window.statusBar().showMessage(f"{title} chart written to {path}", 5000)
+    window.show_status(f"{title} chart written to {path}", 5000)
     return path
 
 

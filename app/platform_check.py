@@ -19,7 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 XCB_PLUGIN = "libqxcb.so"
@@ -206,6 +206,11 @@ def _no_display() -> str:
     )
 
 
+def _packages(sonames: list[str], package: Callable[[str], str]) -> str:
+    """The packages providing ``sonames``, each once, in order."""
+    return " ".join(dict.fromkeys(package(name) for name in sonames))
+
+
 def _missing_message(plugin: Path, missing: list[str], error: str, env: Mapping[str, str]) -> str:
     lines = [
         "CTA Desk cannot open a window: Qt's xcb platform plugin needs libraries this system "
@@ -214,12 +219,10 @@ def _missing_message(plugin: Path, missing: list[str], error: str, env: Mapping[
         f"  (needed by {plugin}; the loader says: {error})",
     ]
     if missing:
-        debian = " ".join(dict.fromkeys(debian_package(n) for n in missing))
-        fedora = " ".join(dict.fromkeys(fedora_package(n) for n in missing))
         lines += [
             "Install them with one command, then start CTA Desk again:",
-            f"  Debian/Ubuntu: sudo apt-get install {debian}",
-            f"  Fedora:        sudo dnf install {fedora}",
+            f"  Debian/Ubuntu: sudo apt-get install {_packages(missing, debian_package)}",
+            f"  Fedora:        sudo dnf install {_packages(missing, fedora_package)}",
         ]
     if env.get("WAYLAND_DISPLAY"):
         lines.append(
@@ -242,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.debian_packages:
         plugin = xcb_plugin(os.environ)
         missing = missing_libraries(plugin)[0] if plugin else []
-        print(" ".join(dict.fromkeys(debian_package(n) for n in missing)))
+        print(_packages(missing, debian_package))
         return 0
     problem = xcb_libraries_problem(os.environ)
     if problem:

@@ -7,6 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFontMetricsF, QImage, QPainter
 
+from tests.gui.desk_actions import backtest_and_flows
 from widgets import charts
 from widgets.positioning_panel import PositioningPanel
 
@@ -44,13 +45,7 @@ def test_a_sharpe_axis_reads_plain_numbers(desk_app, qtbot) -> None:
 
 def test_no_si_prefix_and_a_unit_on_every_axis_of_the_desk(make_window, qtbot) -> None:
     window = make_window(auto_demo=True)
-    qtbot.waitUntil(lambda: window.data.is_ready and not window.jobs.running, timeout=30_000)
-    window.panels["dockStrategy"].run_button.click()
-    qtbot.waitUntil(
-        lambda: window.strategy.last is not None and not window.jobs.running, timeout=60_000
-    )
-    window.panels["dockTriggersFlows"].refresh_button.click()
-    qtbot.waitUntil(lambda: window.positioning.last is not None and not window.jobs.running)
+    backtest_and_flows(window, qtbot)
     axes = _axes(window)
     assert len(axes) >= 20
     for axis in axes:

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QLabel
 
 from app.theme import KEY_THEME, restore_theme, set_theme, system_theme
+from tests.gui.desk_actions import backtest_and_flows
 from widgets import palette
 from widgets.palette import DARK, LIGHT, THEMES, colour_map
 from widgets.vix_gauge import VixGauge
@@ -144,13 +145,7 @@ def _gauge_on_screen(window, gauge: VixGauge, theme: palette.Theme) -> dict[str,
 def test_switching_themes_back_and_forth_restyles_everything(make_window, qtbot) -> None:
     window = make_window(auto_demo=True)
     window.resize(1600, 1000)
-    qtbot.waitUntil(lambda: window.data.is_ready and not window.jobs.running, timeout=30_000)
-    window.panels["dockStrategy"].run_button.click()
-    qtbot.waitUntil(
-        lambda: window.strategy.last is not None and not window.jobs.running, timeout=60_000
-    )
-    window.panels["dockTriggersFlows"].refresh_button.click()
-    qtbot.waitUntil(lambda: window.positioning.last is not None and not window.jobs.running)
+    backtest_and_flows(window, qtbot)
     gauge = window.regime_panel.gauge
     window.docks["dockVixRegime"].show()
     window.docks["dockVixRegime"].raise_()
