@@ -161,7 +161,7 @@ def backtest_run_job(
 
 
 _CLOSES: dict[tuple, pd.DataFrame] = {}
-_CLOSES_LOCK = threading.Lock()
+_CLOSES_LOCK = threading.Lock()  # held while reading: a run waits for a prefetch, not reads twice
 
 
 def _closes(store: MarketStore, symbols: list[str]) -> pd.DataFrame:
@@ -169,14 +169,24 @@ def _closes(store: MarketStore, symbols: list[str]) -> pd.DataFrame:
     universe skips the read); any committed write to the store changes its stamp."""
     key = (str(store.path), tuple(symbols), store.stamp())
     with _CLOSES_LOCK:
-        cached = _CLOSES.get(key)
-    if cached is not None:
-        return cached.copy()
-    closes = store.read_closes(symbols)
-    with _CLOSES_LOCK:
-        _CLOSES.clear()  # one universe kept: the last one read
-        _CLOSES[key] = closes
+        closes = _CLOSES.get(key)
+        if closes is None:
+            closes = store.read_closes(symbols)
+            _CLOSES.clear()  # one universe kept: the last one read
+            _CLOSES[key] = closes
     return closes.copy()
+
+
+def prefetch_job(store_path: Path, symbols: list[str]) -> Job[None]:
+    """Job: read the universe's closes ahead of the first Run (the run then skips the read).
+    A store that cannot be read is only logged here: the run itself reports it."""
+    from engine.data.store import MarketStore, StoreError
+
+    yield Progress(0.0, "Reading prices")
+    try:
+        _closes(MarketStore(store_path), symbols)
+    except StoreError as exc:
+        log.warning("prefetch of %d series skipped: %s", len(symbols), exc)
 
 
 def run_metrics(out: RunOutput) -> RunMetrics:
@@ -220,8 +230,15 @@ class StrategyController(QObject):
         equity.updated.connect(self._sync_runs)
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Offer the store's series to the Strategy dock and read the ticked ones' closes in
+        the background, so the first Run on them does not wait for the store."""
         self.rows = rows
         self.strategy.set_universe(rows)
+        symbols = self.strategy.symbols()
+        if symbols:
+            self.desk.run_job(
+                "Reading prices", lambda: prefetch_job(self.store_path, symbols), quiet=True
+            )
 
     def run(self, preset: str, values: dict, symbols: list[str], name: str = "") -> None:
         """Backtest ``preset`` with the form's ``values``; the run is labelled ``name`` (the

@@ -1,9 +1,10 @@
-"""Display names and number formats of the metrics: one place for the Statistics dock and the
-HTML report. Non-finite values show as "-", never as "nan" or "inf"."""
+"""The presenter: display names, number formats and the shared sentences and table rows of the
+docks and the HTML report, in one place. Non-finite values show as "-", never as "nan" or "inf"."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from engine.vix import DEFAULT_ZONES, EXTREME_BAND, EXTREME_VIX, ZONE_NAMES, ZoneThresholds
@@ -71,3 +72,77 @@ def number(value: float | None, spec: str, suffix: str = "") -> str:
     if value is None or not math.isfinite(value):
         return "-"
     return f"{value:{spec}}{suffix}"
+
+
+def pct(value: float | None, digits: int = 1, signed: bool = False) -> str:
+    """A fraction as a percentage: 0.1234 -> "12.3%" ("+12.3%" when ``signed``)."""
+    return number(None if value is None else value * 100, f"{'+' if signed else ''}.{digits}f", "%")
+
+
+def usd_bn(value: float | None, digits: int = 1, signed: bool = False) -> str:
+    """Dollars in billions: 2.5e9 -> "$2.5bn" ("$+2.5bn" when ``signed``)."""
+    spec = f"{'+' if signed else ''},.{digits}f"
+    return "-" if value is None or not math.isfinite(value) else f"${value / 1e9:{spec}}bn"
+
+
+ZONE_HEADERS = ("VIX zone", "Days", "Share", "Return", "Vol", "Sharpe")
+"""Columns of a by-VIX-zone table (zone_rows)."""
+
+
+def zone_rows(
+    by_zone: Mapping[str, Mapping[str, float]], thresholds: ZoneThresholds = DEFAULT_ZONES
+) -> list[tuple[str, ...]]:
+    """The rows of a by-VIX-zone table under ZONE_HEADERS."""
+    return [
+        (
+            zone_label(zone, thresholds),
+            f"{s['days']:,.0f}",
+            pct(s["share"]),
+            fmt("ann_return", s["ann_return"]),
+            fmt("ann_vol", s["ann_vol"]),
+            fmt("sharpe", s["sharpe"]),
+        )
+        for zone, s in by_zone.items()
+    ]
+
+
+NO_CRISIS_ALPHA = "Crisis alpha: needs an equity index in percent mode among the prices."
+
+
+def crisis_alpha_text(crisis: Mapping[str, float] | None) -> str:
+    """One sentence on the strategy in the equity index's worst months."""
+    if not crisis:
+        return NO_CRISIS_ALPHA
+    return (
+        f"Crisis alpha: in the worst {crisis['months']:.0f} index months (index "
+        f"{pct(crisis['index_mean_monthly'])} a month on average) the strategy made "
+        f"{pct(crisis['strategy_mean_monthly'], 2)} a month, positive in "
+        f"{pct(crisis['strategy_hit_rate'], 0)} of them."
+    )
+
+
+MIXER_HEADERS = ("CTA sleeve", "Sharpe", "Annual return", "Annual vol", "Max drawdown")
+"""Columns of the allocation mixer's table (mixer_rows)."""
+
+
+def mixer_rows(mixer: Sequence[Mapping[str, float]]) -> list[tuple[str, ...]]:
+    """The rows of the allocation mixer's table under MIXER_HEADERS."""
+    return [
+        (
+            pct(r["cta_share"], 0),
+            fmt("sharpe", r["sharpe"]),
+            fmt("ann_return", r["ann_return"]),
+            fmt("ann_vol", r["ann_vol"]),
+            fmt("max_drawdown", r["max_drawdown"]),
+        )
+        for r in mixer
+    ]
+
+
+def mixer_text(row: Mapping[str, float], base: Mapping[str, float], legs: str) -> str:
+    """One mix of the allocation mixer against the base portfolio (no CTA sleeve)."""
+    return (
+        f"{pct(row['cta_share'], 0)} CTA sleeve: Sharpe {number(row['sharpe'], '.2f')} "
+        f"({number(row['sharpe'] - base['sharpe'], '+.2f')}), vol {pct(row['ann_vol'])}, "
+        f"max drawdown {pct(row['max_drawdown'])} ({legs})"
+    )

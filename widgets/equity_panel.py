@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.annualisation import TRADING_DAYS
+from engine.labels import pct
 from widgets import charts, palette
 
 MAX_RUNS = 5
@@ -359,7 +360,7 @@ class EquityPanel(QWidget):
         scaled = f" (at {self.vol_target():.0%} vol)" if self.scale_box.isChecked() else ""
         self.readout.setText(
             f"<b>{html.escape(run.label)}</b>  {day}  equity {shown.equity[i]:.3f}{scaled}  "
-            f"drawdown {shown.drawdown[i] * 100:.1f}%  gross lev. {shown.leverage[i]:.2f}"
+            f"drawdown {pct(shown.drawdown[i])}  gross lev. {shown.leverage[i]:.2f}"
         )
 
 

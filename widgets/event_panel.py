@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.events import events
+from engine.labels import pct, usd_bn
 from widgets import charts, palette
 from widgets.palette import error_html
 
@@ -162,16 +163,16 @@ class EventPanel(QWidget):
         self.pnl_curve.setData(*charts.finite(self.seconds, pnl))
         s = out["summary"]
         index_text = (
-            f", equity index {s['index_return'] * 100:+.1f}%" if "index_return" in s else ""
+            f", equity index {pct(s['index_return'], signed=True)}" if "index_return" in s else ""
         )
         label = out.get("data_label") or "user data"
         self.vix_plot.setTitle(f"{html.escape(out['event']['title'])} - {html.escape(label)}")
         self.summary.setText(
             f"<b>{html.escape(label)}</b>. {out['preset']}: strategy "
-            f"{s['strategy_return'] * 100:+.2f}% over the window"
+            f"{pct(s['strategy_return'], 2, signed=True)} over the window"
             f"{index_text}; "
             f"VIX {s['vix_start']:.2f} -> max {s['vix_max']:.2f} on {s['vix_max_date']}; "
-            f"net flow ${s['net_flow'] / 1e9:+,.2f}bn per ${out['aum'] / 1e9:,.0f}bn."
+            f"net flow {usd_bn(s['net_flow'], 2, signed=True)} per {usd_bn(out['aum'], 0)}."
             + (f"<br><i>{html.escape(out['data_note'])}</i>" if out.get("data_note") else "")
         )
         self.slider.setRange(0, len(self.days) - 1)
@@ -191,8 +192,8 @@ class EventPanel(QWidget):
         index_text = f"  index {day['index']:,.2f}{_dated(day, 'index')}" if "index" in day else ""
         self.readout.setText(
             f"<b>{day['date']}</b>  VIX {day['vix']:.2f}{_dated(day, 'vix')}{index_text}  strategy "
-            f"{day['strategy_cumulative'] * 100:+.2f}% so far  gross exposure "
-            f"{day['gross_exposure']:.2f}  flow ${day['flow_total'] / 1e9:+,.2f}bn"
+            f"{pct(day['strategy_cumulative'], 2, signed=True)} so far  gross exposure "
+            f"{day['gross_exposure']:.2f}  flow {usd_bn(day['flow_total'], 2, signed=True)}"
         )
         self.day_changed.emit(day)
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.labels import number
+from engine.labels import number, pct, usd_bn
 from engine.trigger_specs import DEFAULT_SIGNALS
 from widgets import charts, palette
 from widgets.inputs import number_box
@@ -304,8 +304,8 @@ class PositioningPanel(QWidget):
                 [
                     f"{step['vix']:g}",
                     f"{step['exposure']:.4f}",
-                    f"{step['nav_sold'] * 100:.2f}%",
-                    f"{step['cumulative_nav_sold'] * 100:.2f}%",
+                    pct(step["nav_sold"], 2),
+                    pct(step["cumulative_nav_sold"], 2),
                     f"{step['nav_sold'] * aum / 1e9:,.1f}",
                 ]
                 for step in steps
@@ -313,6 +313,6 @@ class PositioningPanel(QWidget):
         )
         self.delev_summary.setText(
             f"Vol-control funds at a {out['target'] * 100:g}% target sell "
-            f"{out['total_nav_sold'] * 100:.1f}% of NAV along this path "
-            f"(${out['total_nav_sold'] * aum / 1e9:,.1f}bn of ${aum / 1e9:,.0f}bn)."
+            f"{pct(out['total_nav_sold'])} of NAV along this path "
+            f"({usd_bn(out['total_nav_sold'] * aum)} of {usd_bn(aum, 0)})."
         )

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.labels import pct
 from engine.vix import DEFAULT_HOLD_DAYS, TREND_BREAK_LEVEL, TREND_HOLD_LEVEL, ZoneThresholds
 from widgets import charts, palette
 from widgets.table_export import fill_table, install_table_menu
@@ -109,7 +110,7 @@ class RegimeHistory(QWidget):
                 (
                     zone.capitalize(),
                     f"{s['days']:,}",
-                    f"{s['share'] * 100:.1f}%",
+                    pct(s["share"]),
                     f"{s['mean_duration']:.1f}",
                 )
                 for zone, s in out["zones"].items()

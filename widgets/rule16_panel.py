@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.annualisation import RULE_OF_16_DAYS
+from engine.labels import pct
 from engine.vix import Rule16, check_vix, pairing_warning, rule_of_16
 from widgets import charts, palette
 from widgets.inputs import number_box, set_quietly
@@ -141,8 +142,8 @@ class Rule16Panel(QWidget):
             f"{s['implied_sigma_pct']:.2f}% vs realised σ (mean |next-day move| / 0.798) "
             f"{s['realised_sigma_abs_pct']:.2f}%; RMS: implied {s['implied_rms_pct']:.2f}% vs "
             f"realised {s['realised_rms_pct']:.2f}%. The next day's move beat the implied "
-            f"1σ on {s['share_above_1sigma'] * 100:.1f}% of days and 2σ on "
-            f"{s['share_above_2sigma'] * 100:.1f}% (a normal distribution: 31.7% and 4.6%)."
+            f"1σ on {pct(s['share_above_1sigma'])} of days and 2σ on "
+            f"{pct(s['share_above_2sigma'])} (a normal distribution: 31.7% and 4.6%)."
         )
 
     def _on_vix_edited(self, value: float) -> None:

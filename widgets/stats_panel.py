@@ -23,7 +23,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.labels import LABELS, PERCENT_KEYS, fmt, number, zone_label
+from engine.labels import (
+    LABELS,
+    PERCENT_KEYS,
+    ZONE_HEADERS,
+    crisis_alpha_text,
+    fmt,
+    mixer_text,
+    number,
+    zone_rows,
+)
 from engine.sleeves import MIXER_MAX_SLEEVE_PCT
 from engine.vix import DEFAULT_ZONES, ZoneThresholds
 from widgets import charts, palette
@@ -74,7 +83,7 @@ class StatsPanel(QWidget):
         self.title.setWordWrap(True)
         self.metrics = _table(0, ("Metric", "Value"), self)
         self.metrics.setObjectName("metricsTable")
-        self.zones = _table(0, ("VIX zone", "Days", "Share", "Return", "Vol", "Sharpe"), self)
+        self.zones = _table(0, ZONE_HEADERS, self)
         self.zones.setObjectName("zoneStatsTable")
         self.crisis = QLabel(self)
         self.crisis.setObjectName("crisisAlpha")
@@ -135,33 +144,9 @@ class StatsPanel(QWidget):
         """Show a run's statistics; ``by_zone`` was computed with the zone ``thresholds``."""
         self.title.setText(title)
         fill_table(self.metrics, [(LABELS.get(k, k), fmt(k, v)) for k, v in metrics.items()])
-        zones = by_zone or {}
-        fill_table(
-            self.zones,
-            [
-                (
-                    zone_label(zone, thresholds),
-                    f"{s['days']:,}",
-                    fmt("hit_rate", s["share"]),
-                    fmt("ann_return", s["ann_return"]),
-                    fmt("ann_vol", s["ann_vol"]),
-                    fmt("sharpe", s["sharpe"]),
-                )
-                for zone, s in zones.items()
-            ],
-        )
+        fill_table(self.zones, zone_rows(by_zone or {}, thresholds))
         crisis = extras.get("crisis_alpha")
-        if crisis:
-            self.crisis.setText(
-                f"Crisis alpha: in the worst {crisis['months']:.0f} index months (index "
-                f"{crisis['index_mean_monthly'] * 100:.1f}% a month) the strategy made "
-                f"{crisis['strategy_mean_monthly'] * 100:.2f}% a month, positive in "
-                f"{crisis['strategy_hit_rate'] * 100:.0f}% of them."
-            )
-        else:
-            self.crisis.setText(
-                "Crisis alpha: needs an equity index in percent mode among the prices."
-            )
+        self.crisis.setText(crisis_alpha_text(crisis if isinstance(crisis, dict) else None))
         self.mixer = list(extras.get("allocation_mixer", []))
         self.mixer_legs = str(extras.get("allocation_mixer_legs", "equity + CTA"))
         self.mixer_plot.setTitle(self.mixer_legs if self.mixer else "")
@@ -201,12 +186,7 @@ class StatsPanel(QWidget):
             return
         row = min(self.mixer, key=lambda r: abs(r["cta_share"] * 100 - percent))
         self.mixer_marker.setPos(percent)
-        base = self.mixer[0]
-        self.sleeve_label.setText(
-            f"{row['cta_share'] * 100:.0f}% CTA sleeve: Sharpe {row['sharpe']:.2f} "
-            f"({row['sharpe'] - base['sharpe']:+.2f}), vol {row['ann_vol'] * 100:.1f}%, "
-            f"max drawdown {row['max_drawdown'] * 100:.1f}% ({self.mixer_legs})"
-        )
+        self.sleeve_label.setText(mixer_text(row, self.mixer[0], self.mixer_legs))
 
     def copy_to_clipboard(self) -> str:
         """The title and the tables (latest run, VIX zones, comparison), tab-separated, on the

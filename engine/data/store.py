@@ -15,7 +15,6 @@ import itertools
 import logging
 import os
 import sqlite3
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,7 +31,6 @@ log = logging.getLogger(__name__)
 KINDS: tuple[str, ...] = ("vix", "index", "future", "spot", "macro")
 BAR_COLUMNS: tuple[str, ...] = ("open", "high", "low", "close", "adj_close", "volume")
 _EPOCH = np.datetime64("1970-01-01", "D")
-FETCH_ROWS = 1024  # rows per fetch when reading bars
 
 _MIGRATIONS: tuple[str, ...] = (
     # version 1
@@ -59,8 +57,14 @@ _MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (symbol, day)
     ) WITHOUT ROWID;
     """,
+    # version 2: the store's revision, for caches of what was read (MarketStore.stamp)
+    """
+    CREATE TABLE revision (store_id TEXT NOT NULL, n INTEGER NOT NULL);
+    INSERT INTO revision VALUES (lower(hex(randomblob(16))), 0);
+    """,
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
+_BUMP_REVISION = "UPDATE revision SET n = n + 1"
 
 
 class StoreError(Exception):
@@ -249,6 +253,7 @@ class MarketStore:
                 for meta, frame in items:
                     old = stored.get(meta.symbol) if replace else None
                     stats.append(self._write_one(conn, meta, frame, stamp, old))
+                conn.execute(_BUMP_REVISION)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -346,6 +351,7 @@ class MarketStore:
                     raise StoreError(f"no series {symbol!r} in the store")
                 n = conn.execute("DELETE FROM bars WHERE symbol=?", (symbol,)).rowcount
                 conn.execute("DELETE FROM series WHERE symbol=?", (symbol,))
+                conn.execute(_BUMP_REVISION)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -363,15 +369,9 @@ class MarketStore:
         cursor = conn.execute(
             f"SELECT day, {', '.join(columns)} FROM bars WHERE symbol=? ORDER BY day", (symbol,)
         )
-        chunks = []
-        while rows := cursor.fetchmany(FETCH_ROWS):
-            chunks.append(np.array(rows, dtype=np.float64))
-            time.sleep(0)  # let a waiting UI thread take the GIL between chunks
-        data = np.concatenate(chunks) if chunks else np.empty((0, len(columns) + 1))
+        rows = np.fromiter(cursor, dtype=[("day", np.int64), *((c, np.float64) for c in columns)])
         return pd.DataFrame(
-            data[:, 1:],
-            index=pd.Index(data[:, 0].astype(np.int64), name="day"),
-            columns=list(columns),
+            {c: rows[c] for c in columns}, index=pd.Index(rows["day"], name="day"), dtype=np.float64
         )
 
     def read(self, symbol: str, columns: Sequence[str] = BAR_COLUMNS) -> pd.DataFrame:
@@ -383,21 +383,29 @@ class MarketStore:
         frame.index = from_days(frame.index.to_numpy())
         return frame
 
-    def stamp(self) -> tuple[tuple[int, int], ...]:
-        """Changes with every committed write, by this process or another (the size and
-        modification time of the database file and its write-ahead log): a cache key."""
-        stamps = []
-        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
-            try:
-                info = path.stat()
-                stamps.append((info.st_mtime_ns, info.st_size))
-            except FileNotFoundError:
-                stamps.append((0, 0))
-        return tuple(stamps)
+    def stamp(self) -> tuple[str, int]:
+        """Changes with every committed write, by this process or another: the store's random
+        id (a store deleted and made afresh is another store) and its count of writes. A cache
+        key for what was read; unlike the file's size and time, reads never change it."""
+        with self._connect() as conn:
+            store_id, n = conn.execute("SELECT store_id, n FROM revision").fetchone()
+        return str(store_id), int(n)
 
     def read_closes(self, symbols: Sequence[str]) -> pd.DataFrame:
         """Close prices of several series, outer-joined on date (NaN where a series has none)."""
-        return pd.concat({s: self.read(s, ["close"])["close"] for s in symbols}, axis=1, sort=True)
+        parts = {}
+        with self._connect() as conn:
+            for symbol in symbols:
+                if not conn.execute("SELECT 1 FROM series WHERE symbol=?", (symbol,)).fetchone():
+                    raise StoreError(f"no series {symbol!r} in the store")
+                days = self._read_days(conn, symbol, ["close"])
+                parts[symbol] = (days.index.to_numpy(), days["close"].to_numpy())
+        days_each = [d for d, _ in parts.values()]
+        union = np.unique(np.concatenate(days_each)) if parts else np.empty(0, np.int64)
+        data = np.full((len(union), len(parts)), np.nan)
+        for j, (days, closes) in enumerate(parts.values()):
+            data[np.searchsorted(union, days), j] = closes
+        return pd.DataFrame(data, index=from_days(union), columns=list(parts))
 
     def info(self, symbol: str) -> SeriesInfo:
         """One series with its row count and date range (reads only that series' bars)."""

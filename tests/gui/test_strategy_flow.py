@@ -224,3 +224,23 @@ def test_statistics_compare_every_run_in_step_with_the_equity_dock(make_window, 
     equity.clear_button.click()
     assert table.columnCount() == 0 and table.rowCount() == 0
     assert window.strategy.outputs == []
+
+
+def test_the_ticked_universe_is_read_before_the_first_run(make_window, qtbot) -> None:
+    """Once the store is listed, the ticked instruments' closes are read in the background:
+    the first Run finds them cached (the same frame the store gives, read once)."""
+    from app import strategy_actions
+
+    window = make_window(auto_demo=True)
+    _ready(window, qtbot)
+    panel = window.panels["dockStrategy"]
+    assert len(panel.symbols()) == 20
+    store = MarketStore(window.data.store_path)
+    key = (str(store.path), tuple(panel.symbols()), store.stamp())
+    qtbot.waitUntil(lambda: key in strategy_actions._CLOSES, timeout=30_000)
+    cached = strategy_actions._CLOSES[key]
+    np.testing.assert_array_equal(cached.to_numpy(), store.read_closes(panel.symbols()).to_numpy())
+    count = window.strategy.count
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: window.strategy.count == count + 1 and panel.run_button.isEnabled())
+    assert strategy_actions._CLOSES[key] is cached  # the run reused it, no second read

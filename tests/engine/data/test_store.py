@@ -19,6 +19,7 @@ from engine.data.store import (
     SeriesMeta,
     StoreError,
 )
+from tests.conftest import SHARED_DATA, needs_data
 
 
 def _frame(dates: list[str], closes: list[float], **extra: list[float]) -> pd.DataFrame:
@@ -167,3 +168,42 @@ def test_a_failed_replace_changes_nothing(store: MarketStore) -> None:
     with pytest.raises(StoreError, match="unknown kind"):
         store.write([new, bad], replace=True)
     assert store.content_hash() == before
+
+
+@needs_data
+def test_read_closes_matches_the_real_panel_file(store: MarketStore) -> None:
+    """The bulk read against the file itself (pandas reading the CSV): every close of every
+    column on the dates that column has, NaN elsewhere, the union of dates as the index."""
+    path = SHARED_DATA / "futures_panel_adjusted_daily.csv"
+    raw = pd.read_csv(path, parse_dates=[0], index_col=0)
+    columns = list(raw.columns[:5])
+    store.write(
+        [
+            (SeriesMeta(c, "future", "t"), raw[[c]].dropna().set_axis(["close"], axis=1))
+            for c in columns
+        ]
+    )
+    closes = store.read_closes(columns)
+    expected = raw[columns].dropna(how="all")
+    assert closes.index.equals(pd.DatetimeIndex(expected.index.values, name="date"))
+    np.testing.assert_array_equal(closes.to_numpy(), expected.to_numpy())
+    with pytest.raises(StoreError, match="no series 'NOPE'"):
+        store.read_closes([columns[0], "NOPE"])
+
+
+def test_stamp_moves_with_writes_only(tmp_path: Path) -> None:
+    store = MarketStore(tmp_path / "a.sqlite")
+    first = store.stamp()
+    store.write([(SeriesMeta("A", "future", "t"), _frame(["2020-01-02"], [1.0]))])
+    written = store.stamp()
+    store.read_closes(["A"])
+    store.read("A")
+    MarketStore(store.path).list_series()  # another handle reading: no change
+    assert store.stamp() == written != first
+    with pytest.raises(SeriesConflict):  # a refused write changes nothing
+        store.write([(SeriesMeta("A", "vix", "other"), _frame(["2020-01-02"], [2.0]))])
+    assert store.stamp() == written
+    store.delete("A")
+    assert store.stamp() != written
+    store.path.unlink()
+    assert MarketStore(store.path).stamp()[0] != first[0]  # a store made afresh is another one
