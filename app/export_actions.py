@@ -24,6 +24,7 @@ AskPath = Callable[[QWidget, str, str, str], str]
 """(parent, caption, suggested file name, filter) -> the chosen path, "" when cancelled."""
 
 RUN_CSV_TEXT = "Run's daily returns, equity and positions (CSV)…"
+EARLIER_RUNS_TEXT = "Earlier run (CSV)"
 PNG_TEXT = "Chart as PNG…"
 SVG_TEXT = "Chart as SVG…"
 
@@ -154,14 +155,16 @@ def ask_save_path(parent: QWidget, caption: str, suggested: str, file_filter: st
     return QFileDialog.getSaveFileName(parent, caption, suggested, file_filter)[0]
 
 
-def export_latest_run(window: MainWindow, ask_path: AskPath = ask_save_path) -> Path | None:
-    """Ask where, then write the newest run in the Equity dock as CSV; None when there is
-    no run or the dialog was cancelled."""
+def export_run(
+    window: MainWindow, out: RunOutput | None = None, ask_path: AskPath = ask_save_path
+) -> Path | None:
+    """Ask where, then write run ``out`` (the Equity dock's newest when None) as CSV; None
+    when there is no run or the dialog was cancelled."""
     outputs = window.strategy.outputs
-    if not outputs:
+    if out is None and not outputs:
         window.show_status("No run to export: run a backtest first", 5000)
         return None
-    out = outputs[-1]
+    out = out or outputs[-1]
     label = out.series.label
     chosen = ask_path(window, f"Export {label}", f"{_file_stem(label)}.csv", "CSV files (*.csv)")
     if not chosen:
@@ -204,12 +207,13 @@ def export_front_chart(
 
 
 def add_export_actions(window: MainWindow, menu: QMenu, ask_path: AskPath = ask_save_path) -> None:
-    """Add an Export submenu to ``menu`` (File): the newest run as CSV, the chart in front as
-    PNG or SVG. ``ask_path`` picks the file (a dialog; tests pass a path instead)."""
+    """Add an Export submenu to ``menu`` (File): the newest run as CSV (the earlier ones in a
+    submenu), the chart in front as PNG or SVG. ``ask_path`` picks the file (a dialog; tests
+    pass a path instead)."""
     export = menu.addMenu("&Export")
     export.setObjectName("exportMenu")
     entries: list[tuple[str, Callable[[], Any]]] = [
-        (RUN_CSV_TEXT, lambda: export_latest_run(window, ask_path)),
+        (RUN_CSV_TEXT, lambda: export_run(window, None, ask_path)),
         (PNG_TEXT, lambda: export_front_chart(window, ".png", ask_path)),
         (SVG_TEXT, lambda: export_front_chart(window, ".svg", ask_path)),
     ]
@@ -217,11 +221,20 @@ def add_export_actions(window: MainWindow, menu: QMenu, ask_path: AskPath = ask_
         action = export.addAction(text)
         action.triggered.connect(lambda _checked=False, slot=slot: slot())
     run_action, *chart_actions = export.actions()
+    earlier = QMenu(EARLIER_RUNS_TEXT, export)
+    export.insertMenu(chart_actions[0], earlier)
 
-    def describe() -> None:  # which run and which chart, as the menu opens
+    def describe() -> None:  # which runs and which chart, as the menu opens
         outputs = window.strategy.outputs
         run_action.setEnabled(bool(outputs))
         run_action.setStatusTip(f"Export {outputs[-1].series.label}" if outputs else "No run yet")
+        earlier.clear()
+        for out in reversed(outputs[:-1]):  # newest first
+            action = earlier.addAction(f"{out.series.label}…")
+            action.triggered.connect(
+                lambda _checked=False, out=out: export_run(window, out, ask_path)
+            )
+        earlier.setEnabled(len(outputs) > 1)
         title = front_chart(window)[0]
         for action in chart_actions:
             action.setStatusTip(f"Export the {title} chart")

@@ -37,14 +37,14 @@ def build_menus(window: MainWindow) -> None:
     bar = window.menuBar()
 
     file_menu = bar.addMenu("&File")
-    file_menu.addAction(_action(window, "&Import CSV…", panels["dockData"]._choose_file, "Ctrl+I"))
-    file_menu.addAction(_action(window, "&Fetch online…", panels["dockData"]._choose_source))
+    file_menu.addAction(_action(window, "&Import CSV…", panels["dockData"].choose_file, "Ctrl+I"))
+    file_menu.addAction(_action(window, "&Fetch online…", panels["dockData"].choose_source))
     file_menu.addSeparator()
     file_menu.addAction(
-        _action(window, "&Save workspace…", panels["dockStrategy"]._save_dialog, "Ctrl+S")
+        _action(window, "&Save workspace…", panels["dockStrategy"].save_workspace_dialog, "Ctrl+S")
     )
     file_menu.addAction(
-        _action(window, "&Load workspace…", panels["dockStrategy"]._load_dialog, "Ctrl+O")
+        _action(window, "&Load workspace…", panels["dockStrategy"].load_workspace_dialog, "Ctrl+O")
     )
     add_export_actions(window, file_menu)
     file_menu.addSeparator()
@@ -52,25 +52,23 @@ def build_menus(window: MainWindow) -> None:
 
     run_menu = bar.addMenu("&Run")
     run_menu.addAction(
-        _action(window, "Run &backtest", panels["dockStrategy"].run_button.click, "Ctrl+R")
+        _action(window, "Run &backtest", panels["dockStrategy"].request_run, "Ctrl+R")
     )
     run_menu.addAction(
-        _action(window, "Run &sweep", panels["dockSweep"].run_button.click, "Ctrl+Shift+R")
+        _action(window, "Run &sweep", panels["dockSweep"].request_run, "Ctrl+Shift+R")
     )
     run_menu.addAction(
-        _action(window, "&Replay event", panels["dockEventReplay"].run_button.click, "Ctrl+E")
+        _action(window, "&Replay event", panels["dockEventReplay"].request_run, "Ctrl+E")
     )
     run_menu.addAction(
         _action(
             window,
             "Refresh &triggers and flows",
-            panels["dockTriggersFlows"].refresh_button.click,
+            panels["dockTriggersFlows"].refresh,
             "F5",
         )
     )
-    run_menu.addAction(
-        _action(window, "C&lear runs", panels["dockEquity"].clear_button.click, "Ctrl+K")
-    )
+    run_menu.addAction(_action(window, "C&lear runs", panels["dockEquity"].clear, "Ctrl+K"))
     run_menu.addAction(
         _action(window, "&Next replay day", lambda: step_replay(window, 1), "Alt+Right")
     )
@@ -121,8 +119,7 @@ def build_menus(window: MainWindow) -> None:
 def step_replay(window: MainWindow, days: int) -> None:
     """Move the Event Replay dock's day slider by ``days`` and bring the dock to the front."""
     window.docks["dockEventReplay"].raise_()
-    slider = window.panels["dockEventReplay"].slider
-    slider.setValue(slider.value() + days)
+    window.panels["dockEventReplay"].step_day(days)
 
 
 def about_text() -> str:

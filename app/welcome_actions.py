@@ -24,8 +24,8 @@ def show_welcome(window: MainWindow) -> WelcomeDialog:
     paths = app_paths()
     dialog = WelcomeDialog(window, str(paths.data), str(paths.logs), wants_welcome(window))
     data = window.panels["dockData"]
-    dialog.import_requested.connect(data._choose_file)
-    dialog.fetch_requested.connect(data._choose_source)
+    dialog.import_requested.connect(data.choose_file)
+    dialog.fetch_requested.connect(data.choose_source)
 
     def remember(_result: int) -> None:
         window.settings.setValue(KEY_SHOW_AT_START, dialog.show_at_start.isChecked())

@@ -84,8 +84,8 @@ class DataPanel(QWidget):
             else "No online source is available in this installation"
         )
         self.delete_button.setToolTip("Delete the selected series and all its bars from the store")
-        self.import_button.clicked.connect(self._choose_file)
-        self.fetch_button.clicked.connect(self._choose_source)
+        self.import_button.clicked.connect(self.choose_file)
+        self.fetch_button.clicked.connect(self.choose_source)
         self.delete_button.clicked.connect(self._confirm_delete)
         self.summary = QLabel(self)
         self.summary.setObjectName("dataSummary")
@@ -175,12 +175,12 @@ class DataPanel(QWidget):
             self.preview_requested.emit(symbol)
 
     # -- actions --------------------------------------------------------------------------
-    def _choose_file(self) -> None:
+    def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import a CSV file", "", CSV_FILTER)
         if path:
             self.import_requested.emit(Path(path))
 
-    def _choose_source(self) -> None:
+    def choose_source(self) -> None:
         source, ok = QInputDialog.getItem(
             self, "Fetch online", "Source:", self.fetch_sources, 0, False
         )

@@ -183,6 +183,14 @@ class EventPanel(QWidget):
         self.slider.setValue(start)
         self._on_slider(start)
 
+    def request_run(self) -> None:
+        """What the Run button does (nothing while it is disabled: a job is running)."""
+        self.run_button.click()
+
+    def step_day(self, days: int) -> None:
+        """Move the replay ``days`` trading days on (back when negative), within the window."""
+        self.slider.setValue(self.slider.value() + days)
+
     def _on_slider(self, i: int) -> None:
         if not self.days:
             return

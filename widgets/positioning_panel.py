@@ -213,10 +213,10 @@ class PositioningPanel(QWidget):
         layout.addWidget(self.tabs, 1)
 
         self.flow_bars: pg.BarGraphItem | None = None
-        self.refresh_button.clicked.connect(self._refresh)
+        self.refresh_button.clicked.connect(self.refresh)
         self.delev_button.clicked.connect(self._deleverage)
 
-    def _refresh(self) -> None:
+    def refresh(self) -> None:
         self.refresh_requested.emit(
             self.signals_edit.text(),
             self.aum_box.value() * 1e9,

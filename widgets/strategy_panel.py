@@ -140,8 +140,8 @@ class StrategyPanel(QWidget):
                 field.widget.lineEdit().editingFinished.connect(self._show_form_errors)
         self.run_button.clicked.connect(self._on_run)
         self.cancel_button.clicked.connect(self.cancel_requested)
-        self.save_button.clicked.connect(self._save_dialog)
-        self.load_button.clicked.connect(self._load_dialog)
+        self.save_button.clicked.connect(self.save_workspace_dialog)
+        self.load_button.clicked.connect(self.load_workspace_dialog)
         self.select_preset(DEFAULT_PRESET)
 
     # -- preset and values ----------------------------------------------------------------
@@ -275,6 +275,10 @@ class StrategyPanel(QWidget):
             field.offer_symbols(offered, empty)
 
     # -- run ------------------------------------------------------------------------------
+    def request_run(self) -> None:
+        """What the Run button does (nothing while it is disabled: a job is running)."""
+        self.run_button.click()
+
     def _on_run(self) -> None:
         problems = self.errors()
         if not self.symbols():
@@ -306,7 +310,7 @@ class StrategyPanel(QWidget):
         """Apply a workspace file; a bad file raises ValueError and changes nothing."""
         self.apply_workspace(load_workspace(Path(path)))
 
-    def _save_dialog(self) -> None:
+    def save_workspace_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self, "Save workspace", "workspace.ctadesk.json", WORKSPACE_FILTER
         )
@@ -318,7 +322,7 @@ class StrategyPanel(QWidget):
             except ValueError as exc:  # a period that is not a date
                 self._set_errors([f"Could not save {path}: period: {exc}"])
 
-    def _load_dialog(self) -> None:
+    def load_workspace_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Load workspace", "", WORKSPACE_FILTER)
         if path:
             try:

@@ -163,6 +163,10 @@ class SweepPanel(QWidget):
             raise ValueError("choose two different parameters")
         return {x: parse_values(self.x_range.text()), y: parse_values(self.y_range.text())}
 
+    def request_run(self) -> None:
+        """What the Run button does (nothing while it is disabled: a job is running)."""
+        self.run_button.click()
+
     def _on_run(self) -> None:
         try:
             grid = self.grid()

@@ -13,7 +13,13 @@ import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMenu
 
-from app.export_actions import PNG_TEXT, RUN_CSV_TEXT, SVG_TEXT, add_export_actions
+from app.export_actions import (
+    EARLIER_RUNS_TEXT,
+    PNG_TEXT,
+    RUN_CSV_TEXT,
+    SVG_TEXT,
+    add_export_actions,
+)
 from widgets import charts
 
 
@@ -83,6 +89,29 @@ def test_run_csv_needs_a_run_and_a_path(make_window, qtbot, tmp_path: Path) -> N
     window.panels["dockEquity"].clear_button.click()
     actions = _export_menu(window, [])
     assert not actions[RUN_CSV_TEXT].isEnabled()
+
+
+def test_an_earlier_run_is_picked_from_the_submenu(make_window, qtbot, tmp_path: Path) -> None:
+    """With two runs of different presets, the submenu lists the older one (the newest has
+    its own action) and writes that run's returns, not the newest's."""
+    window = _window_with_run(make_window, qtbot)
+    panel = window.panels["dockStrategy"]
+    panel.select_preset("fast")
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: len(window.strategy.outputs) == 2 and panel.run_button.isEnabled())
+    older, newest = window.strategy.outputs
+    target = tmp_path / "older.csv"
+    actions = _export_menu(window, [str(target)])
+    earlier = actions[EARLIER_RUNS_TEXT].menu()
+    assert earlier.isEnabled()
+    assert [a.text() for a in earlier.actions()] == [f"{older.series.label}…"]
+    earlier.actions()[0].trigger()
+    assert actions["asked"] == [(f"Export {older.series.label}", "tsmom-blend_1.csv")]
+    frame = pd.read_csv(target, comment="#", index_col="Date", parse_dates=True)
+    np.testing.assert_array_equal(frame["return"].to_numpy(), older.result.returns.to_numpy())
+    assert not np.array_equal(
+        newest.result.returns.reindex(frame.index).to_numpy(), frame["return"].to_numpy()
+    )
 
 
 def test_equity_chart_to_png_and_svg(make_window, qtbot, tmp_path: Path) -> None:
