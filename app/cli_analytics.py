@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.cli_engine import DEMO_PRICES, load_prices
+from app.cli_engine import DEMO_PRICES, iso_date, load_prices, series_from
 
 
 def _load_vix_frame(args: argparse.Namespace):
@@ -99,40 +99,97 @@ def _rule16_latest(closes: Any, level: Any) -> dict[str, Any]:
 
 
 def cmd_deleverage(args: argparse.Namespace) -> dict[str, Any]:
+    """With ``--asof DATE --vix V`` the path starts at the VIX close on DATE (the last on or
+    before it) and goes on with ``--vix-path`` if given; ``next`` follows the real closes."""
+    from engine.asof import asof_date, deleverage_next
     from engine.deleverage import deleverage_path, parse_vix_path
 
+    if args.vix_path is None and not args.asof:
+        raise ValueError("--vix-path is required (or --asof DATE with --vix)")
+    if bool(args.asof) != bool(args.vix):
+        raise ValueError("--asof and --vix go together: the VIX history gives the as-of level")
     try:
-        path = parse_vix_path(args.vix_path)
+        path = parse_vix_path(args.vix_path) if args.vix_path is not None else []
     except ValueError as exc:
         raise ValueError(f"--vix-path: {exc}") from None
-    return deleverage_path(path, args.target, args.max_leverage, args.aum)
+    if not args.asof:
+        return deleverage_path(path, args.target, args.max_leverage, args.aum)
+    vix = series_from(args.vix, "--vix")
+    asof = asof_date(vix.index, args.asof)
+    level = float(vix.loc[: asof.date].iloc[-1])
+    out = deleverage_path([level, *path], args.target, args.max_leverage, args.aum)
+    out["asof"] = {**asof.as_dict(), "vix": level}
+    out["next"] = deleverage_next(vix, asof.date, args.target, args.max_leverage, args.aum)
+    return out
 
 
 def add_analytics_commands(sub: Any, add: Any) -> None:
     p = add(
         sub, "deleverage", cmd_deleverage, "Vol-control exposure and NAV sold along a VIX path."
     )
-    p.add_argument("--vix-path", required=True, help="VIX levels, e.g. 20,30,40")
+    p.add_argument(
+        "--vix-path", help="VIX levels, e.g. 20,30,40 (with --asof: the steps after its level)"
+    )
     p.add_argument("--target", type=float, default=0.10, help="annual vol target (0.10)")
     p.add_argument("--max-leverage", type=float, default=2.0, help="exposure cap (2)")
     p.add_argument("--aum", type=float, help="assets under management, for amounts sold")
+    p.add_argument("--vix", help="VIX history (CSV file or store symbol) for --asof")
+    _add_asof_option(p, "start the path at the VIX close on DATE")
     _add_more(sub, add)
     add_event_commands(sub, add)
 
 
+def _add_asof_option(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument(
+        "--asof",
+        type=iso_date,
+        metavar="DATE",
+        help=f"as of DATE: only the data up to its close (the last on or before it); {what}, "
+        "and report what the market did next",
+    )
+
+
+def _asof_prices(args: argparse.Namespace) -> tuple[Any, Any, Any, dict[str, Any]]:
+    """(prices used, all prices, AsOf or None, the ``asof`` output fields) for --asof."""
+    from engine.asof import asof_date, truncate
+
+    prices = load_prices(args.prices)
+    if not args.asof:
+        return prices, prices, None, {}
+    asof = asof_date(prices.index, args.asof)
+    cut, later = truncate(prices, asof)
+    fields: dict[str, Any] = {"asof": asof.as_dict()}
+    if later:
+        fields["asof"]["not_yet"] = later  # instruments that start after the date
+    return cut, prices, asof, fields
+
+
 def cmd_triggers(args: argparse.Namespace) -> dict[str, Any]:
+    from engine.asof import NEXT_HORIZONS, trigger_outcomes, what_happened_next
     from engine.trigger_specs import parse_signals
     from engine.triggers import trigger_levels
 
-    rows = trigger_levels(load_prices(args.prices), parse_signals(args.signals), args.vol_span)
-    return {"signals": args.signals, "triggers": rows[: args.top] if args.top else rows}
+    prices, full, asof, fields = _asof_prices(args)
+    rows = trigger_levels(prices, parse_signals(args.signals), args.vol_span)
+    rows = rows[: args.top] if args.top else rows
+    out = {"signals": args.signals, "triggers": rows, **fields}
+    if asof is not None:
+        moves = what_happened_next(full, asof.date)  # None: the data ends at the date
+        out["next"] = None
+        if moves is not None:
+            out["next"] = {
+                "horizons": list(NEXT_HORIZONS),
+                "instruments": moves,
+                "triggers": trigger_outcomes(rows, full, asof.date),
+            }
+    return out
 
 
 def cmd_flows(args: argparse.Namespace) -> dict[str, Any]:
     from engine.flows import estimate_flows, selling_level
     from engine.presets import parse_assignments, resolve
 
-    prices = load_prices(args.prices)
+    prices, full, asof, fields = _asof_prices(args)
     overrides: dict[str, Any] = parse_assignments(args.set or [])
     for key, value in (
         ("vol_target", args.vol_target),
@@ -167,7 +224,36 @@ def cmd_flows(args: argparse.Namespace) -> dict[str, Any]:
             "threshold": args.threshold,
             **(level or {"level": None}),
         }
+    if asof is not None:
+        out.update(fields)
+        out["next"] = _flows_next(out, prices, full, asof.date)
     return out
+
+
+def _flows_next(out: dict[str, Any], prices: Any, full: Any, date: Any) -> dict[str, Any] | None:
+    """What followed the as-of close: each instrument's moves, how they compare with the flow
+    scenarios, and whether the closes crossed the blend flip and the selling threshold."""
+    from engine.asof import (
+        NEXT_HORIZONS,
+        closes_after,
+        first_cross,
+        flow_outcomes,
+        what_happened_next,
+    )
+
+    moves = what_happened_next(full, date)
+    if moves is None:
+        return None
+    result: dict[str, Any] = {
+        "horizons": list(NEXT_HORIZONS),
+        "instruments": moves,
+        "flows": flow_outcomes(out, prices, full, date),
+    }
+    threshold = out.get("selling_threshold")
+    if threshold and threshold["level"] is not None:
+        after = closes_after(full[threshold["symbol"]], date)
+        result["selling_threshold"] = first_cross(after, threshold["level"], below=True)
+    return result
 
 
 def _add_more(sub: Any, add: Any) -> None:
@@ -179,6 +265,7 @@ def _add_more(sub: Any, add: Any) -> None:
     p.add_argument("--signals", default=DEFAULT_SIGNALS, help=f"default {DEFAULT_SIGNALS}")
     p.add_argument("--vol-span", type=int, help="EWMA span of the daily vol (vol_span)")
     p.add_argument("--top", type=int, default=0, help="only the N nearest triggers")
+    _add_asof_option(p, "the flip prices of the next day")
 
     p = add(sub, "flows", cmd_flows, "Estimated CTA flows for flat, up and down scenarios.")
     p.add_argument("--aum", type=float, required=True, help="CTA universe AUM in currency")
@@ -201,6 +288,7 @@ def _add_more(sub: Any, add: Any) -> None:
         metavar="SYMBOL",
         help="instrument for --threshold (default: the one named like the S&P 500)",
     )
+    _add_asof_option(p, "positions and flows as the model saw them then")
 
 
 def cmd_events_list(_args: argparse.Namespace) -> dict[str, Any]:

@@ -4,11 +4,12 @@ Layout of ``--out DIR``: ``index.html`` (every run side by side, with their equi
 chart), ``summary.json``, and per run a folder ``PRESET_UNIVERSE/`` with ``report.html``, the
 PNG charts (equity, drawdown, regime) and ``returns.csv``. Everything is written in a hidden
 folder inside DIR first and moved into place at the end, so a failed or interrupted report
-leaves the previous one whole."""
+leaves the previous one whole. The pages render from the Jinja templates in
+resources/report_templates (a base layout, the index and run pages, one include per section)
+with HTML autoescaped; their numbers and sentences come from the presenter, engine/labels.py."""
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import os
@@ -16,10 +17,10 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from string import Template
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -29,33 +30,33 @@ from app import __version__
 from engine import metrics
 from engine.equity_index import no_index_message
 from engine.jobs import Job, Progress
-from engine.labels import LABELS, finite_json, fmt, number, zone_label
+from engine.labels import (
+    LABELS,
+    MIXER_HEADERS,
+    ZONE_HEADERS,
+    crisis_alpha_text,
+    finite_json,
+    fmt,
+    mixer_rows,
+    number,
+    pct,
+    usd_bn,
+    zone_label,
+    zone_rows,
+)
 from engine.presets import presets
 from engine.vix import DEFAULT_ZONES, ZoneThresholds
+from resources import resource_path
 
-if TYPE_CHECKING:  # engine.batch loads the compiler: not at import of the CLI
+if TYPE_CHECKING:  # engine.batch loads the compiler, jinja2 takes 60 ms: not at CLI import
+    import jinja2
+
+    from engine.backtest import BacktestResult
     from engine.batch import BatchOutcome
     from widgets.palette import Theme
 
 OVERLAY_MAX = 10  # curves on the index chart: the best by Sharpe beyond this
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-CSS = Template("""
-body{font:14px/1.45 -apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
- color:$text;background:$base;margin:0 auto;max-width:1140px;padding:18px 20px 40px}
-h1{font-size:22px;margin:0 0 4px}
-h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid $border;padding-bottom:4px}
-.sub{color:$muted;margin:0}.error{color:$error;text-align:left!important;white-space:normal}
-.banner{background:$near;border:1px solid $border;padding:6px 10px;margin:10px 0;
- border-radius:4px}
-table{border-collapse:collapse;margin:6px 0 10px}
-td,th{padding:3px 9px;border-bottom:1px solid $border;text-align:right;white-space:nowrap}
-th{background:$window;font-weight:600}td:first-child,th:first-child{text-align:left}
-img{max-width:100%;height:auto;display:block}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:0 24px}
-.grid table{width:100%}.small{font-size:12px;color:$muted}a{color:$link}
-.months td{min-width:44px}
-""")  # $names: the report theme's colours (widgets/palette.py Theme)
+TEMPLATES = "report_templates"  # resources/report_templates: base, index and run pages, sections
 
 
 @dataclass(frozen=True)
@@ -93,29 +94,48 @@ def unique_names(names: Iterable[str]) -> list[str]:
     return out
 
 
-# -- formatting ----------------------------------------------------------------------------
-def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
+# -- templates -----------------------------------------------------------------------------
+@cache
+def environment() -> jinja2.Environment:
+    """The report's Jinja environment: the templates in resources/report_templates, HTML
+    autoescaped, and the presenter's formats (engine/labels.py) as filters and globals."""
+    import jinja2  # not at import of the CLI
 
-
-class Cell(str):
-    """A table cell given as HTML (``<td ...>...</td>``); any other value is escaped text."""
-
-
-def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]], cls: str = "") -> str:
-    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>"
-        + "".join(cell if isinstance(cell, Cell) else f"<td>{_e(cell)}</td>" for cell in row)
-        + "</tr>"
-        for row in rows
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(resource_path(TEMPLATES)),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
-    attr = f' class="{cls}"' if cls else ""
-    return f"<table{attr}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    env.filters.update(
+        number=number,
+        pct=pct,
+        usd_bn=usd_bn,
+        zone_label=zone_label,
+        zone_rows=zone_rows,
+        mixer_rows=mixer_rows,
+        crisis_alpha_text=crisis_alpha_text,
+        heat=_heat_colour,
+    )
+    env.globals.update(
+        fmt=fmt,
+        LABELS=LABELS,
+        ZONE_HEADERS=ZONE_HEADERS,
+        MIXER_HEADERS=MIXER_HEADERS,
+        version=__version__,
+    )
+    return env
 
 
-def _pct(value: float | None) -> str:
-    return number(None if value is None else value * 100, ".1f", "%")
+def _render(template: str, theme: str, **context: Any) -> str:
+    """``template`` rendered with ``context`` in ``theme``'s colours, stamped with the time."""
+    return (
+        environment()
+        .get_template(template)
+        .render(context, theme=_colours(theme), generated=time.strftime("%Y-%m-%d %H:%M"))
+    )
 
 
 def _colours(theme: str) -> Theme:
@@ -125,24 +145,13 @@ def _colours(theme: str) -> Theme:
     return THEMES[theme]
 
 
-def _heat_cell(value: float, theme: Theme) -> Cell:
-    """A table cell tinted by the theme's gain or loss colour, by size; blank when NaN."""
+def _heat_colour(value: float, theme: Theme) -> str | None:
+    """A table cell's background: the theme's gain or loss colour, more opaque the larger the
+    return (full at 8%); None when NaN."""
     if not math.isfinite(value):
-        return Cell("<td></td>")
+        return None
     alpha = round(min(abs(value) / 0.08, 1.0) * 0.55 * 255)
-    colour = theme.positive if value >= 0 else theme.negative
-    return Cell(f'<td style="background:{colour}{alpha:02x}">{value * 100:.1f}</td>')
-
-
-def _page(title: str, body: str, theme: Theme) -> str:
-    return (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width"><title>{_e(title)}</title>'
-        f"<style>{CSS.substitute(asdict(theme))}</style></head><body>{body}"
-        f'<p class="small">Generated {time.strftime("%Y-%m-%d %H:%M")} by CTA Desk '
-        f"{_e(__version__)} (ctadesk-cli report). Past performance of a backtest is not a "
-        "forecast.</p></body></html>\n"
-    )
+    return f"{theme.positive if value >= 0 else theme.negative}{alpha:02x}"
 
 
 # -- one run -------------------------------------------------------------------------------
@@ -172,186 +181,48 @@ def run_arrays(outcome: BatchOutcome, prices: pd.DataFrame) -> RunArrays:
     )
 
 
-def _regime_section(
-    outcome: BatchOutcome, vix: VixInput, has_chart: bool, thresholds: ZoneThresholds
-) -> str:
-    result = outcome.result
-    assert result is not None
-    if result.by_vix_zone is None:
-        return f"<h2>VIX regimes</h2><p>No VIX series: {_e(vix.label)}.</p>"
-    bounds = ", ".join(f"{b:g}" for b in thresholds.bounds)
-    parts = [f"<h2>VIX regimes</h2><p class=sub>VIX: {_e(vix.label)}; zone thresholds {bounds}</p>"]
-    if has_chart:
-        parts.append('<img src="regime.png" alt="VIX with zone bands; Sharpe by zone">')
-    parts.append(
-        _table(
-            ("VIX zone", "Days", "Share", "Return", "Vol", "Sharpe"),
-            (
-                (
-                    zone_label(z, thresholds),
-                    f"{s['days']:,}",
-                    _pct(s["share"]),
-                    fmt("ann_return", s["ann_return"]),
-                    fmt("ann_vol", s["ann_vol"]),
-                    fmt("sharpe", s["sharpe"]),
-                )
-                for z, s in result.by_vix_zone.items()
-            ),
-        )
-    )
-    corr = result.extras.get("regime_correlation")
-    if isinstance(corr, dict):
-        calm, stressed = thresholds.lower_bound("warning"), thresholds.lower_bound("panic")
-        parts.append(
-            f"<p>Daily correlation with {_e(result.equity_index)}:</p>"
-            + _table(
-                ("", f"Calm (VIX < {calm:g})", f"Stressed (VIX >= {stressed:g})", "All"),
-                [
-                    (
-                        "Correlation",
-                        *(fmt("skew", corr[f"corr_{k}"]) for k in ("calm", "stressed", "all")),
-                    ),
-                    (
-                        "Days",
-                        *(fmt("days", corr[f"days_{k}"]) for k in ("calm", "stressed", "all")),
-                    ),
-                ],
-            )
-        )
-    return "".join(parts)
-
-
-def _equity_index_section(outcome: BatchOutcome) -> str:
-    result = outcome.result
-    assert result is not None
-    if not result.equity_index:
-        columns = [str(c) for c in result.positions.columns]
-        return f"<h2>Against the equity index</h2><p>{_e(no_index_message(columns))}.</p>"
-    crisis = result.extras.get("crisis_alpha")
-    mixer = result.extras.get("allocation_mixer")
-    if not isinstance(crisis, dict) and not mixer:
-        return ""
-    parts = [f"<h2>Against the equity index ({_e(result.equity_index)})</h2>"]
-    if isinstance(crisis, dict):
-        parts.append(
-            f"<p>Crisis alpha: in the worst {crisis['months']:.0f} index months (index "
-            f"{crisis['index_mean_monthly'] * 100:.1f}% a month on average) the strategy made "
-            f"{crisis['strategy_mean_monthly'] * 100:.2f}% a month, positive in "
-            f"{crisis['strategy_hit_rate'] * 100:.0f}% of them.</p>"
-        )
-    if isinstance(mixer, list) and mixer:
-        legs = result.extras.get("allocation_mixer_legs", "equity + CTA")
-        parts.append(
-            f"<p>Portfolio {_e(str(legs))}: the base with a CTA sleeve of this strategy "
-            "(rebalanced daily):</p>"
-        )
-        parts.append(
-            _table(
-                ("CTA sleeve", "Sharpe", "Annual return", "Annual vol", "Max drawdown"),
-                (
-                    (
-                        f"{r['cta_share'] * 100:.0f}%",
-                        fmt("sharpe", r["sharpe"]),
-                        fmt("ann_return", r["ann_return"]),
-                        fmt("ann_vol", r["ann_vol"]),
-                        fmt("max_drawdown", r["max_drawdown"]),
-                    )
-                    for r in mixer
-                ),
-            )
-        )
-    return "".join(parts)
-
-
-def _monthly_section(returns: pd.Series, theme: Theme) -> str:
+def _monthly(returns: pd.Series) -> list[tuple[str, list[float]]]:
+    """Per year: the twelve monthly returns and the year's, NaN where there is none."""
     table = metrics.calendar_returns(returns)
-    rows = (
-        (
-            str(year),
-            *(_heat_cell(float(v), theme) for v in row.iloc[:12]),
-            _heat_cell(float(row["year"]), theme),
-        )
+    return [
+        (str(year), [float(v) for v in row.iloc[:12]] + [float(row["year"])])
         for year, row in table.iterrows()
-    )
-    return "<h2>Monthly returns (%)</h2>" + _table(("Year", *MONTHS, "Year"), rows, "months")
+    ]
 
 
-def _positions_section(outcome: BatchOutcome) -> str:
-    result = outcome.result
-    assert result is not None
-    last = result.positions.iloc[-1]
-    forecast = result.forecasts.iloc[-1]
-    rows = (
-        (
-            symbol,
-            number(float(last[symbol]), ",.3f"),
-            number(float(forecast[symbol]), ",.2f"),
-            result.modes.get(symbol, ""),
-        )
+def _positions(result: BacktestResult) -> list[tuple[str, float, float, str]]:
+    """Per instrument: the last day's position and forecast, and its return mode."""
+    last, forecast = result.positions.iloc[-1], result.forecasts.iloc[-1]
+    return [
+        (symbol, float(last[symbol]), float(forecast[symbol]), result.modes.get(symbol, ""))
         for symbol in result.positions.columns
-    )
-    day = f"{result.positions.index[-1]:%Y-%m-%d}"
-    note = (
-        "<p class=small>Position: notional as a multiple of capital in percent mode, "
-        "contracts of one price unit in difference mode.</p>"
-    )
-    return (
-        f"<h2>Positions on {day}</h2>"
-        + _table(("Instrument", "Position", "Forecast", "Return mode"), rows)
-        + note
-    )
+    ]
 
 
-def _moves_section(outcome: BatchOutcome, top: int = 12) -> str:
-    result = outcome.result
-    assert result is not None
+def _largest_moves(
+    result: BacktestResult, top: int = 12
+) -> list[tuple[str, str, float, float | None]]:
+    """The ``top`` daily moves of all instruments by size in sigmas: date, instrument, move,
+    sigmas (None where no volatility estimate)."""
     moves = [(symbol, m) for symbol, items in result.largest_moves.items() for m in items]
     moves.sort(key=lambda sm: -abs(sm[1]["sigmas"] or 0.0))
-    rows = (
-        (
-            m["date"],
-            symbol,
-            f"{m['move']:.6g}",
-            "-" if m["sigmas"] is None else f"{m['sigmas']:.1f}",
-        )
-        for symbol, m in moves[:top]
-    )
-    return (
-        "<h2>Largest daily moves</h2><p class=small>In the instrument's own units and in "
-        "multiples of the previous day's volatility estimate: check outliers for bad ticks.</p>"
-        + _table(("Date", "Instrument", "Move", "Sigmas"), rows)
-    )
+    return [(m["date"], symbol, m["move"], m["sigmas"]) for symbol, m in moves[:top]]
 
 
-def _params_section(preset: str, params: dict) -> str:
+def _parameters(preset: str, params: dict) -> list[tuple[str, Any, str]]:
     """Every parameter with where its value came from: the preset, --set, or the default."""
     from engine.presets import resolve
 
     of_preset = resolve(preset)
     own = presets()[preset].values
-    rows = (
+    return [
         (
             key,
             ", ".join(map(str, value)) if isinstance(value, tuple) else value,
             "--set" if value != of_preset[key] else "preset" if key in own else "default",
         )
         for key, value in params.items()
-    )
-    return "<h2>Parameters</h2>" + _table(("Parameter", "Value", "From"), rows)
-
-
-def _metric_tables(values: dict[str, float]) -> str:
-    keys = list(values)
-    half = (len(keys) + 1) // 2
-    columns = (keys[:half], keys[half:])
-    return (
-        '<div class="grid">'
-        + "".join(
-            _table(("Metric", "Value"), ((LABELS.get(k, k), fmt(k, values[k])) for k in col))
-            for col in columns
-        )
-        + "</div>"
-    )
+    ]
 
 
 def run_page(
@@ -365,43 +236,32 @@ def run_page(
     its VIX statistics were computed with the zone ``thresholds``."""
     result = outcome.result
     assert result is not None
-    colours = _colours(theme)
-    preset = presets()[outcome.run.preset]
-    first, last = result.returns.index[0], result.returns.index[-1]
-    demo = "DEMO" in universe.source
-    header = (
-        f'<p class=small><a href="../index.html">All runs</a></p>'
-        f"<h1>{_e(preset.title)} on {_e(universe.name)}</h1>"
-        f"<p class=sub>Preset {_e(preset.name)} ({_e(preset.family)}) - "
-        f"{len(result.positions.columns)} instruments - {first:%Y-%m-%d} to {last:%Y-%m-%d} - "
-        f"IDM {result.idm:.2f} - data: {_e(universe.source)}</p>"
-        f"<p>{_e(preset.description)}</p>"
-        + (
-            '<p class="banner">DEMO (synthetic) data: illustrative, not market history.</p>'
-            if demo
-            else ""
-        )
+    extras = result.extras
+    correlation = extras.get("regime_correlation")
+    crisis = extras.get("crisis_alpha")
+    columns = [str(c) for c in result.positions.columns]
+    return _render(
+        "run.html",
+        theme,
+        run=outcome.run,
+        result=result,
+        preset=presets()[outcome.run.preset],
+        universe=universe,
+        demo="DEMO" in universe.source,
+        charts=charts,
+        thresholds=thresholds,
+        first_day=f"{result.returns.index[0]:%Y-%m-%d}",
+        last_day=f"{result.returns.index[-1]:%Y-%m-%d}",
+        correlation=correlation if isinstance(correlation, dict) else None,
+        no_index=None if result.equity_index else no_index_message(columns),
+        crisis=crisis if isinstance(crisis, dict) else None,
+        mixer=extras.get("allocation_mixer") or [],
+        mixer_legs=str(extras.get("allocation_mixer_legs", "equity + CTA")),
+        monthly=_monthly(result.returns),
+        positions=_positions(result),
+        moves=_largest_moves(result),
+        parameters=_parameters(outcome.run.preset, outcome.run.params),
     )
-    body = [
-        header,
-        "<h2>Performance</h2>",
-        _metric_tables(result.metrics),
-        "<h2>Equity</h2>",
-        '<img src="equity.png" alt="Equity curve">' if "equity" in charts else "",
-        "<h2>Drawdown and leverage</h2>",
-        '<img src="drawdown.png" alt="Drawdown and gross leverage">'
-        if "drawdown" in charts
-        else "",
-        _regime_section(outcome, universe.vix, "regime" in charts, thresholds),
-        _equity_index_section(outcome),
-        _monthly_section(result.returns, colours),
-        _positions_section(outcome),
-        _moves_section(outcome),
-        _params_section(outcome.run.preset, outcome.run.params),
-        '<p class=small>Daily returns, equity and positions: <a href="returns.csv">'
-        "returns.csv</a>.</p>",
-    ]
-    return _page(f"{outcome.run.name} - CTA Desk report", "".join(body), colours)
 
 
 INDEX_COLUMNS = {"sharpe": "Sharpe", "sortino": "Sortino", "cagr": "CAGR", "ann_vol": "Vol",
@@ -416,57 +276,18 @@ def index_page(
     theme: str = "light",
 ) -> str:
     """The page listing every run: headline metrics, links, inputs, failures."""
-    ok = [r for r in rows if not r["error"]]
-    failed = [r for r in rows if r["error"]]
-    table = _table(
-        ("Preset", "Universe", "From", "To", *INDEX_COLUMNS.values()),
-        (
-            (
-                Cell(f'<td><a href="{_e(r["folder"])}/report.html">{_e(r["preset"])}</a></td>'),
-                r["universe"],
-                r["first"],
-                r["last"],
-                *(fmt(k, r["metrics"][k]) for k in INDEX_COLUMNS),
-            )
-            for r in ok
-        ),
+    return _render(
+        "index.html",
+        theme,
+        rows=rows,
+        finished=[r for r in rows if not r["error"]],
+        failed=[r for r in rows if r["error"]],
+        columns=INDEX_COLUMNS,
+        universes=list(universes.values()),
+        demo=any("DEMO" in u.source for u in universes.values()),
+        command=command,
+        overlay_note=overlay_note,
     )
-    inputs = _table(
-        ("Universe", "Instruments", "Data", "VIX"),
-        ((u.name, len(u.prices.columns), u.source, u.vix.label) for u in universes.values()),
-    )
-    demo = any("DEMO" in u.source for u in universes.values())
-    body = [
-        "<h1>CTA Desk batch report</h1>",
-        f"<p class=sub>{len(ok)} of {len(rows)} runs finished"
-        + (f", {len(failed)} could not run" if failed else "")
-        + "</p>",
-        '<p class="banner">Includes DEMO (synthetic) data: illustrative, not market history.</p>'
-        if demo
-        else "",
-        "<h2>Runs</h2>",
-        table if ok else "<p>No run finished.</p>",
-    ]
-    if overlay_note is not None:
-        body += [
-            f"<h2>Equity</h2><p class=sub>{_e(overlay_note)}</p>",
-            '<img src="equity_all.png" alt="Equity of every run">',
-        ]
-    if failed:
-        body.append("<h2>Runs that could not run</h2>")
-        body.append(
-            _table(
-                ("Preset", "Universe", "Reason"),
-                (
-                    (r["preset"], r["universe"], Cell(f'<td class="error">{_e(r["error"])}</td>'))
-                    for r in failed
-                ),
-            )
-        )
-    body += ["<h2>Inputs</h2>", inputs]
-    if command:
-        body.append(f"<p class=small>Command: <code>{_e(command)}</code></p>")
-    return _page("CTA Desk batch report", "".join(body), _colours(theme))
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -551,7 +372,7 @@ def report_job(
                     window.to_numpy(),
                     thresholds,
                     [
-                        (z, f"{zone_label(z, thresholds)}: {_pct(s['share'])}", s["sharpe"])
+                        (z, f"{zone_label(z, thresholds)}: {pct(s['share'])}", s["sharpe"])
                         for z, s in outcome.result.by_vix_zone.items()
                     ],
                     colours,

@@ -56,8 +56,10 @@ class ZoneView:
 
 def stress_mask(vix: Any, index: Any, thresholds: ZoneThresholds) -> np.ndarray:
     """True on the days whose previous VIX close was at or above the fear threshold (the fear
-    and panic zones)."""
-    aligned = vix.reindex(index, method="ffill").shift(1).to_numpy()
+    and panic zones; metrics.previous_vix, as the by-zone tables)."""
+    from engine.metrics import previous_vix
+
+    aligned = previous_vix(vix, index).to_numpy()
     return np.nan_to_num(aligned, nan=0.0) >= thresholds.lower_bound("fear")
 
 

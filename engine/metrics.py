@@ -8,6 +8,7 @@ Conventions: returns are simple daily returns on capital; annualisation uses ``d
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -19,9 +20,8 @@ from engine.vix import (
     DEFAULT_ZONES,
     EXTREME_BAND,
     EXTREME_VIX,
-    ZONE_NAMES,
+    PAIR_MAX_GAP_DAYS,
     ZoneThresholds,
-    zone_indices,
 )
 
 
@@ -89,13 +89,54 @@ def performance(
     return out
 
 
-def _previous_vix(vix: pd.Series, index: pd.Index) -> pd.Series:
-    """The VIX at the previous close for each date of ``index`` (the level known when the
-    day's position was held); NaN before the VIX starts."""
-    return pd.Series(vix, dtype=float).reindex(index, method="ffill").shift(1)
+VixBands = Mapping[str, tuple[float, float]]
+"""VIX bands by key: (lower, upper), a band holding lower <= VIX < upper (-inf/inf: open)."""
 
 
-def _band_stats(part: pd.Series, known: int, days: int) -> dict[str, float]:
+def previous_vix(vix: pd.Series, index: pd.Index) -> pd.Series:
+    """For each date t of ``index``, the last VIX close strictly before t: the level known while
+    the day's position was held, whatever the two calendars. NaN before the VIX starts, and
+    more than PAIR_MAX_GAP_DAYS calendar days after it ends (never a stale level)."""
+    closes = pd.Series(vix, dtype=float).dropna().sort_index()
+    dates = pd.DatetimeIndex(index)
+    out = np.full(len(dates), np.nan)
+    if closes.empty:
+        return pd.Series(out, index=index)
+    before = closes.index.searchsorted(dates, side="left") - 1
+    gap = (dates - closes.index[-1]).days.to_numpy()
+    known = (before >= 0) & ((before < len(closes) - 1) | (gap <= PAIR_MAX_GAP_DAYS))
+    out[known] = closes.to_numpy()[before[known]]
+    return pd.Series(out, index=index)
+
+
+def zone_bands(thresholds: ZoneThresholds = DEFAULT_ZONES) -> dict[str, tuple[float, float]]:
+    """The five zones of ``thresholds`` (a level on a threshold is in the higher zone), then
+    the extreme band EXTREME_BAND (VIX >= EXTREME_VIX, inside the last zone)."""
+    out = {
+        z.name: (
+            -math.inf if z.lower is None else z.lower,
+            math.inf if z.upper is None else z.upper,
+        )
+        for z in thresholds.zones()
+    }
+    out[EXTREME_BAND] = (EXTREME_VIX, math.inf)
+    return out
+
+
+def returns_by_band(
+    returns: pd.Series, vix: pd.Series, bands: VixBands
+) -> tuple[dict[str, pd.Series], int]:
+    """Each band's daily returns, a day going to the band of the VIX at the previous close
+    (previous_vix), and the number of days with a VIX; days without one are left out."""
+    r = _clean(returns)
+    level = previous_vix(vix, r.index).to_numpy()
+    parts = {key: r[(level >= lo) & (level < hi)] for key, (lo, hi) in bands.items()}
+    return parts, int(np.isfinite(level).sum())
+
+
+def band_stats(part: pd.Series, known: int, days: int) -> dict[str, float]:
+    """Days, share of the ``known`` days, annualised return and vol, and Sharpe of one band's
+    daily returns (NaN where too few days)."""
     count = len(part)
     vol = float(part.std(ddof=1) * math.sqrt(days)) if count > 1 else float("nan")
     ret = float(part.mean() * days) if count else float("nan")
@@ -116,14 +157,9 @@ def by_vix_zone(
 ) -> dict[str, dict[str, float]]:
     """Return, vol, Sharpe and share of days per VIX zone of ``thresholds``, then the same for
     the extreme band (key EXTREME_BAND: VIX >= EXTREME_VIX, inside the last zone). The VIX is
-    taken at the previous close; days without a VIX are left out."""
-    r = _clean(returns)
-    zone_vix = _previous_vix(vix, r.index)
-    codes = zone_indices(zone_vix.to_numpy(), thresholds)
-    known = int((codes >= 0).sum())
-    out = {name: _band_stats(r[codes == i], known, days) for i, name in enumerate(ZONE_NAMES)}
-    out[EXTREME_BAND] = _band_stats(r[(zone_vix >= EXTREME_VIX).to_numpy()], known, days)
-    return out
+    taken at the previous close (previous_vix); days without a VIX are left out."""
+    parts, known = returns_by_band(returns, vix, zone_bands(thresholds))
+    return {key: band_stats(part, known, days) for key, part in parts.items()}
 
 
 def crisis_alpha(
@@ -161,7 +197,7 @@ def regime_correlation(
     level = pd.Series(equity_index, dtype=float)
     held = level.ffill().where(level.bfill().notna())  # its holidays: no return, none lost
     idx_r = held.pct_change().reindex(r.index)
-    v = _previous_vix(vix, r.index)
+    v = previous_vix(vix, r.index)
     calm, stressed = v < thresholds.lower_bound("warning"), v >= thresholds.lower_bound("panic")
     out = {}
     for name, mask in (("calm", calm), ("stressed", stressed), ("all", v.notna())):

@@ -28,6 +28,7 @@ def test_spec_collects_resources_that_exist() -> None:
         "events/events.toml",
         "styles/desk.qss",
         "icons/ctadesk.svg",
+        "report_templates/base.html",
     ):
         assert (REPO / "resources" / needed).is_file(), needed
 

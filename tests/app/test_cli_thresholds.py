@@ -27,10 +27,11 @@ def vix_close() -> pd.Series:
 
 
 def previous_vix(dates: pd.DatetimeIndex, vix: pd.Series) -> pd.Series:
-    """For each return day, the VIX close as of the return day before it (NaN for the first)."""
-    before = pd.DataFrame({"day": dates[1:], "as_of": dates[:-1]})
-    known = pd.merge_asof(before, vix.rename("vix").rename_axis("as_of").reset_index(), on="as_of")
-    return pd.Series([np.nan, *known["vix"]], index=dates)
+    """For each return day, the last VIX close strictly before it (the first day included)."""
+    days = pd.DataFrame({"day": dates})
+    closes = vix.rename("vix").rename_axis("day").reset_index()
+    known = pd.merge_asof(days, closes, on="day", allow_exact_matches=False)
+    return pd.Series(known["vix"].to_numpy(), index=dates)
 
 
 def expected_days(prev: pd.Series, bounds: list[float]) -> dict[str, int]:
