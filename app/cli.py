@@ -18,7 +18,10 @@ from app import __version__
 from app.cli_analytics import add_analytics_commands
 from app.cli_data import add_data_commands
 from app.cli_engine import add_engine_commands, add_thresholds_option
+from app.cli_lab import add_lab_commands
 from app.cli_report import add_report_command
+from app.cli_studies import add_study_commands
+from app.cli_term import add_term_commands
 from app.logs import setup_logging
 from app.paths import app_paths, configure_numba_cache
 from engine.annualisation import RULE_OF_16_DAYS
@@ -201,6 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_data_commands(sub, add)
     add_engine_commands(sub, add)
     add_analytics_commands(sub, add)
+    add_lab_commands(sub, add)
+    add_term_commands(sub, add)
+    add_study_commands(sub, add)
     add_report_command(sub, add)
     return parser
 

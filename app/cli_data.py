@@ -193,9 +193,10 @@ def add_data_commands(sub: Any, add: Any) -> None:
         inner,
         "fetch",
         cmd_fetch,
-        "Download a series (cboe-vix, cboe-vix9d, cboe-vix3m, stooq:TICKER).",
+        "Download a series (cboe-vix, cboe-vix9d, cboe-vix3m, cboe-vix6m, cboe-vvix, "
+        "cboe-vx:YYYY-MM, stooq:TICKER).",
     )
-    p.add_argument("source", help="source name, e.g. cboe-vix or stooq:^spx")
+    p.add_argument("source", help="source name, e.g. cboe-vix, cboe-vx:2024-08 or stooq:^spx")
     p.add_argument("--base-url", help="use this server instead of the source's own (mirror)")
     p.add_argument("--timeout", type=float, help="seconds per attempt (default 15)")
     p.add_argument("--retries", type=int, help="retries after a failure (default 3)")
