@@ -40,6 +40,7 @@ from app.panels import LOG_DOCK, LOG_TITLE, PANELS, PanelSpec
 from app.perspectives import Perspective, arrange, perspective, size_bucket
 from app.positioning_actions import PositioningController
 from app.regime_actions import RegimeController
+from app.regime_lab_actions import RegimeLabController
 from app.settings import (
     KEY_PERSPECTIVE,
     forget_state,
@@ -52,6 +53,7 @@ from app.settings import (
 )
 from app.strategy_actions import StrategyController
 from app.sweep_actions import SweepController
+from app.term_actions import TermController
 from app.theme import apply_saved_theme, restore_theme
 from app.welcome_actions import show_welcome, wants_welcome
 from app.workers import JobManager, Worker
@@ -229,6 +231,16 @@ class MainWindow(QMainWindow):
             self.strategy,
             self.settings,
         )
+        self.lab = RegimeLabController(
+            self, self.panels["dockRegimeLab"], self.panels["dockStrategy"], self.data.store_path
+        )
+        self.data.series_changed.connect(self.lab.set_rows)
+        self.term = TermController(self, self.panels["dockTermStructure"], self.data.store_path)
+        self.data.series_changed.connect(self.term.set_rows)
+        replay = self.panels["dockEventReplay"]
+        replay.day_changed.connect(lambda day: self.term.show_day(day["date"]))
+        self.regime_panel.history.date_picked.connect(lambda day, _vix: self.term.show_day(day))
+        self.panels["dockTermStructure"].day_picked.connect(self.regimes.show_day)
         build_menus(self)
         restore_theme(self)
         self.built = True

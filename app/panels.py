@@ -39,6 +39,8 @@ PANELS: tuple[PanelSpec, ...] = (
     PanelSpec("Equity", "dockEquity", "widgets.equity_panel:EquityPanel"),
     PanelSpec("Sweep", "dockSweep", "widgets.sweep_panel:SweepPanel"),
     PanelSpec("Event Replay", "dockEventReplay", "widgets.event_panel:EventPanel"),
+    PanelSpec("Regime Lab", "dockRegimeLab", "widgets.regime_lab_panel:RegimeLabPanel"),
+    PanelSpec("Term Structure", "dockTermStructure", "widgets.term_panel:TermStructurePanel"),
     PanelSpec(
         "Triggers & Flows", "dockTriggersFlows", "widgets.positioning_panel:PositioningPanel"
     ),

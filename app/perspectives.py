@@ -60,7 +60,13 @@ class Perspective:
         return self.compact if bucket == "compact" else self.wide
 
 
-CHARTS: Group = ("dockEquity", "dockSweep", "dockEventReplay")
+CHARTS: Group = (
+    "dockEquity",
+    "dockSweep",
+    "dockEventReplay",
+    "dockRegimeLab",
+    "dockTermStructure",
+)
 
 PERSPECTIVES: tuple[Perspective, ...] = (
     Perspective(
@@ -74,8 +80,8 @@ PERSPECTIVES: tuple[Perspective, ...] = (
             right_shares=(0.5, 0.5),
             bottom=(("dockTriggersFlows", "dockData"),),
         ),
-        compact=Arrangement(
-            centre=(*CHARTS, "dockTriggersFlows", "dockData"),
+        compact=Arrangement(  # the lab's docks: Regime monitor, or the View menu
+            centre=(*CHARTS[:3], "dockTriggersFlows", "dockData"),
             left=(("dockStrategy",),),
             right=(("dockStatistics", "dockVixRegime", "dockRule16"),),
         ),
@@ -84,14 +90,20 @@ PERSPECTIVES: tuple[Perspective, ...] = (
         "regime",
         "Regime &monitor",
         wide=Arrangement(
-            centre=("dockEventReplay", "dockEquity"),
+            centre=("dockRegimeLab", "dockTermStructure", "dockEventReplay", "dockEquity"),
             left=(("dockVixRegime",),),
             right=(("dockRule16",), ("dockStatistics",)),
             right_shares=(0.55, 0.45),
             bottom=(("dockTriggersFlows",),),
         ),
         compact=Arrangement(
-            centre=("dockEventReplay", "dockEquity", "dockTriggersFlows"),
+            centre=(
+                "dockRegimeLab",
+                "dockTermStructure",
+                "dockEventReplay",
+                "dockEquity",
+                "dockTriggersFlows",
+            ),
             left=(("dockVixRegime", "dockRule16"),),
         ),
     ),
@@ -99,7 +111,7 @@ PERSPECTIVES: tuple[Perspective, ...] = (
         "event",
         "&Event study",
         wide=Arrangement(
-            centre=("dockEventReplay",),
+            centre=("dockEventReplay", "dockTermStructure"),
             left=(("dockStrategy",),),
             right=(("dockVixRegime",), ("dockRule16",)),
             right_shares=(0.55, 0.45),
@@ -107,7 +119,7 @@ PERSPECTIVES: tuple[Perspective, ...] = (
             centre_share=0.58,
         ),
         compact=Arrangement(
-            centre=("dockEventReplay", "dockEquity"),
+            centre=("dockEventReplay", "dockTermStructure", "dockEquity"),
             left=(("dockStrategy", "dockStatistics"),),
             right=(("dockVixRegime", "dockRule16"),),
         ),

@@ -18,6 +18,7 @@ from PySide6.QtGui import QGuiApplication
 from app import __version__
 from app.layout_check import measure
 from app.mainwindow import MainWindow
+from app.panels import PANELS
 from app.paths import app_paths
 from engine.jobs import Job, Progress
 from engine.vix import DEFAULT_ZONES, ZONE_NAMES, zone_census
@@ -216,7 +217,7 @@ def run_self_test(
         "sweep_through_worker": sweep_ok,
         "data_loaded": data_ready and len(window.data_panel.symbols()) > 0,
         "engine_ready": engine_ready,
-        "nine_docks": len(window.panels) == 9,
+        "every_dock": len(window.panels) == len(PANELS),
         "job_finished": finished and worker.outcome == "result",
         "job_result_correct": results == [expected],
         "progress_reported": bool(seen) and seen[-1] == 100.0,

@@ -19,9 +19,10 @@ from engine.files import Recovery, quarantine
 
 log = logging.getLogger(__name__)
 
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 """Bump when the set of docks or their object names change; older saved layouts are dropped.
-2: the Log became a dock, the charts the centre, layouts saved per perspective and size."""
+2: the Log became a dock, the charts the centre, layouts saved per perspective and size.
+3: the Regime Lab and Term Structure docks."""
 
 KEY_GEOMETRY = "window/geometry"
 KEY_VERSION = "window/layout_version"

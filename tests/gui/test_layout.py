@@ -32,7 +32,7 @@ from engine.data.store import MarketStore
 from tests.conftest import SHARED_DATA, needs_data
 from widgets.table_fit import fit_table, fit_widths
 
-NINE_DOCKS = [
+ELEVEN_DOCKS = [
     "VIX Regime",
     "Rule of 16",
     "Strategy",
@@ -41,6 +41,8 @@ NINE_DOCKS = [
     "Triggers & Flows",
     "Sweep",
     "Event Replay",
+    "Regime Lab",
+    "Term Structure",
     "Data",
 ]
 Area = Qt.DockWidgetArea
@@ -50,10 +52,10 @@ def _areas(window) -> dict[str, Area]:
     return {name: window.dockWidgetArea(dock) for name, dock in window.docks.items()}
 
 
-def test_nine_docks_and_the_log_with_unique_object_names(window) -> None:
-    assert sorted(window.dock_titles()) == sorted(NINE_DOCKS)
+def test_eleven_docks_and_the_log_with_unique_object_names(window) -> None:
+    assert sorted(window.dock_titles()) == sorted(ELEVEN_DOCKS)
     names = [dock.objectName() for dock in window.findChildren(QDockWidget)]
-    assert len(names) == len(set(names)) == 10 and LOG_DOCK in names
+    assert len(names) == len(set(names)) == 12 and LOG_DOCK in names
     assert window.centralWidget() is not window.activity  # the charts own the centre
     assert window.docks[LOG_DOCK].isHidden()  # the Log waits, collapsed, until asked for
     # titles show "&" literally (escaped), not as a keyboard mnemonic
@@ -62,15 +64,15 @@ def test_nine_docks_and_the_log_with_unique_object_names(window) -> None:
 
 def test_every_dock_holds_a_real_panel(window) -> None:
     kinds = {type(window.panels[spec.object_name]).__name__ for spec in PANELS}
-    assert len(kinds) == 9  # one panel class per dock, no placeholders left
+    assert len(kinds) == 11  # one panel class per dock, no placeholders left
 
 
 def test_view_menu_toggles_every_dock_and_resets(window, qtbot) -> None:
     texts = [a.text() for a in window.view_menu.actions() if not a.isSeparator()]
     perspectives = ["&Research", "Regime &monitor", "&Event study", "&Positioning"]
     assert texts[:5] == [*perspectives, "Reset &perspective"]
-    assert texts[5:15] == [dock.toggleViewAction().text() for dock in window.docks.values()]
-    assert texts[15:] == ["&Light theme"]
+    assert texts[5:17] == [dock.toggleViewAction().text() for dock in window.docks.values()]
+    assert texts[17:] == ["&Light theme"]
     data_dock = window.docks["dockData"]
     data_dock.toggleViewAction().trigger()
     assert data_dock.isHidden()
@@ -165,7 +167,8 @@ def test_garbage_settings_file_opens_with_default_layout(make_window) -> None:
     path.write_bytes(bytes(range(256)) * 40)
     window = make_window()
     assert not window.layout_restored
-    assert _hidden(window) == {LOG_DOCK}  # the compact Research default shows every panel
+    # the compact Research default shows every panel but the lab's (Regime monitor has them)
+    assert _hidden(window) == {LOG_DOCK, "dockRegimeLab", "dockTermStructure"}
     window.close()  # and saving over it works
     assert QSettings(str(path), QSettings.Format.IniFormat).value(KEY_VERSION) is not None
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
-from tests.gui.test_layout import NINE_DOCKS
+from tests.gui.test_layout import ELEVEN_DOCKS
 
 
-def test_self_test_reports_ok_with_nine_docks_and_screenshot(
+def test_self_test_reports_ok_with_eleven_docks_and_screenshot(
     tmp_path: Path, ctadesk_home: Path
 ) -> None:
     shot = tmp_path / "desk.png"
@@ -30,7 +30,7 @@ def test_self_test_reports_ok_with_nine_docks_and_screenshot(
     assert proc.returncode == 0, proc.stdout + proc.stderr
     report = json.loads(proc.stdout)
     assert report["ok"] is True, report["checks"]
-    assert sorted(report["docks"]) == sorted(NINE_DOCKS)
+    assert sorted(report["docks"]) == sorted(ELEVEN_DOCKS)
     assert report["startup_ms"] > 0
     assert report["startup_ms"] < report["ready_ms"]  # the window is on screen before its panels
     assert 0 <= report["max_ui_stall_ms"] <= report["stall_budget_ms"]
