@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import math
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, NoReturn
@@ -125,11 +126,18 @@ def _format_value(value: Any) -> str:
 
 def render_table(result: dict[str, Any]) -> str:
     """A readable two-column table; lists of objects become sub-tables, lists of text lines."""
-    scalars = {k: v for k, v in result.items() if not _is_records(v) and not _is_lines(v)}
+    scalars = {
+        k: v
+        for k, v in result.items()
+        if not _is_records(v) and not _is_lines(v) and not isinstance(v, dict)
+    }
     width = max((len(k) for k in scalars), default=0)
     lines = [f"{key:<{width}}  {_format_value(value)}" for key, value in scalars.items()]
     for key, value in result.items():
-        if _is_lines(value):
+        if isinstance(value, dict):  # an object: its own indented table, nested ones inline
+            lines.append(f"\n{key}:")
+            lines.extend(f"  {line}" for line in render_table(value).splitlines() if line)
+        elif _is_lines(value):
             lines.append(f"\n{key}:")
             lines.extend(f"  {item}" for item in value)
         elif _is_records(value):
@@ -242,8 +250,11 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # an unwritable log dir must not stop a headless run
         print(f"warning: no log file ({exc})", file=sys.stderr)
     status, out, err = run(argv)
-    if out:
-        print(out)
+    try:
+        if out:
+            print(out, flush=True)
+    except BrokenPipeError:  # `ctadesk-cli ... | head`: the reader left, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     if err:
         print(err, file=sys.stderr)
     return status

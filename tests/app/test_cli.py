@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import run
+from app.cli import render_table, run
 
 CLI = shutil.which("ctadesk-cli", path=str(Path(sys.executable).parent)) or "ctadesk-cli"
 
@@ -141,3 +141,29 @@ def test_importing_the_cli_does_not_load_the_compiler() -> None:
     code = "import sys, app.cli; print('numba' in sys.modules, 'engine.kernels' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_objects_print_as_indented_tables() -> None:
+    text = render_table({"target": 0.1, "next": {"1d": {"date": "2024-08-05", "vix": 38.57}}})
+    assert text.splitlines() == [
+        "target  0.1",
+        "",
+        "next:",
+        "  1d:",
+        "    date  2024-08-05",
+        "    vix   38.57",
+    ]
+
+
+def test_a_reader_that_leaves_early_is_not_an_error() -> None:
+    """`ctadesk-cli ... | head -1`: the pipe closes before the output is written; the command
+    still exits 0 with no traceback."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "regime", "--vix", "20.6"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.close()  # before the interpreter has even started: every write hits EPIPE
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert b"Traceback" not in err
