@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from engine.annualisation import RULE_OF_16_DAYS, TRADING_DAYS
+from engine.term_structure import FLAT_TOLERANCE
 from engine.vix import (
     DEFAULT_HOLD_DAYS,
     DEFAULT_ZONES,
@@ -283,7 +284,8 @@ def last_close(closes: pd.Series, day: str | pd.Timestamp) -> tuple[str, float] 
 def term_structure(
     spot: pd.Series, three_month: pd.Series | None = None, nine_day: pd.Series | None = None
 ) -> pd.DataFrame:
-    """Ratios and flags from VIX with VIX3M (and VIX9D): contango when spot < 3-month."""
+    """Ratios and flags from VIX with VIX3M (and VIX9D): contango and backwardation by
+    engine.term_structure.state (spot/3-month below or above 1 by more than its flat band)."""
     parts = {"vix": pd.Series(spot, dtype=float)}
     if three_month is not None:
         parts["vix3m"] = pd.Series(three_month, dtype=float)
@@ -293,8 +295,9 @@ def term_structure(
     if "vix3m" in frame:
         frame["ratio_vix_vix3m"] = frame["vix"] / frame["vix3m"]
         frame["basis_spot_minus_3m"] = frame["vix"] - frame["vix3m"]
-        frame["contango"] = frame["vix"] < frame["vix3m"]
-        frame["backwardation"] = frame["vix"] > frame["vix3m"]
+        ratio = frame["ratio_vix_vix3m"]
+        frame["contango"] = ratio < 1.0 - FLAT_TOLERANCE
+        frame["backwardation"] = ratio > 1.0 + FLAT_TOLERANCE
     if "vix9d" in frame:
         frame["ratio_vix9d_vix"] = frame["vix9d"] / frame["vix"]
     return frame

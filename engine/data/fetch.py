@@ -1,4 +1,5 @@
-"""Optional online fetchers: CBOE VIX/VIX9D/VIX3M daily history and Stooq daily bars.
+"""Optional online fetchers: CBOE VIX/VIX9D/VIX3M/VIX6M/VVIX daily history, CBOE VX contract
+files and Stooq daily bars.
 
 Never called at start-up. Downloads stream to a temporary file (size-capped, cancellable
 between chunks) with timeouts and retries with exponential backoff, then go through the

@@ -138,14 +138,14 @@ def test_forward_returns_by_zone() -> None:
 
 
 def test_term_structure_flags() -> None:
-    spot = _series([15, 25])
-    three = _series([18, 22])
+    """Spot 15 under 18 is contango, 25 over 22 backwardation; 20 against 20.1 (a ratio within
+    1% of 1) is flat: neither, as the term command's state says."""
+    spot = _series([15, 25, 20])
+    three = _series([18, 22, 20.1])
     ts = regime.term_structure(spot, three)
-    assert ts["contango"].tolist() == [True, False] and ts["backwardation"].tolist() == [
-        False,
-        True,
-    ]
-    assert ts["basis_spot_minus_3m"].tolist() == [-3.0, 3.0]
+    assert ts["contango"].tolist() == [True, False, False]
+    assert ts["backwardation"].tolist() == [False, True, False]
+    assert ts["basis_spot_minus_3m"].tolist() == pytest.approx([-3.0, 3.0, -0.1])
 
 
 def _real_vix() -> pd.DataFrame:
