@@ -181,11 +181,18 @@ class DataPanel(QWidget):
             self.import_requested.emit(Path(path))
 
     def choose_source(self) -> None:
+        """Ask for a source: a listed one, or typed (cboe-vx:YYYY-MM for a VX contract,
+        stooq:TICKER for a Stooq series)."""
         source, ok = QInputDialog.getItem(
-            self, "Fetch online", "Source:", self.fetch_sources, 0, False
+            self,
+            "Fetch online",
+            "Source (or type cboe-vx:YYYY-MM for a VX futures contract, stooq:TICKER):",
+            self.fetch_sources,
+            0,
+            True,
         )
-        if ok and source:
-            self.fetch_requested.emit(source)
+        if ok and source.strip():
+            self.fetch_requested.emit(source.strip())
 
     def _confirm_delete(self) -> None:
         symbol = self.selected_symbol()

@@ -224,3 +224,25 @@ def test_conflict_on_many_series_scrolls_and_keeps_the_buttons_on_screen(qtbot) 
     assert dialog.rect().contains(ok.geometry().translated(dialog.buttons.pos()))
     dialog.choose("rename")
     assert dialog.choice().rename["SERIES_59"] == "FUT_SERIES_59"
+
+
+def test_fetch_dialog_takes_a_typed_vx_contract(window, qtbot) -> None:
+    """The source list is editable: a VX contract month typed in is what the dock asks for."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QComboBox, QInputDialog
+
+    panel = window.data_panel
+    asked: list[str] = []
+    panel.fetch_requested.connect(asked.append)
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QInputDialog)
+        combo = dialog.findChild(QComboBox)
+        assert combo.isEditable() and combo.findText("cboe-vix3m") >= 0
+        combo.setEditText("  cboe-vx:2024-08 ")
+        dialog.accept()
+
+    QTimer.singleShot(0, answer)
+    panel.choose_source()
+    assert asked == ["cboe-vx:2024-08"]
