@@ -6,7 +6,7 @@ import csv
 import io
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
@@ -35,17 +35,20 @@ STOOQ_CSV = (
 
 
 class Routes:
-    def __init__(self) -> None:
+    def __init__(self, files: Mapping[str, bytes] | None = None) -> None:
         self.hits: Counter[str] = Counter()
         self.release = threading.Event()
         self.cboe = cboe_fixture()
+        self.files = dict(files or {})
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
         url = urlparse(handler.path)
         key = url.path + ("?" + url.query if url.query else "")
         self.hits[key] += 1
         ticker = parse_qs(url.query).get("s", [""])[0]
-        if url.path.endswith("VIX_History.csv"):
+        if url.path in self.files:  # a test's own files, served as CSV
+            self._send(handler, 200, self.files[url.path], "text/csv")
+        elif url.path.endswith("VIX_History.csv"):
             self._send(handler, 200, self.cboe)
         elif url.path.endswith("VIX9D_History.csv"):  # garbage
             self._send(handler, 200, bytes(range(256)) * 50)
@@ -85,9 +88,10 @@ class Routes:
 
 
 @contextmanager
-def serve() -> Iterator[tuple[str, Routes]]:
-    """Run the stand-in server; yields (base URL, routes with hit counts)."""
-    routes = Routes()
+def serve(files: Mapping[str, bytes] | None = None) -> Iterator[tuple[str, Routes]]:
+    """Run the stand-in server; yields (base URL, routes with hit counts). ``files`` (URL
+    path -> body) are served before the built-in routes."""
+    routes = Routes(files)
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pandas as pd
 import pytest
@@ -23,7 +20,7 @@ from engine.data.store import MarketStore
 from engine.jobs import run_job
 from tests.cli_helpers import cli_ok
 from tests.conftest import SHARED_DATA, needs_data
-from tests.fetch_server import cboe_fixture
+from tests.fetch_server import cboe_fixture, serve
 
 TERM = SHARED_DATA / "vix_term_structure"
 LONG = TERM / "vx_futures_settle_2007_2026.csv"
@@ -54,36 +51,9 @@ def _files() -> dict[str, bytes]:
     return files
 
 
-@contextmanager
-def _serve() -> Iterator[str]:
-    files = _files()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = files.get(self.path)
-            self.send_response(200 if body is not None else 404)
-            body = body if body is not None else b"not found"
-            self.send_header("Content-Type", "text/csv")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
-
 @pytest.fixture
 def base() -> Iterator[str]:
-    with _serve() as url:
+    with serve(_files()) as (url, _routes):
         yield url
 
 
