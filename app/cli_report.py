@@ -23,7 +23,7 @@ from app.cli_engine import (
     run_overrides,
     series_from,
 )
-from app.report import Universe, VixInput, unique_names
+from app.report import LabOptions, TermInputs, Universe, VixInput, unique_names
 
 ALL_PRESETS = "all"
 
@@ -98,7 +98,7 @@ def _demo_vix() -> VixInput:
     from engine.data import DEMO_SOURCE
     from engine.data.demo import VIX_SYMBOL, demo_closes
 
-    return VixInput(demo_closes(("vix",))[VIX_SYMBOL], f"{VIX_SYMBOL}, {DEMO_SOURCE}")
+    return VixInput(demo_closes(("vix",))[VIX_SYMBOL], f"{VIX_SYMBOL}, {DEMO_SOURCE}", demo=True)
 
 
 def _given_or_stored_vix(spec: str | None) -> VixInput:
@@ -115,8 +115,46 @@ def _given_or_stored_vix(spec: str | None) -> VixInput:
     return VixInput(store.read(symbol, ["close"])["close"], f"{symbol} (store)")
 
 
+def load_term_inputs(args: argparse.Namespace, universes: dict[str, Universe]) -> TermInputs | None:
+    """VIX3M and VX settles for the Regime Lab's term structure: ``--vix3m`` and ``--vx`` (as
+    ``ctadesk-cli term`` takes them), else the store's (VIX3M by name, the VX_YYYY-MM
+    contracts); None when no universe has a real spot VIX (none, or only the demo's). The
+    store is opened only when an option is not given as files."""
+    from app.cli_term import load_vx
+
+    if not any(u.vix.series is not None and not u.vix.demo for u in universes.values()):
+        return None
+    files = [i.strip() for i in (args.vx or "").split(",") if i.strip()]
+    given = bool(args.vix3m) and bool(files) and all(Path(i).is_file() for i in files)
+    rows = [] if given else _store_rows()
+    vix3m, vix3m_label = None, "none given (--vix3m) and none in the store"
+    if args.vix3m:
+        vix3m, vix3m_label = series_from(args.vix3m, "--vix3m"), args.vix3m
+    else:
+        from engine.term_structure import index_symbol
+
+        symbol = index_symbol(rows, "VIX3M")
+        if symbol is not None:
+            vix3m, vix3m_label = series_from(symbol, "--vix3m"), f"{symbol} (store)"
+    vx = load_vx(args.vx, rows)
+    if args.vx is not None:
+        vx_label = args.vx
+    elif vx is None:
+        vx_label = "none given (--vx) and no VX_YYYY-MM contracts in the store"
+    else:
+        names = list(vx.settles.columns)
+        vx_label = f"store: {len(names)} VX contracts ({names[0]} .. {names[-1]})"
+    return TermInputs(vix3m, vx, vix3m_label, vx_label)
+
+
+def _store_rows() -> list[dict[str, Any]]:
+    from app.cli_data import open_store
+
+    return [s.as_dict() for s in open_store().list_series()]
+
+
 def cmd_report(args: argparse.Namespace) -> dict[str, Any]:
-    from app.report import report_job
+    from app.report import LAB_KEYS, report_job
     from engine.batch import BatchInputs, BatchRun, batch_job
     from engine.jobs import run_job
     from engine.presets import resolve
@@ -154,14 +192,23 @@ def cmd_report(args: argparse.Namespace) -> dict[str, Any]:
         raise ValueError(f"no run finished; {failed[0].run.name}: {failed[0].error}")
     render_start = time.perf_counter()
     command = shlex.join(["ctadesk-cli", *args.argv])
+    lab = LabOptions(
+        term=load_term_inputs(args, universes),
+        dispersion=args.dispersion,
+        overrides=overrides,
+        start=args.start,
+        end=args.end,
+    )
     summary = run_job(
-        report_job(Path(args.out), outcomes, universes, command, args.thresholds, args.theme),
+        report_job(Path(args.out), outcomes, universes, command, args.thresholds, args.theme, lab),
         on_progress,
     )
     return {
         "out": str(args.out),
         "index": summary["index"],
         "runs": summary["runs"],
+        "labs": summary["labs"],
+        **{key: summary[key] for key in LAB_KEYS},
         "failed": [{"name": o.run.name, "error": o.error} for o in failed],
         "vix": {n: u.vix.label for n, u in universes.items()},
         "compute_seconds": compute_s,
@@ -173,10 +220,12 @@ def cmd_report(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def table_view(result: dict[str, Any]) -> dict[str, Any]:
-    """The report's outcome for people: one line per run, the page to open first."""
+    """The report's outcome for people: one line per run, the Regime Lab pages, the page to
+    open first."""
+    from app.report import LAB_KEYS
     from engine.labels import fmt
 
-    compact = {k: v for k, v in result.items() if k not in ("runs", "failed")}
+    compact = {k: v for k, v in result.items() if k not in ("runs", "failed", "labs", *LAB_KEYS)}
     compact["runs"] = [
         {
             "run": r["name"],
@@ -187,6 +236,10 @@ def table_view(result: dict[str, Any]) -> dict[str, Any]:
         }
         for r in result["runs"]
         if not r["error"]
+    ]
+    compact["regime_lab"] = [
+        {"universe": name, "page": str(Path(result["out"]) / lab["html"])}
+        for name, lab in result["labs"].items()
     ]
     if result["failed"]:
         compact["failed"] = result["failed"]
@@ -223,6 +276,24 @@ def add_report_command(sub: Any, add: Any) -> None:
     vix = p.add_mutually_exclusive_group()
     vix.add_argument("--vix", help="VIX series (CSV file or store symbol) for the regime pages")
     vix.add_argument("--no-vix", action="store_true", help="no VIX regime statistics")
+    p.add_argument(
+        "--vix3m",
+        metavar="FILE|SYMBOL",
+        help="VIX3M closes for the Regime Lab's term structure (default: the store's VIX3M)",
+    )
+    p.add_argument(
+        "--vx",
+        metavar="FILES|SYMBOLS",
+        help="VX futures for the term structure's basis: comma-separated CSV files (the long "
+        "settlement file, CBOE's per-contract files), store symbols or patterns like FUT_VX_* "
+        "(default: the store's VX_YYYY-MM series)",
+    )
+    p.add_argument(
+        "--dispersion",
+        action="store_true",
+        help="add the dispersion of 20 model variants to the Regime Lab pages (20 backtests "
+        "a universe: about 3 s on the 16-instrument futures panel)",
+    )
     add_cluster_options(p)
     add_progress_option(p)
     p.set_defaults(table_view=table_view)

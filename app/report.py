@@ -18,7 +18,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,6 +53,9 @@ if TYPE_CHECKING:  # engine.batch loads the compiler, jinja2 takes 60 ms: not at
 
     from engine.backtest import BacktestResult
     from engine.batch import BatchOutcome
+    from engine.regime_matrix import RegimeMatrix
+    from engine.spike_speed import SpikeTable
+    from engine.term_structure import VxSettles
     from widgets.palette import Theme
 
 OVERLAY_MAX = 10  # curves on the index chart: the best by Sharpe beyond this
@@ -61,10 +64,12 @@ TEMPLATES = "report_templates"  # resources/report_templates: base, index and ru
 
 @dataclass(frozen=True)
 class VixInput:
-    """The VIX series used for regime statistics, or none; ``label`` says which and where."""
+    """The VIX series used for regime statistics, or none; ``label`` says which and where;
+    ``demo``: the demo universe's synthetic VIX."""
 
     series: pd.Series | None
     label: str
+    demo: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,12 +150,12 @@ def _colours(theme: str) -> Theme:
     return THEMES[theme]
 
 
-def _heat_colour(value: float, theme: Theme) -> str | None:
+def _heat_colour(value: float | None, theme: Theme, full: float = 0.08) -> str | None:
     """A table cell's background: the theme's gain or loss colour, more opaque the larger the
-    return (full at 8%); None when NaN."""
-    if not math.isfinite(value):
+    value (full at ``full``, by default a return of 8%); None when NaN."""
+    if value is None or not math.isfinite(value):
         return None
-    alpha = round(min(abs(value) / 0.08, 1.0) * 0.55 * 255)
+    alpha = round(min(abs(value) / full, 1.0) * 0.55 * 255)
     return f"{theme.positive if value >= 0 else theme.negative}{alpha:02x}"
 
 
@@ -166,6 +171,11 @@ class RunArrays:
     benchmark: np.ndarray | None
 
 
+def seconds(index: pd.Index) -> np.ndarray:
+    """Dates as seconds since the epoch, the x of the date charts."""
+    return pd.DatetimeIndex(index).values.astype("datetime64[s]").astype(np.float64)
+
+
 def run_arrays(outcome: BatchOutcome, prices: pd.DataFrame) -> RunArrays:
     from engine.backtest import benchmark_equity
 
@@ -173,7 +183,7 @@ def run_arrays(outcome: BatchOutcome, prices: pd.DataFrame) -> RunArrays:
     assert result is not None
     bench = benchmark_equity(result, prices)
     return RunArrays(
-        seconds=result.returns.index.values.astype("datetime64[s]").astype(np.float64),
+        seconds=seconds(result.returns.index),
         equity=result.equity.to_numpy(),
         drawdown=metrics.drawdown(result.returns).to_numpy(),
         leverage=result.gross_exposure.to_numpy(),
@@ -274,8 +284,10 @@ def index_page(
     command: str,
     overlay_note: str | None,
     theme: str = "light",
+    labs: Iterable[tuple[str, str]] = (),
 ) -> str:
-    """The page listing every run: headline metrics, links, inputs, failures."""
+    """The page listing every run: headline metrics, links, the Regime Lab pages (``labs``:
+    universe and page), inputs, failures."""
     return _render(
         "index.html",
         theme,
@@ -287,7 +299,536 @@ def index_page(
         demo=any("DEMO" in u.source for u in universes.values()),
         command=command,
         overlay_note=overlay_note,
+        labs=list(labs),
     )
+
+
+# -- Regime Lab ----------------------------------------------------------------------------
+LAB_KEYS = ("regime_matrix", "spikes", "dispersion", "term_structure")
+"""The Regime Lab's figures in summary.json: one object per universe under each key."""
+LAB_PAGE = "regime_lab.html"
+T_DIMMED = 2.0
+"""Matrix cells with |t| below this are dimmed: the band's mean daily return is not
+distinguishable from zero at about the 5% level (docs/regime_lab.md, "Regime matrix")."""
+SHARPE_FULL = 1.5  # a matrix cell's colour is full at this Sharpe ratio
+TOP_MONTHS = 10  # the dispersion's largest months listed
+DISPERSION_OFF = "not run: add --dispersion (20 variant backtests, a few seconds a universe)"
+BASIS_PERCENTILES = ("p5", "p50", "p95")  # of history_summary's, drawn on the basis chart
+NO_TERM_INPUTS = (
+    "Add VIX3M with --vix3m FILE|SYMBOL (CBOE's VIX3M_History.csv, or `ctadesk-cli data fetch "
+    "cboe-vix3m` into the store) and VX futures with --vx FILE|SYMBOL (the long VX settlement "
+    "file, or VX_YYYY-MM contracts in the store: `ctadesk-cli data fetch cboe-vx:YYYY-MM`)."
+)
+
+
+@dataclass(frozen=True)
+class TermInputs:
+    """The term structure's series besides the spot VIX: VIX3M closes and VX settles
+    (engine.term_structure.VxSettles), each None when not found, with where each came from or
+    why it is missing."""
+
+    vix3m: pd.Series | None
+    vx: VxSettles | None
+    vix3m_label: str
+    vx_label: str
+
+
+@dataclass(frozen=True)
+class LabOptions:
+    """What the Regime Lab pages draw on besides the runs: the term-structure inputs (None when
+    not looked for: no universe has a real spot VIX), whether to run the dispersion study
+    (``dispersion``, with the runs' parameter ``overrides``) and the period of the runs."""
+
+    term: TermInputs | None = None
+    dispersion: bool = False
+    overrides: dict[str, Any] = field(default_factory=dict)
+    start: str | None = None
+    end: str | None = None
+
+
+def regime_matrix(
+    results: dict[str, BacktestResult],
+    vix: pd.Series,
+    thresholds: ZoneThresholds,
+    failed: dict[str, str] | None = None,
+) -> RegimeMatrix:
+    """The regime matrix (docs/regime_lab.md, "Regime matrix") of runs already made: each
+    run's daily returns split by the VIX zone bands (metrics.returns_by_band) with
+    engine/regime_matrix's cell statistics and bootstrap, as ``ctadesk-cli regimes`` computes
+    them on its own backtests. Skipped: the ``failed`` runs (preset: reason) and a run whose
+    returns share no date with the VIX."""
+    from engine.metrics import returns_by_band
+    from engine.regime_matrix import DEFAULT_BOOTSTRAP, RegimeMatrix, cell_stats, zone_band_list
+
+    bands = zone_band_list(thresholds)
+    bounds = {b.key: (b.lower, b.upper) for b in bands}
+    cells: dict[str, dict[str, dict[str, Any]]] = {}
+    skipped = dict(failed or {})
+    for name, result in results.items():
+        days = int(result.params["annualisation"])
+        parts, known = returns_by_band(result.returns, vix, bounds)
+        if not known:
+            skipped[name] = "its returns and the VIX share no dates"
+            continue
+        cells[name] = {
+            key: cell_stats(part, known, days, DEFAULT_BOOTSTRAP) for key, part in parts.items()
+        }
+    kept = {name: results[name] for name in cells}
+    return RegimeMatrix(
+        presets=list(kept),
+        bands=bands,
+        cells=cells,
+        annualisation={n: int(r.params["annualisation"]) for n, r in kept.items()},
+        periods={
+            n: (f"{r.returns.index[0]:%Y-%m-%d}", f"{r.returns.index[-1]:%Y-%m-%d}")
+            for n, r in kept.items()
+        },
+        bootstrap=DEFAULT_BOOTSTRAP,
+        skipped=skipped,
+    )
+
+
+def matrix_json(matrix: RegimeMatrix, thresholds: ZoneThresholds, vix: str) -> dict[str, Any]:
+    """The matrix under the keys of ``ctadesk-cli regimes``."""
+    from app.cli_lab import MATRIX_STATS
+
+    boot = matrix.bootstrap
+    return {
+        "presets": matrix.presets,
+        "bands": [b.key for b in matrix.bands],
+        "band_labels": {b.key: b.label for b in matrix.bands},
+        **{stat: matrix.table(stat) for stat in MATRIX_STATS},
+        "sharpe_ci": {
+            p: {k: list(ci) for k, ci in row.items()}
+            for p, row in matrix.table("sharpe_ci").items()
+        },
+        "periods": {p: {"first": f, "last": la} for p, (f, la) in matrix.periods.items()},
+        "annualisation": matrix.annualisation,
+        "thresholds": list(thresholds.bounds),
+        "vix": vix,
+        "bootstrap": {"method": "stationary", "resamples": boot.resamples,
+                      "mean_block_days": boot.block, "seed": boot.seed, "level": boot.level},
+        "skipped": matrix.skipped,
+    }  # fmt: skip
+
+
+def _matrix_rows(matrix: RegimeMatrix, theme: Theme) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Per preset, one cell per band: Sharpe, t-statistic, days, the 95% interval, dimmed when
+    |t| < T_DIMMED, and its background."""
+    rows = []
+    for preset in matrix.presets:
+        cells = []
+        for band in matrix.bands:
+            c = matrix.cells[preset][band.key]
+            t, (low, high) = c["t_stat"], c["sharpe_ci"]
+            cells.append(
+                {
+                    "sharpe": fmt("sharpe", c["sharpe"]),
+                    "t": number(t, ".2f"),
+                    "days": number(c["days"], ",.0f"),
+                    "interval": f"{number(low, '.2f')} to {number(high, '.2f')}",
+                    "dim": not abs(t) >= T_DIMMED,
+                    "colour": _heat_colour(c["sharpe"], theme, SHARPE_FULL),
+                }
+            )
+        rows.append((preset, cells))
+    return rows
+
+
+def _spike_index(
+    universe: Universe, results: dict[str, BacktestResult]
+) -> tuple[pd.Series | None, str | None]:
+    """The runs' equity index closes when it is a price index (percent mode), else None and
+    why."""
+    symbol = next((r.equity_index for r in results.values() if r.equity_index), None)
+    if symbol is None:
+        return None, no_index_message([str(c) for c in universe.prices.columns])
+    if any(r.modes.get(symbol) != "percent" for r in results.values()):
+        return None, f"{symbol} has zero or negative prices (back-adjusted): no index returns"
+    return universe.prices[symbol].dropna().rename(symbol), None
+
+
+def spike_table(
+    results: dict[str, BacktestResult],
+    vix: pd.Series,
+    index: pd.Series | None,
+    index_note: str | None,
+    start: str | None = None,
+    end: str | None = None,
+    failed: dict[str, str] | None = None,
+) -> SpikeTable:
+    """The spike-speed table (docs/regime_lab.md, "Spike speed") of runs already made: the
+    episodes of ``vix`` (those starting on or after ``start``; closes after ``end`` unseen)
+    with the ``index``'s and each run's returns over the rise and the horizons after the
+    cross, as ``ctadesk-cli spikes`` computes them on its own backtests; ``failed``: the runs
+    that could not run (preset: reason)."""
+    from engine.spike_speed import HORIZONS, SpikeTable, compounded, level_return, spike_episodes
+
+    closes = pd.Series(vix, dtype=float).dropna().sort_index()
+    if end is not None:
+        closes = closes.loc[: pd.Timestamp(end)]
+        index = None if index is None else index.loc[: pd.Timestamp(end)]
+    episodes = spike_episodes(closes)
+    if start is not None:
+        episodes = [e for e in episodes if e.start >= pd.Timestamp(start)]
+    rows = []
+    for e in episodes:
+        ends = e.horizon_ends
+        row: dict[str, Any] = {
+            "start": f"{e.start:%Y-%m-%d}",
+            "cross_date": f"{e.cross_date:%Y-%m-%d}",
+            "peak_date": f"{e.peak_date:%Y-%m-%d}",
+            "end": None if e.end is None else f"{e.end:%Y-%m-%d}",
+            "start_vix": e.start_vix,
+            "cross_vix": e.cross_vix,
+            "peak": e.peak,
+            "days_to_cross": e.days_to_cross,
+            "days_to_peak": e.days_to_peak,
+            "speed": e.speed,
+        }
+        spans = {"index_return": (e.start, e.cross_date), "index_to_peak": (e.start, e.peak_date)}
+        spans.update({f"index_next_{h}": (e.cross_date, ends[h]) for h in HORIZONS})
+        for key, (a, b) in spans.items():
+            row[key] = None if index is None else level_return(index, a, b)
+        row["returns"] = {
+            name: {
+                "rise": compounded(result.returns, e.start, e.cross_date),
+                **{
+                    f"next_{h}": compounded(result.returns, e.cross_date, ends[h]) for h in HORIZONS
+                },
+            }
+            for name, result in results.items()
+        }
+        rows.append(row)
+    return SpikeTable(
+        episodes=rows,
+        presets=list(results),
+        skipped=dict(failed or {}),
+        index=None if index is None else str(index.name),
+        index_note=index_note,
+    )
+
+
+def spikes_json(table: SpikeTable) -> dict[str, Any]:
+    """The table under the keys of ``ctadesk-cli spikes``."""
+    from engine.regime import JUMP_FROM, JUMP_TO
+    from engine.spike_speed import DEFAULT_FAST_DAYS, HORIZONS
+
+    out: dict[str, Any] = {
+        "episodes": table.episodes,
+        "summary": table.summary(),
+        "presets": table.presets,
+        "from": JUMP_FROM,
+        "to": JUMP_TO,
+        "fast_days": DEFAULT_FAST_DAYS,
+        "horizons": list(HORIZONS),
+        "index": table.index,
+        "skipped": table.skipped,
+    }
+    if table.index_note:
+        out["index_note"] = table.index_note
+    return out
+
+
+def _spike_view(spikes: dict[str, Any]) -> dict[str, Any]:
+    """The spike tables for people: the fast/slow means of the index and each preset, one
+    sentence per preset comparing them, and the episodes (the index's return over the rise,
+    each preset's over the rise and the longest horizon)."""
+    horizons, presets_ = spikes["horizons"], spikes["presets"]
+    windows = ("rise", *(f"next_{h}" for h in horizons))
+    far = windows[-1]
+    index = spikes["index"] or "Index"
+    summary = []
+    for speed, group in spikes["summary"].items():
+        known = sum(e["index_return"] is not None for e in spikes["episodes"]
+                    if e["speed"] == speed)  # fmt: skip
+        means = [group["index_return"], *(group[f"index_{w}"] for w in windows[1:])]
+        summary.append((speed, index, known, *(pct(v, signed=True) for v in means)))
+        for preset, of in group["returns"].items():
+            summary.append((speed, preset, of["counts"]["rise"],
+                            *(pct(of[w], signed=True) for w in windows)))  # fmt: skip
+    fast, slow = spikes["summary"]["fast"]["returns"], spikes["summary"]["slow"]["returns"]
+    measured = [
+        f"{p}: {pct(fast[p]['rise'], signed=True)} over fast rises ({fast[p]['counts']['rise']}"
+        f" with returns), {pct(slow[p]['rise'], signed=True)} over slow ones "
+        f"({slow[p]['counts']['rise']}); the {horizons[-1]} days after: "
+        f"{pct(fast[p][far], signed=True)} and {pct(slow[p][far], signed=True)}"
+        for p in presets_
+    ]
+    episodes = [
+        (
+            e["start"], e["cross_date"], e["peak_date"], number(e["peak"], ".2f"),
+            e["days_to_cross"], e["speed"], pct(e["index_return"], signed=True),
+            *(pct(e["returns"][p][w], signed=True) for p in presets_ for w in ("rise", far)),
+        )
+        for e in spikes["episodes"]
+    ]  # fmt: skip
+    return {
+        "summary_headers": ["Speed", "Series", "Episodes", "Rise",
+                            *(f"Next {h} days" for h in horizons)],
+        "summary": summary,
+        "measured": measured,
+        "headers": ["Start", "Cross", "Peak date", "Peak VIX", "Days", "Speed", f"{index} rise",
+                    *(f"{p} {w}" for p in presets_ for w in ("rise", f"next {horizons[-1]}"))],
+        "episodes": episodes,
+    }  # fmt: skip
+
+
+def _event_marks(index: pd.DatetimeIndex) -> list[tuple[str, float, float, float]]:
+    """The stress events (engine/events.py) whose peak falls within ``index``'s span, as
+    report_charts.EventMark."""
+    from engine.events import events
+
+    first, last = index[0], index[-1]
+    out = []
+    for event in events().values():
+        peak = pd.Timestamp(event.peak)
+        if first <= peak <= last:
+            days = seconds(pd.DatetimeIndex([event.start, event.end, event.peak]))
+            out.append((event.name, *map(float, days)))
+    return out
+
+
+def term_history(
+    vix: pd.Series, term: TermInputs, start: str | None = None, end: str | None = None
+) -> pd.DataFrame:
+    """The term structure's daily history (engine.term_structure.history_job) from spot VIX
+    closes up to ``end`` (no look-ahead in the basis percentile), shown from ``start``."""
+    from engine.term_structure import history
+
+    spot = pd.Series(vix, dtype=float).dropna().sort_index()
+    if end is not None:
+        spot = spot.loc[: pd.Timestamp(end)]
+    hist = history(spot, term.vix3m, term.vx)
+    return hist.loc[pd.Timestamp(start) :] if start is not None else hist
+
+
+def term_events(hist: pd.DataFrame) -> list[dict[str, Any]]:
+    """Per stress event the history covers: its days, the days in backwardation by each
+    reading, and the readings of its peak day (the last history day on or before it)."""
+    from engine.events import events
+    from engine.term_structure import mark_events
+
+    marks = mark_events(hist.index, events().values())
+    rows = []
+    for event in events().values():
+        window = hist[marks == event.name]
+        if window.empty:
+            continue
+        at = window.index[window.index <= pd.Timestamp(event.peak)]
+        day = at[-1] if len(at) else window.index[0]
+        peak = hist.loc[day]
+        rows.append(
+            {
+                "event": event.name,
+                "title": event.title,
+                "start": f"{event.start:%Y-%m-%d}",
+                "end": f"{event.end:%Y-%m-%d}",
+                "days": len(window),
+                "backwardation_days": int(window["backwardation"].sum()),
+                "known_days": int(window["backwardation"].notna().sum()),
+                "vx_backwardation_days": int(window["vx_backwardation"].sum()),
+                "vx_known_days": int(window["vx_backwardation"].notna().sum()),
+                "peak": {
+                    "date": f"{day:%Y-%m-%d}",
+                    **{k: peak[k] for k in ("vix", "vix3m", "ratio_vix_vix3m", "state", "front",
+                                            "front_settle", "basis", "basis_percentile",
+                                            "vx_state")},
+                },
+            }
+        )  # fmt: skip
+    return [finite_json(_plain(row)) for row in rows]
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars and pandas' missing values as Python ones (None for missing)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _term_view(term: dict[str, Any]) -> dict[str, Any]:
+    """The term-structure tables for people: the states by reading, the basis, the events."""
+    summary = term["summary"]
+    states = [
+        (name, number(part["days"], ",.0f"), part.get("first", "-"), part.get("last", "-"),
+         *(pct(part.get(f"share_{s}"), 1) for s in ("backwardation", "flat", "contango")))
+        for name, part in (("Spot VIX vs VIX3M", summary["vix_vix3m"]),
+                           ("VX front two", summary["vx_front_two"]))
+        if part["days"]
+    ]  # fmt: skip
+    events = [
+        (
+            e["title"], f"{e['start']} to {e['end']}",
+            f"{e['backwardation_days']} of {e['known_days']}" if e["known_days"] else "-",
+            f"{e['vx_backwardation_days']} of {e['vx_known_days']}" if e["vx_known_days"] else "-",
+            e["peak"]["date"], number(e["peak"]["vix"], ".2f"), number(e["peak"]["vix3m"], ".2f"),
+            number(e["peak"]["ratio_vix_vix3m"], ".3f"), e["peak"]["state"] or "-",
+            e["peak"]["front"] or "-", number(e["peak"]["basis"], "+.2f"),
+            number(e["peak"]["basis_percentile"], ".1f"),
+        )
+        for e in term["events"]
+    ]  # fmt: skip
+    inverted = [
+        f"{e['peak']['date']} ({e['title']}: VIX {number(e['peak']['vix'], '.2f')} over VIX3M "
+        f"{number(e['peak']['vix3m'], '.2f')}, ratio {number(e['peak']['ratio_vix_vix3m'], '.3f')})"
+        for e in term["events"]
+        if e["peak"]["state"] == "backwardation"
+    ]
+    return {"states": states, "events": events, "inverted": inverted}
+
+
+def lab_job(
+    target: Path,
+    universe: Universe,
+    results: dict[str, BacktestResult],
+    skipped: dict[str, str],
+    options: LabOptions,
+    thresholds: ZoneThresholds,
+    theme: str,
+    history_of: dict[int, pd.DataFrame | str],
+) -> Job[dict[str, Any]]:
+    """Job: the Regime Lab page of one universe (``target``/regime_lab.html and its charts)
+    from its finished runs ``results``; returns its figures by LAB_KEYS and the charts drawn.
+    ``history_of`` keeps each VIX's term-structure history (or why there is none) by id, for
+    the next universe on the same VIX."""
+    from engine.regime_matrix import progress_within
+
+    colours = _colours(theme)
+    vix = universe.vix.series
+    figures: dict[str, Any] = {}
+    context: dict[str, Any] = {"charts": set()}
+    no_vix = f"No VIX series: {universe.vix.label}."
+    yield Progress(0.0, f"{universe.name}: regime matrix")
+    if vix is None:
+        figures["regime_matrix"] = figures["spikes"] = {"missing": no_vix}
+        context.update(matrix=None, spikes=None)
+    else:
+        matrix = regime_matrix(results, vix, thresholds, skipped)
+        figures["regime_matrix"] = matrix_json(matrix, thresholds, universe.vix.label)
+        context.update(matrix=_matrix_rows(matrix, colours), bands=matrix.bands)
+        yield Progress(30.0, f"{universe.name}: spike speed")
+        index, note = _spike_index(universe, results)
+        table = spike_table(results, vix, index, note, options.start, options.end, skipped)
+        figures["spikes"] = spikes_json(table)
+        context.update(spikes=figures["spikes"], spike_view=_spike_view(figures["spikes"]))
+    part = _dispersion_part(target, universe, options, colours)
+    dispersion = yield from progress_within(part, 35.0, 85.0, f"{universe.name}: dispersion")
+    figures["dispersion"] = dispersion
+    if "missing" in dispersion:
+        context.update(dispersion=None, dispersion_missing=dispersion["missing"])
+    else:
+        context.update(dispersion=dispersion, dispersion_missing=None)
+        context["charts"].add("dispersion")
+    yield Progress(85.0, f"{universe.name}: term structure")
+    term = _term_figures(target, universe, options, history_of, colours)
+    context["charts"] |= set(term.pop("charts_drawn"))
+    figures["term_structure"] = term
+    context["term"] = term
+    context["term_view"] = _term_view(term) if "summary" in term else None
+    figures = finite_json(figures)
+    _write_text(
+        target / LAB_PAGE,
+        _render(LAB_PAGE, theme, universe=universe, presets=list(results), skipped=skipped,
+                demo="DEMO" in universe.source, thresholds=thresholds, **context),
+    )  # fmt: skip
+    yield Progress(100.0, f"{universe.name}: Regime Lab page")
+    return {"figures": figures, "charts": sorted(context["charts"])}
+
+
+def _dispersion_part(
+    target: Path, universe: Universe, options: LabOptions, colours: Theme
+) -> Job[dict[str, Any]]:
+    """Job: the dispersion of model variants on the universe (engine/dispersion.py, with the
+    runs' overrides and period) and its chart ``dispersion.png``; or ``missing``: why not."""
+    if not options.dispersion:
+        return {"missing": DISPERSION_OFF}
+    from engine.dispersion import CLAIMED_DISPERSION, dispersion_job
+    from engine.presets import DEFAULT_PRESET
+    from engine.regime_matrix import progress_within
+    from widgets import report_charts
+
+    job = dispersion_job(
+        universe.prices, DEFAULT_PRESET, options.overrides, options.start, options.end
+    )
+    try:
+        result = yield from progress_within(job, 0.0, 100.0, "variants")
+    except ValueError as exc:
+        return {"missing": f"could not run: {exc}"}
+    report_charts.dispersion_chart(
+        target / "dispersion.png", seconds(result.dispersion.index.to_timestamp()),
+        result.dispersion.to_numpy(), result.mean, CLAIMED_DISPERSION, colours,
+    )  # fmt: skip
+    return {**result.report(TOP_MONTHS), "start": options.start, "end": options.end}
+
+
+def _term_figures(
+    target: Path,
+    universe: Universe,
+    options: LabOptions,
+    history_of: dict[int, pd.DataFrame | str],
+    colours: Theme,
+) -> dict[str, Any]:
+    """The term-structure part of a universe's page: its inputs, the history's summary and
+    events and the charts drawn (``charts_drawn``), or ``missing``: what is missing and how
+    to add it."""
+    from widgets import report_charts
+
+    term = options.term
+    inputs = {
+        "VIX": universe.vix.label,
+        "VIX3M": "not looked for" if term is None else term.vix3m_label,
+        "VX": "not looked for" if term is None else term.vx_label,
+    }
+    out: dict[str, Any] = {"inputs": inputs, "charts_drawn": []}
+    vix = universe.vix
+    if vix.series is None or vix.demo:
+        what = "is synthetic (DEMO)" if vix.demo else f"is missing ({vix.label})"
+        missing = f"The term structure needs the real spot VIX; this one {what}. Give it with "
+        return {**out, "missing": f"{missing}--vix FILE|SYMBOL. {NO_TERM_INPUTS}"}
+    assert term is not None
+    if term.vix3m is None and term.vx is None:
+        missing = "No VIX3M and no VX futures: the term structure needs one of them besides "
+        return {**out, "missing": f"{missing}the spot VIX. {NO_TERM_INPUTS}"}
+    key = id(vix.series)
+    if key not in history_of:
+        try:
+            history_of[key] = term_history(vix.series, term, options.start, options.end)
+        except ValueError as exc:
+            history_of[key] = f"No term-structure history: {exc}."
+    hist = history_of[key]
+    if isinstance(hist, str):
+        return {**out, "missing": hist}
+    if hist.empty:
+        return {**out, "missing": "No VIX3M close or VX settle in the period (--start/--end)."}
+    from engine.term_structure import history_summary
+
+    summary = history_summary(hist)
+    out.update(summary=summary, events=term_events(hist))
+    x = seconds(hist.index)
+    both = hist["vix3m"].notna().to_numpy()
+    if both.any():
+        report_charts.term_ratio_chart(
+            target / "term_vix3m.png", x[both], hist["vix"].to_numpy()[both],
+            hist["vix3m"].to_numpy()[both], hist["backwardation"].to_numpy()[both] == 1.0,
+            _event_marks(hist.index[both]), colours,
+        )  # fmt: skip
+        out["charts_drawn"].append("term_vix3m")
+    known = hist["basis"].notna().to_numpy()
+    if known.any():
+        levels = summary["basis"]["percentiles"]
+        report_charts.term_basis_chart(
+            target / "term_basis.png", x[known], hist["basis"].to_numpy()[known],
+            [(p, levels[p]) for p in BASIS_PERCENTILES], _event_marks(hist.index[known]), colours,
+        )  # fmt: skip
+        out["charts_drawn"].append("term_basis")
+    if term.vix3m is None:
+        out["missing"] = "No VIX3M: the spot VIX / VIX3M chart is left out (--vix3m FILE|SYMBOL)."
+    if term.vx is None:
+        out["missing"] = "No VX futures: the basis chart is left out (--vx FILES|SYMBOLS)."
+    return out
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -324,24 +865,38 @@ def report_job(
     command: str = "",
     thresholds: ZoneThresholds = DEFAULT_ZONES,
     theme: str = "light",
+    lab: LabOptions | None = None,
 ) -> Job[dict[str, Any]]:
     """Job: render charts and pages for ``outcomes`` into ``out_dir`` in the ``theme``
-    (``light`` or ``dark``); returns the summary (also written as summary.json). The runs'
-    VIX statistics were computed with the zone ``thresholds``. Progress per run; cancel
-    leaves ``out_dir`` as it was."""
+    (``light`` or ``dark``) and, with ``lab``, a Regime Lab page per universe with finished
+    runs; returns the summary (also written as summary.json): the runs, and with ``lab`` the
+    pages (``labs``) and their figures under LAB_KEYS. The runs' VIX statistics were computed
+    with the zone ``thresholds``. Progress per run and per Regime Lab step; cancel leaves
+    ``out_dir`` as it was."""
     from app.cli_engine import write_result_csv
+    from engine.regime_matrix import progress_within
     from widgets import report_charts
 
     colours = _colours(theme)
+    lab_universes = (
+        [] if lab is None else [u for u in universes if any(o.result and o.run.universe == u
+                                                            for o in outcomes)]
+    )  # fmt: skip
+    runs_share = 100.0 if not lab_universes else 60.0
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".report-", dir=out_dir))
     try:
-        folders = unique_names(slug(f"{o.run.preset}_{o.run.universe}") for o in outcomes)
+        folders = unique_names(
+            [slug(f"{o.run.preset}_{o.run.universe}") for o in outcomes]
+            + [slug(f"regime-lab_{u}") for u in lab_universes]
+        )
+        run_folders, lab_folders = folders[: len(outcomes)], folders[len(outcomes) :]
         rows = []
         curves = []
-        for i, (outcome, folder) in enumerate(zip(outcomes, folders, strict=True)):
+        for i, (outcome, folder) in enumerate(zip(outcomes, run_folders, strict=True)):
             yield Progress(
-                100.0 * i / len(outcomes), f"Report {i + 1} of {len(outcomes)}: {outcome.run.name}"
+                runs_share * i / len(outcomes),
+                f"Report {i + 1} of {len(outcomes)}: {outcome.run.name}",
             )
             universe = universes[outcome.run.universe]
             rows.append(_summary_row(outcome, folder, universe))
@@ -368,7 +923,7 @@ def report_job(
                 window = vix.loc[dates[0] : dates[-1]].dropna()
                 report_charts.regime_chart(
                     target / "regime.png",
-                    window.index.values.astype("datetime64[s]").astype(np.float64),
+                    seconds(window.index),
                     window.to_numpy(),
                     thresholds,
                     [
@@ -386,6 +941,31 @@ def report_job(
             curves.append(
                 (outcome.run.name, arrays.seconds, arrays.equity, outcome.result.metrics["sharpe"])
             )
+        summary: dict[str, Any] = {"index": str(out_dir / "index.html"), "runs": rows}
+        if lab is not None:
+            summary["labs"] = {}
+            summary.update({key: {} for key in LAB_KEYS})
+        history_of: dict[int, pd.DataFrame | str] = {}
+        step = (99.0 - runs_share) / max(len(lab_universes), 1)
+        for i, (name, folder) in enumerate(zip(lab_universes, lab_folders, strict=True)):
+            assert lab is not None
+            (staging / folder).mkdir()
+            finished = [o for o in outcomes if o.result is not None and o.run.universe == name]
+            results = {o.run.preset: o.result for o in finished}
+            skipped = {o.run.preset: o.error for o in outcomes
+                       if o.result is None and o.run.universe == name}  # fmt: skip
+            low = runs_share + i * step
+            page = yield from progress_within(
+                lab_job(staging / folder, universes[name], results, skipped, lab, thresholds,
+                        theme, history_of),
+                low, low + step, "Regime Lab",
+            )  # fmt: skip
+            summary["labs"][name] = {
+                "html": f"{folder}/{LAB_PAGE}",
+                "charts": {c: f"{folder}/{c}.png" for c in page["charts"]},
+            }
+            for key in LAB_KEYS:
+                summary[key][name] = page["figures"][key]
         yield Progress(99.0, "Index page")
         overlay_note = None
         if curves:
@@ -397,10 +977,11 @@ def report_job(
             report_charts.overlay_chart(
                 staging / "equity_all.png", [(name, x, y) for name, x, y, _ in curves], colours
             )
+        labs = [(name, page["html"]) for name, page in summary.get("labs", {}).items()]
         _write_text(
-            staging / "index.html", index_page(rows, universes, command, overlay_note, theme)
+            staging / "index.html",
+            index_page(rows, universes, command, overlay_note, theme, labs),
         )
-        summary = {"index": str(out_dir / "index.html"), "runs": rows}
         _write_text(staging / "summary.json", json.dumps(summary, indent=1, allow_nan=False))
         _move_into_place(staging, out_dir)
         return summary

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.exporters import ImageExporter
-from PySide6.QtCore import QCoreApplication, QEvent, QRectF
+from PySide6.QtCore import QCoreApplication, QEvent, QRectF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
@@ -179,3 +179,117 @@ def overlay_chart(
         for i, (label, seconds, equity) in enumerate(curves):
             colour = theme.series[i % len(theme.series)]
             _curve(plot, seconds, equity, colour, name=label)
+
+
+# -- Regime Lab ----------------------------------------------------------------------------
+DAY_SECONDS = 86_400.0
+EventMark = tuple[str, float, float, float]
+"""A stress event on a date axis: (name, window start, window end, peak day), in seconds."""
+
+
+def _mark_events(plot: pg.PlotItem, events: Sequence[EventMark], theme: Theme) -> None:
+    """Each event's window as a faint band and its peak day as a dashed line, named on a top
+    axis (clear of the curves and the legend)."""
+    shade = QColor(theme.marker)
+    shade.setAlpha(28)
+    for _, start, end, peak in events:
+        band = pg.LinearRegionItem(
+            values=(start, end), movable=False, pen=pg.mkPen(None), brush=pg.mkBrush(shade)
+        )
+        band.setZValue(-20)
+        plot.addItem(band)
+        line = pg.InfiniteLine(peak, angle=90, movable=False)
+        line.setPen(pg.mkPen(theme.marker, width=1, style=Qt.DashLine))
+        plot.addItem(line)
+    plot.showAxis("top")
+    top = plot.getAxis("top")
+    top.setTicks([[(peak, name) for name, _, _, peak in events], []])
+    top.setHeight(22)
+
+
+def _shade_days(
+    plot: pg.PlotItem, seconds: np.ndarray, flags: np.ndarray, top: float, colour: str
+) -> pg.BarGraphItem:
+    """A bar from 0 to ``top`` on each day flagged, at least a pixel wide at WIDTH."""
+    x = np.asarray(seconds, float)[np.asarray(flags, bool)]
+    span = float(seconds[-1] - seconds[0]) if len(seconds) > 1 else DAY_SECONDS
+    fill = QColor(colour)
+    fill.setAlpha(45)
+    bars = pg.BarGraphItem(
+        x=x, height=np.full(x.size, top), width=max(DAY_SECONDS, 1.5 * span / WIDTH),
+        brush=fill, pen=pg.mkPen(None),
+    )  # fmt: skip
+    bars.setZValue(-15)
+    plot.addItem(bars)
+    return bars
+
+
+def dispersion_chart(
+    path: Path,
+    seconds: np.ndarray,
+    dispersion: np.ndarray,
+    mean: float,
+    claimed: float,
+    theme: Theme = LIGHT,
+) -> None:
+    """Monthly dispersion across model variants (percent, one point a month at the month's
+    start) with its long-run mean and the claimed level as horizontal lines."""
+    with _figure(path, 360, theme) as view:
+        plot = _date_plot(view, 0, "monthly standard deviation", "%")
+        plot.addLegend(offset=(-10, 10))
+        _curve(plot, seconds, np.asarray(dispersion, float) * 100, theme.series[0],
+               name="variants' monthly dispersion")  # fmt: skip
+        for value, colour, style, name in (
+            (mean, theme.series[2], Qt.SolidLine, f"mean {mean * 100:.2f}%"),
+            (claimed, theme.negative, Qt.DashLine, f"claimed {claimed * 100:g}%"),
+        ):
+            pen = pg.mkPen(colour, width=2, style=style)
+            plot.plot([seconds[0], seconds[-1]], [value * 100] * 2, pen=pen, name=name)
+        plot.setYRange(0, max(float(np.nanmax(dispersion)), claimed) * 100 * 1.05, padding=0)
+
+
+def term_ratio_chart(
+    path: Path,
+    seconds: np.ndarray,
+    vix: np.ndarray,
+    vix3m: np.ndarray,
+    backwardation: np.ndarray,
+    events: Sequence[EventMark] = (),
+    theme: Theme = LIGHT,
+) -> None:
+    """Spot VIX and VIX3M closes, the days in backwardation (spot above VIX3M) shaded, the
+    stress events marked."""
+    with _figure(path, 400, theme) as view:
+        plot = _date_plot(view, 0, "close", "index points")
+        legend = plot.addLegend(offset=(10, 10))
+        top = float(np.nanmax(np.fmax(vix, vix3m))) * 1.08
+        shaded = _shade_days(plot, seconds, backwardation, top, theme.negative)
+        _curve(plot, seconds, vix3m, theme.series[0], name="VIX3M")
+        _curve(plot, seconds, vix, theme.chart_fg, name="VIX (spot)")
+        legend.addItem(shaded, "backwardation (spot above VIX3M)")
+        _mark_events(plot, events, theme)
+        plot.setYRange(0, top, padding=0)
+        plot.setXRange(seconds[0], seconds[-1], padding=0.01)
+
+
+def term_basis_chart(
+    path: Path,
+    seconds: np.ndarray,
+    basis: np.ndarray,
+    percentiles: Sequence[tuple[str, float]],
+    events: Sequence[EventMark] = (),
+    theme: Theme = LIGHT,
+) -> None:
+    """The basis (spot VIX minus the front VX settle) with its percentiles over the history as
+    dashed lines named in the legend, and the stress events marked."""
+    with _figure(path, 400, theme) as view:
+        plot = _date_plot(view, 0, "spot VIX - front VX", "points")
+        plot.addLegend(offset=(-10, 10))
+        plot.addLine(y=0, pen=pg.mkPen(theme.chart_fg, width=1))
+        _curve(plot, seconds, basis, theme.series[0], name="basis")
+        for i, (name, value) in enumerate(percentiles):
+            colour = theme.series[1 + i % (len(theme.series) - 1)]
+            pen = pg.mkPen(colour, width=1.5, style=Qt.DashLine)
+            plot.plot([seconds[0], seconds[-1]], [value] * 2, pen=pen, name=f"{name} {value:+.2f}")
+        _mark_events(plot, events, theme)
+        plot.setXRange(seconds[0], seconds[-1], padding=0.01)

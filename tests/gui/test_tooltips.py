@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.presets import parameter_specs
+from engine.presets import parameter_specs, presets
 from widgets.data_panel import DataPanel
 from widgets.event_panel import EventPanel
+from widgets.regime_lab_panel import RegimeLabPanel
 from widgets.strategy_panel import StrategyPanel
 from widgets.sweep_panel import SweepPanel
 
@@ -54,6 +55,7 @@ def test_every_input_of_the_owned_docks_has_a_tooltip(desk_app, qtbot) -> None:
         SweepPanel: 9,  # X, Y, their ranges, colour, run, cancel, cluster, scheduler
         EventPanel: 4,  # event, replay, play, slider
         DataPanel: 3,  # import, fetch, delete
+        RegimeLabPanel: 2 * len(presets()) + 11,  # each tab's inputs, presets twice, 4 Runs
     }
     for kind, count in panels.items():
         panel = kind()
