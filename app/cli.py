@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 
 from app import __version__
 from app.cli_analytics import add_analytics_commands
+from app.cli_anatomy import add_anatomy_commands
 from app.cli_data import add_data_commands
 from app.cli_engine import add_engine_commands, add_thresholds_option
 from app.cli_lab import add_lab_commands
@@ -215,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_lab_commands(sub, add)
     add_term_commands(sub, add)
     add_study_commands(sub, add)
+    add_anatomy_commands(sub, add)
     add_report_command(sub, add)
     return parser
 

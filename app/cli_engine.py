@@ -288,8 +288,23 @@ def cmd_backtest(args: argparse.Namespace) -> dict[str, Any]:
     bond = params["bond_leg"]  # a bond future among the prices, or a yield file or store symbol
     bond_yield = series_from(bond, "bond_leg").rename(bond) if bond not in ("", *prices) else None
     period = {"start": args.start, "end": args.end}
+    anatomy = None
+    if params["vol_method"] == "adaptive":  # the store's VIX curve: docs/spike_anatomy.md
+        from app.cli_data import open_store
+        from engine.spike_anatomy import backtest_anatomy_job
+
+        anatomy = run_job(backtest_anatomy_job(params, prices, vix, open_store()))
     result = run_job(
-        backtest_job(prices, params, vix, macro, args.thresholds, bond_yield=bond_yield, **period)
+        backtest_job(
+            prices,
+            params,
+            vix,
+            macro,
+            args.thresholds,
+            bond_yield=bond_yield,
+            anatomy=anatomy,
+            **period,
+        )
     )
     if args.out:
         write_result_csv(result, Path(args.out))

@@ -115,8 +115,20 @@ def backtest_run_job(
     bond_yield = (
         store.read(bond, ["close"])["close"].rename(bond) if bond not in ("", *symbols) else None
     )
+    anatomy = None
+    if params["vol_method"] == "adaptive":  # the store's VIX curve: docs/spike_anatomy.md
+        from engine.spike_anatomy import backtest_anatomy_job
+
+        anatomy = yield from backtest_anatomy_job(params, prices, vix, store)
     result = yield from backtest_job(
-        prices, params, vix, macro, thresholds, bond_yield=bond_yield, **(period or {})
+        prices,
+        params,
+        vix,
+        macro,
+        thresholds,
+        bond_yield=bond_yield,
+        anatomy=anatomy,
+        **(period or {}),
     )
     equity = result.equity.to_numpy()
     peak = np.maximum.accumulate(np.r_[1.0, equity])[1:]

@@ -20,7 +20,7 @@ from engine.presets import DEFAULT_PRESET, resolve
 from engine.prices import check_prices, price_window
 from engine.returns import largest_moves, price_moves, return_modes
 from engine.vix import DEFAULT_ZONES, ZoneThresholds
-from engine.volatility import ewma_alpha, ewma_daily_vol, vix_daily_vol
+from engine.volatility import adaptive_daily_vol, ewma_alpha, ewma_daily_vol, vix_daily_vol
 
 
 @dataclass
@@ -66,11 +66,14 @@ def backtest_job(
     start: str | None = None,
     end: str | None = None,
     bond_yield: pd.Series | None = None,
+    anatomy: pd.DataFrame | None = None,
 ) -> Job[BacktestResult]:
     """Job: run one backtest with resolved ``params`` (see engine/presets.py); metrics cover
     ``start``..``end`` (ISO dates; the history before ``start`` is warm-up only).
     ``bond_yield``: the series ``bond_leg`` names when it is not among the prices (a 10-year
-    yield in percent, read by the caller from a file or the store) for the mixer's bond leg."""
+    yield in percent, read by the caller from a file or the store) for the mixer's bond leg.
+    ``anatomy``: the daily spike diagnostics (engine/spike_anatomy.py) vol_method=adaptive
+    reads."""
     frame, first = price_window(check_prices(prices), start, end)
     days = int(params["annualisation"])
     yield Progress(5.0, "Returns and volatility")
@@ -83,12 +86,22 @@ def backtest_job(
     price_vol = ewma_daily_vol(own_diffs, *vol_args).where(ranged)
     unit = notional_unit(frame, modes)
     index_symbol = pick_equity_index(list(frame.columns), params["equity_index"])
-    if params["vol_method"] == "vix":
+    method = params["vol_method"]
+    if method in ("vix", "adaptive"):
         if vix is None:
-            raise ValueError("vol_method=vix needs a VIX series (--vix)")
+            raise ValueError(f"vol_method={method} needs a VIX series (--vix)")
         if index_symbol is None:
-            raise ValueError(no_index_message(list(frame.columns), "vol_method=vix"))
+            raise ValueError(no_index_message(list(frame.columns), f"vol_method={method}"))
         implied = vix_daily_vol(vix, frame.index, days)
+        if method == "adaptive":
+            if anatomy is None:
+                raise ValueError(
+                    "vol_method=adaptive needs the daily spike anatomy (the VIX with its VX "
+                    "futures, VIX9D, VIX3M and VVIX from the store): `backtest` and the "
+                    "Strategy dock read it; sweeps, replays and reports use ewma or vix"
+                )
+            own = daily_vol[index_symbol] / unit[index_symbol]  # a fraction in either mode
+            implied = adaptive_daily_vol(implied, anatomy, params["adaptive_source"], own, days)
         if modes[index_symbol] == "difference":
             implied = implied * unit[index_symbol]
         daily_vol[index_symbol] = implied.where((implied > 0) & in_range(frame)[index_symbol])

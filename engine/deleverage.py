@@ -1,11 +1,19 @@
-"""Vol-control deleveraging: exposure = min(max leverage, target vol / vol) along a VIX (or
-realised-vol) path, and the share of NAV sold at each step (docs/methodology.md,
-"Deleverage")."""
+"""Vol-control deleveraging: exposure = min(max leverage, target vol / vol) along a VIX, VX,
+adaptive (docs/spike_anatomy.md) or realised-vol path, and the share of NAV sold at each step
+(docs/methodology.md, "Deleverage")."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+
+DEFAULT_TARGET = 0.10
+"""Annual vol target of the simulated fund (Harvey et al. 2018's 10%)."""
+DEFAULT_MAX_LEVERAGE = 2.0
+"""Exposure cap of the simulated fund."""
+PATHS = ("vix", "vx", "adaptive")
+"""What a path in VIX points can be: spot VIX closes, front-month VX settles, or the adaptive
+estimate (VIX, or what it leans on when the spike anatomy reads technical)."""
 
 
 def parse_vix_path(text: str) -> list[float]:
@@ -26,16 +34,21 @@ def parse_vix_path(text: str) -> list[float]:
 
 def deleverage_path(
     vols: Sequence[float],
-    target: float = 0.10,
-    max_leverage: float = 2.0,
+    target: float = DEFAULT_TARGET,
+    max_leverage: float = DEFAULT_MAX_LEVERAGE,
     aum: float | None = None,
     in_vix_points: bool = True,
+    path: str = "vix",
 ) -> dict[str, object]:
     """Exposure at each step and the share of NAV sold since the previous step.
 
     ``vols`` are VIX levels (``in_vix_points``; 30 = 30% annual vol) or annual vols (0.30).
+    ``path`` names what the levels in VIX points are (one of PATHS: the spot VIX, front-month
+    VX settles or the adaptive estimate of docs/spike_anatomy.md) and keys each step's level.
     Buying back when vol falls shows as a negative sale. With ``aum`` every step also gives
     the amount sold in currency."""
+    if path not in PATHS:
+        raise ValueError(f"unknown vol path {path!r} (one of {', '.join(PATHS)})")
     if not vols:
         raise ValueError("the vol path is empty")
     if not (target > 0 and math.isfinite(target)):
@@ -52,7 +65,7 @@ def deleverage_path(
         exposure = min(max_leverage, target / vol)
         sold = 0.0 if previous is None else previous - exposure
         cumulative += sold
-        step = {"vix" if in_vix_points else "vol": float(raw), "exposure": exposure,
+        step = {path if in_vix_points else "vol": float(raw), "exposure": exposure,
                 "nav_sold": sold, "cumulative_nav_sold": cumulative}  # fmt: skip
         if aum is not None:
             step["amount_sold"] = sold * aum

@@ -1,4 +1,5 @@
-"""Expected volatility: EWMA of moves (span or half-life) with a floor, or VIX-implied."""
+"""Expected volatility: EWMA of moves (span or half-life) with a floor, VIX-implied, or adaptive
+(VIX-implied except on days the spike anatomy reads as technical)."""
 
 from __future__ import annotations
 
@@ -34,3 +35,23 @@ def vix_daily_vol(vix: pd.Series, index: pd.Index, days: int) -> pd.Series:
     """VIX/100 as a daily vol, aligned to ``index`` using only readings known by each date."""
     aligned = pd.Series(vix, dtype=float).sort_index().reindex(index, method="ffill")
     return aligned / 100.0 / math.sqrt(days)
+
+
+def adaptive_daily_vol(
+    implied: pd.Series, anatomy: pd.DataFrame, source: str, realised: pd.Series, days: int
+) -> pd.Series:
+    """The adaptive estimate (docs/spike_anatomy.md, "Adaptive vol targeting"): ``implied``
+    (a daily vol, VIX-implied) on each of its dates, except where the spike-anatomy reading of
+    the last VIX date on or before it (engine/spike_anatomy.py: columns ``technical``,
+    ``front_settle``) is technical: there the front-month VX settle / 100 as a daily vol
+    (``source`` vx) or ``realised`` (the index's own EWMA daily vol on the same dates; ewma),
+    when that is positive (else ``implied`` still)."""
+    rows = anatomy.reindex(implied.index, method="ffill")
+    if source == "vx":
+        lean = rows["front_settle"].astype(float) / 100.0 / math.sqrt(days)
+    elif source == "ewma":
+        lean = pd.Series(realised, dtype=float).reindex(implied.index)
+    else:
+        raise ValueError(f"unknown adaptive source {source!r} (vx or ewma)")
+    use = rows["technical"].eq(True) & (lean > 0)
+    return implied.where(~use, lean)
