@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from engine.data import DEMO_SOURCE
-from engine.data.symbols import is_spot_vix
+from engine.data.symbols import is_contract, is_spot_vix
 from engine.equity_index import pick_equity_index
 from resources import resource_path
 
@@ -148,7 +148,7 @@ def pick_replay_data(
 def _covering_universe(event: Event, rows: list[dict]) -> list[str]:
     """The real futures covering the event's window, else the real index series covering it,
     else the demo futures; ValueError naming where the stored prices end when none does."""
-    covering = [r for r in rows if _spans(r, event)]
+    covering = [r for r in rows if _spans(r, event) and not is_contract(r)]
     choices = (
         [r for r in covering if r["kind"] == "future" and not _is_demo(r)],
         [r for r in covering if r["kind"] == "index" and not _is_demo(r)],
@@ -156,7 +156,7 @@ def _covering_universe(event: Event, rows: list[dict]) -> list[str]:
     )
     picked = next((group for group in choices if group), [])
     if not picked:
-        held = [r for r in rows if r["kind"] in ("future", "index")]
+        held = [r for r in rows if r["kind"] in ("future", "index") and not is_contract(r)]
         last = max((r["last"] for r in held if r.get("last")), default=None)
         raise ValueError(
             f"no futures or index series cover {event.title} "

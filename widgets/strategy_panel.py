@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.data.symbols import is_contract
 from engine.presets import DEFAULT_PRESET, presets, resolve, used_parameters
 from engine.workspace import Workspace, load_workspace, save_workspace
 from widgets import palette
@@ -226,7 +227,8 @@ class StrategyPanel(QWidget):
 
     def set_universe(self, rows: Sequence[dict[str, Any]]) -> None:
         """Offer the stored series (rows of ``data list``); keep earlier ticks, else tick the
-        futures. The symbol fields and the period's calendars follow the rows."""
+        continuous futures (not single contracts such as VX_2024-08). The symbol fields and
+        the period's calendars follow the rows."""
         ticked = set(self.symbols())
         self.universe.clear()
         self.store_symbols = [str(row["symbol"]) for row in rows]
@@ -240,7 +242,8 @@ class StrategyPanel(QWidget):
             item.setToolTip(text)
             item.setData(Qt.ItemDataRole.UserRole, row["symbol"])
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            on = row["symbol"] in ticked if ticked else row["kind"] == "future"
+            default = row["kind"] == "future" and not is_contract(row)
+            on = row["symbol"] in ticked if ticked else default
             item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
             self.universe.addItem(item)
         self._offer_symbols()

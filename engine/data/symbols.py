@@ -11,6 +11,17 @@ _NOT_SPOT_VIX = re.compile(r"\d+[DMY](?![A-Z])|VVIX")
 VIX6M, VIX1Y) or the VIX's own volatility (VVIX)."""
 
 
+_CONTRACT_MONTH = re.compile(r"(?:^|_)\d{4}-\d{2}$")
+"""A symbol ending in a contract month (VX_2024-08, FUT_VX_2024-08), as the long-format and
+per-contract futures imports name one expiring contract."""
+
+
+def is_contract(row: dict) -> bool:
+    """True for a listed future that is one expiring contract (a month of the VX curve), not a
+    continuous series: a backtest or replay universe never takes it by default."""
+    return row["kind"] == "future" and bool(_CONTRACT_MONTH.search(str(row["symbol"])))
+
+
 def is_spot_vix(row: dict) -> bool:
     """True for a listed series (symbol, kind) that can be the 30-day spot VIX."""
     return row["kind"] == "vix" and not _NOT_SPOT_VIX.search(row["symbol"].upper())

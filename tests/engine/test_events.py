@@ -94,3 +94,19 @@ def test_oct_2008_flows_are_notional() -> None:
     assert gross == pytest.approx(
         (result.positions.loc[day0].abs() * result.unit.loc[day0].fillna(0)).sum(), rel=1e-12
     )
+
+
+def test_replay_universe_skips_single_contracts() -> None:
+    """The VX contracts of a long import span an event's window but are not a universe: the
+    replay takes the continuous futures (here the index, as there are none)."""
+    from engine.events import get_event, pick_replay_data
+
+    rows = [
+        {"symbol": "VIX", "kind": "vix", "source": "file:vix.csv",
+         "first": "1990-01-02", "last": "2026-07-23"},
+        {"symbol": "SPX", "kind": "index", "source": "file:spx.csv",
+         "first": "1927-12-30", "last": "2026-08-21"},
+        *({"symbol": f"VX_2024-{m:02d}", "kind": "future", "source": "file:vx.csv",
+           "first": "2023-11-20", "last": f"2024-{m:02d}-20"} for m in (9, 10, 11)),
+    ]  # fmt: skip
+    assert pick_replay_data(get_event("aug-2024"), rows).prices == ("SPX",)

@@ -249,3 +249,17 @@ def test_numbers_read_plainly_with_short_units(desk_app, qtbot) -> None:
     assert panel.fields["vol_target"].widget.text() == "0.0125"
     panel.fields["idm"].set_value(2.0)
     assert panel.fields["idm"].widget.text() == "2"
+
+
+def test_single_contracts_are_listed_but_not_ticked(qtbot) -> None:
+    """A store holding the VX curve (one series per contract month, as the long file imports)
+    offers them, but the default universe is the continuous futures only."""
+    panel = StrategyPanel()
+    qtbot.addWidget(panel)
+    contracts = [
+        {"symbol": s, "kind": "future", "source": "file:vx.csv", "first": "2024-01-02"}
+        for s in ("VX_2024-08", "VX_2024-09", "FUT_VX_2024-10")
+    ]
+    panel.set_universe([*ROWS, *contracts])
+    assert panel.universe.count() == len(ROWS) + 3
+    assert panel.symbols() == ["SP500", "GOLD", "US10"]
