@@ -115,27 +115,35 @@ def _given_or_stored_vix(spec: str | None) -> VixInput:
     return VixInput(store.read(symbol, ["close"])["close"], f"{symbol} (store)")
 
 
+CURVE_INDICES = {"VIX3M": "vix3m", "VIX9D": "vix9d", "VVIX": "vvix"}
+"""The VIX curve's indices the report reads (by name: its option), from the store when the
+option is not given."""
+
+
 def load_term_inputs(args: argparse.Namespace, universes: dict[str, Universe]) -> TermInputs | None:
-    """VIX3M and VX settles for the Regime Lab's term structure: ``--vix3m`` and ``--vx`` (as
-    ``ctadesk-cli term`` takes them), else the store's (VIX3M by name, the VX_YYYY-MM
-    contracts); None when no universe has a real spot VIX (none, or only the demo's). The
-    store is opened only when an option is not given as files."""
+    """VIX3M and VX settles for the Regime Lab's term structure and, with VIX9D and VVIX, its
+    spike anatomy: ``--vix3m``, ``--vx``, ``--vix9d`` and ``--vvix`` (as ``ctadesk-cli
+    anatomy`` takes them), else the store's (the indices by name, the VX_YYYY-MM contracts);
+    None when no universe has a real spot VIX (none, or only the demo's). The store is opened
+    only when an option is not given as files."""
     from app.cli_term import load_vx
+    from engine.term_structure import index_symbol
 
     if not any(u.vix.series is not None and not u.vix.demo for u in universes.values()):
         return None
     files = [i.strip() for i in (args.vx or "").split(",") if i.strip()]
-    given = bool(args.vix3m) and bool(files) and all(Path(i).is_file() for i in files)
-    rows = [] if given else _store_rows()
-    vix3m, vix3m_label = None, "none given (--vix3m) and none in the store"
-    if args.vix3m:
-        vix3m, vix3m_label = series_from(args.vix3m, "--vix3m"), args.vix3m
-    else:
-        from engine.term_structure import index_symbol
-
-        symbol = index_symbol(rows, "VIX3M")
-        if symbol is not None:
-            vix3m, vix3m_label = series_from(symbol, "--vix3m"), f"{symbol} (store)"
+    given = all(getattr(args, o) for o in CURVE_INDICES.values()) and bool(files)
+    rows = [] if given and all(Path(i).is_file() for i in files) else _store_rows()
+    closes: dict[str, tuple[Any, str]] = {}
+    for name, option in CURVE_INDICES.items():
+        spec = getattr(args, option)
+        symbol = None if spec else index_symbol(rows, name)
+        if spec or symbol:
+            label = spec or f"{symbol} (store)"
+            closes[name] = series_from(spec or symbol, f"--{option}"), label
+        else:
+            closes[name] = None, f"none given (--{option}) and none in the store"
+    (vix3m, vix3m_label), (vix9d, vix9d_label), (vvix, vvix_label) = closes.values()
     vx = load_vx(args.vx, rows)
     if args.vx is not None:
         vx_label = args.vx
@@ -144,7 +152,7 @@ def load_term_inputs(args: argparse.Namespace, universes: dict[str, Universe]) -
     else:
         names = list(vx.settles.columns)
         vx_label = f"store: {len(names)} VX contracts ({names[0]} .. {names[-1]})"
-    return TermInputs(vix3m, vx, vix3m_label, vx_label)
+    return TermInputs(vix3m, vx, vix3m_label, vx_label, vix9d, vvix, vix9d_label, vvix_label)
 
 
 def _store_rows() -> list[dict[str, Any]]:
@@ -198,6 +206,8 @@ def cmd_report(args: argparse.Namespace) -> dict[str, Any]:
         overrides=overrides,
         start=args.start,
         end=args.end,
+        index=series_from(args.index, "--index") if args.index else None,
+        index_label=args.index or "",
     )
     summary = run_job(
         report_job(Path(args.out), outcomes, universes, command, args.thresholds, args.theme, lab),
@@ -238,7 +248,13 @@ def table_view(result: dict[str, Any]) -> dict[str, Any]:
         if not r["error"]
     ]
     compact["regime_lab"] = [
-        {"universe": name, "page": str(Path(result["out"]) / lab["html"])}
+        {
+            "universe": name,
+            "page": str(Path(result["out"]) / lab["html"]),
+            "spike_anatomy": str(Path(result["out"]) / lab["anatomy"]["html"])
+            if "anatomy" in lab
+            else "-",
+        }
         for name, lab in result["labs"].items()
     ]
     if result["failed"]:
@@ -287,6 +303,18 @@ def add_report_command(sub: Any, add: Any) -> None:
         help="VX futures for the term structure's basis: comma-separated CSV files (the long "
         "settlement file, CBOE's per-contract files), store symbols or patterns like FUT_VX_* "
         "(default: the store's VX_YYYY-MM series)",
+    )
+    for name in ("VIX9D", "VVIX"):
+        p.add_argument(
+            f"--{CURVE_INDICES[name]}",
+            metavar="FILE|SYMBOL",
+            help=f"{name} closes for the Regime Lab's spike anatomy (default: the store's {name})",
+        )
+    p.add_argument(
+        "--index",
+        metavar="FILE|SYMBOL",
+        help="the S&P 500 for the spike anatomy (default: each universe's equity index when it "
+        "is a price index)",
     )
     p.add_argument(
         "--dispersion",

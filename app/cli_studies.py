@@ -99,7 +99,7 @@ def add_study_commands(sub: Any, add: Any) -> None:
         sub,
         "allocation",
         cmd_allocation,
-        "Stocks / bonds / CTA-sleeve grid: Sharpe, drawdown, worst month; the 30% claim.",
+        "Stocks / bonds / CTA-sleeve grid: Sharpe, drawdown, worst month; the 30%% claim.",
     )
     p.add_argument("--prices", required=True, help=f"the CTA sleeve's universe: {PRICES_HELP}")
     p.add_argument("--preset", default=DEFAULT_PRESET, choices=sorted(presets()))

@@ -208,6 +208,7 @@ class MainWindow(QMainWindow):
             self.panels["dockStrategy"],
             self.data.store_path,
         )
+        self.panels["dockEventReplay"].day_changed.connect(self.positioning.follow_replay_day)
         self.replays = EventController(
             self,
             self.panels["dockEventReplay"],
@@ -235,12 +236,17 @@ class MainWindow(QMainWindow):
             self, self.panels["dockRegimeLab"], self.panels["dockStrategy"], self.data.store_path
         )
         self.data.series_changed.connect(self.lab.set_rows)
+        self.lab.set_thresholds(self.regimes.thresholds)  # restored from the settings
+        self.regimes.thresholds_changed.connect(self.lab.set_thresholds)
         self.term = TermController(self, self.panels["dockTermStructure"], self.data.store_path)
         self.data.series_changed.connect(self.term.set_rows)
         replay = self.panels["dockEventReplay"]
         replay.day_changed.connect(lambda day: self.term.show_day(day["date"]))
         self.regime_panel.history.date_picked.connect(lambda day, _vix: self.term.show_day(day))
         self.panels["dockTermStructure"].day_picked.connect(self.regimes.show_day)
+        lab_day = self.panels["dockRegimeLab"].day_picked  # an episode's cross date
+        lab_day.connect(self.term.show_day)
+        lab_day.connect(self.regimes.show_day)
         build_menus(self)
         restore_theme(self)
         self.built = True

@@ -17,7 +17,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # engine.batch loads the compiler, jinja2 takes 60 ms: not at
     from engine.backtest import BacktestResult
     from engine.batch import BatchOutcome
     from engine.regime_matrix import RegimeMatrix
+    from engine.spike_anatomy import Anatomy
     from engine.spike_speed import SpikeTable
     from engine.term_structure import VxSettles
     from widgets.palette import Theme
@@ -284,10 +285,10 @@ def index_page(
     command: str,
     overlay_note: str | None,
     theme: str = "light",
-    labs: Iterable[tuple[str, str]] = (),
+    labs: Iterable[tuple[str, str, str | None]] = (),
 ) -> str:
     """The page listing every run: headline metrics, links, the Regime Lab pages (``labs``:
-    universe and page), inputs, failures."""
+    universe, page and its Spike anatomy page or None), inputs, failures."""
     return _render(
         "index.html",
         theme,
@@ -304,7 +305,7 @@ def index_page(
 
 
 # -- Regime Lab ----------------------------------------------------------------------------
-LAB_KEYS = ("regime_matrix", "spikes", "dispersion", "term_structure")
+LAB_KEYS = ("regime_matrix", "spikes", "dispersion", "term_structure", "anatomy")
 """The Regime Lab's figures in summary.json: one object per universe under each key."""
 LAB_PAGE = "regime_lab.html"
 T_DIMMED = 2.0
@@ -323,27 +324,35 @@ NO_TERM_INPUTS = (
 
 @dataclass(frozen=True)
 class TermInputs:
-    """The term structure's series besides the spot VIX: VIX3M closes and VX settles
-    (engine.term_structure.VxSettles), each None when not found, with where each came from or
-    why it is missing."""
+    """The VIX curve's series besides the spot VIX: VIX3M closes and VX settles
+    (engine.term_structure.VxSettles) for the term structure, and VIX9D and VVIX closes for the
+    spike anatomy, each None when not found, with where each came from or why it is missing."""
 
     vix3m: pd.Series | None
     vx: VxSettles | None
     vix3m_label: str
     vx_label: str
+    vix9d: pd.Series | None = None
+    vvix: pd.Series | None = None
+    vix9d_label: str = "not looked for"
+    vvix_label: str = "not looked for"
 
 
 @dataclass(frozen=True)
 class LabOptions:
-    """What the Regime Lab pages draw on besides the runs: the term-structure inputs (None when
+    """What the Regime Lab pages draw on besides the runs: the VIX curve's inputs (None when
     not looked for: no universe has a real spot VIX), whether to run the dispersion study
-    (``dispersion``, with the runs' parameter ``overrides``) and the period of the runs."""
+    (``dispersion``, with the runs' parameter ``overrides``), the period of the runs, and the
+    spike anatomy's equity ``index`` (``index_label`` says where from; None: each universe's
+    own equity index)."""
 
     term: TermInputs | None = None
     dispersion: bool = False
     overrides: dict[str, Any] = field(default_factory=dict)
     start: str | None = None
     end: str | None = None
+    index: pd.Series | None = None
+    index_label: str = ""
 
 
 def regime_matrix(
@@ -689,11 +698,14 @@ def lab_job(
     thresholds: ZoneThresholds,
     theme: str,
     history_of: dict[int, pd.DataFrame | str],
+    anatomy_of: dict[tuple[int, int], Anatomy | str],
 ) -> Job[dict[str, Any]]:
     """Job: the Regime Lab page of one universe (``target``/regime_lab.html and its charts)
-    from its finished runs ``results``; returns its figures by LAB_KEYS and the charts drawn.
-    ``history_of`` keeps each VIX's term-structure history (or why there is none) by id, for
-    the next universe on the same VIX."""
+    from its finished runs ``results`` and, when its inputs are there, its Spike anatomy page
+    (``target``/spike_anatomy.html and its charts); returns its figures by LAB_KEYS, the charts
+    drawn and the anatomy page's charts (``anatomy``: None without the page).
+    ``history_of`` keeps each VIX's term-structure history (or why there is none) by id, and
+    ``anatomy_of`` each VIX and index pair's anatomy, for the next universe on the same."""
     from engine.regime_matrix import progress_within
 
     colours = _colours(theme)
@@ -715,27 +727,40 @@ def lab_job(
         figures["spikes"] = spikes_json(table)
         context.update(spikes=figures["spikes"], spike_view=_spike_view(figures["spikes"]))
     part = _dispersion_part(target, universe, options, colours)
-    dispersion = yield from progress_within(part, 35.0, 85.0, f"{universe.name}: dispersion")
+    dispersion = yield from progress_within(part, 35.0, 65.0, f"{universe.name}: dispersion")
     figures["dispersion"] = dispersion
     if "missing" in dispersion:
         context.update(dispersion=None, dispersion_missing=dispersion["missing"])
     else:
         context.update(dispersion=dispersion, dispersion_missing=None)
         context["charts"].add("dispersion")
-    yield Progress(85.0, f"{universe.name}: term structure")
+    yield Progress(65.0, f"{universe.name}: term structure")
     term = _term_figures(target, universe, options, history_of, colours)
     context["charts"] |= set(term.pop("charts_drawn"))
     figures["term_structure"] = term
     context["term"] = term
     context["term_view"] = _term_view(term) if "summary" in term else None
+    part = _anatomy_part(target, universe, results, options, anatomy_of, colours)
+    anatomy = yield from progress_within(part, 70.0, 97.0, f"{universe.name}: spike anatomy")
+    anatomy_charts = anatomy.pop("charts_drawn", [])
+    figures["anatomy"] = anatomy = finite_json(anatomy)
+    view = None if "missing" in anatomy else anatomy_view(anatomy)
+    context.update(anatomy=anatomy, anatomy_view=view)
     figures = finite_json(figures)
-    _write_text(
-        target / LAB_PAGE,
-        _render(LAB_PAGE, theme, universe=universe, presets=list(results), skipped=skipped,
-                demo="DEMO" in universe.source, thresholds=thresholds, **context),
-    )  # fmt: skip
+    common = {"universe": universe, "presets": list(results), "skipped": skipped,
+              "demo": "DEMO" in universe.source, "thresholds": thresholds}  # fmt: skip
+    _write_text(target / LAB_PAGE, _render(LAB_PAGE, theme, page="lab", **common, **context))
+    if view is not None:  # the same template's other page
+        _write_text(
+            target / ANATOMY_PAGE,
+            _render(LAB_PAGE, theme, page="anatomy", **common, anatomy=anatomy, view=view),
+        )
     yield Progress(100.0, f"{universe.name}: Regime Lab page")
-    return {"figures": figures, "charts": sorted(context["charts"])}
+    return {
+        "figures": figures,
+        "charts": sorted(context["charts"]),
+        "anatomy": None if view is None else sorted(anatomy_charts),
+    }
 
 
 def _dispersion_part(
@@ -829,6 +854,437 @@ def _term_figures(
     if term.vx is None:
         out["missing"] = "No VX futures: the basis chart is left out (--vx FILES|SYMBOLS)."
     return out
+
+
+# -- Spike anatomy -------------------------------------------------------------------------
+ANATOMY_PAGE = "spike_anatomy.html"
+"""A universe's Spike anatomy page, beside its Regime Lab page and rendered from the same
+template (regime_lab.html with page "anatomy"): the episode table, the two vol targets, seven
+charts and the evidence would double the lab page."""
+NAMED_EPISODES = {
+    "2008": ("2008-09-01", "2008-12-31"),
+    "Aug 2011": ("2011-07-15", "2011-09-30"),
+    "Aug 2015": ("2015-08-01", "2015-09-30"),
+    "Feb 2018": ("2018-01-22", "2018-03-09"),
+    "Mar 2020": ("2020-02-14", "2020-04-30"),
+    "Aug 2024": ("2024-07-15", "2024-08-30"),
+    "Apr 2025": ("2025-03-15", "2025-05-30"),
+}
+"""The spikes the research note and docs/spike_anatomy.md name, by the window their spike day
+(the first VIX close at or above 30) falls in: the first episode in the window takes the name
+and gets a chart."""
+CHART_BEFORE, CHART_AFTER = 20, 60
+"""VIX closes before and after the spike day that an episode's chart spans."""
+CHART_CURVES = {"vix": "spot VIX", "front_settle": "front VX settle",
+                "realised_10d": "index realised vol, 10 days"}  # fmt: skip
+"""The daily anatomy columns an episode's chart draws (VIX points), with their names."""
+MARGINAL = 0.01
+"""A decided label whose score is closer than this to its cut-off is named as marginal."""
+INTERVAL_LEVEL = 0.95  # of the hit rate's exact binomial interval
+NO_ANATOMY_INPUTS = (
+    "Give VX futures with --vx FILES|SYMBOLS (the long VX settlement file, or VX_YYYY-MM "
+    "contracts in the store: `ctadesk-cli data fetch cboe-vx:YYYY-MM`), the S&P 500 with "
+    "--index FILE|SYMBOL when the universe holds no price index, and for the full score VIX9D, "
+    "VIX3M and VVIX with --vix9d, --vix3m and --vvix FILE|SYMBOL (CBOE's files, or `ctadesk-cli "
+    "data fetch cboe-vix9d`, `cboe-vix3m` and `cboe-vvix` into the store)."
+)
+
+
+def _first(row: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """``row`` with ``keys`` first, in that order, then the rest (as ``ctadesk-cli anatomy``)."""
+    return {k: row[k] for k in keys} | {k: v for k, v in row.items() if k not in keys}
+
+
+def named_episodes(episodes: list[dict[str, Any]]) -> dict[str, str | None]:
+    """Per NAMED_EPISODES name, the spike day of the first episode in its window (None: no
+    episode there)."""
+    return {
+        name: next((e["date"] for e in episodes if first <= e["date"] <= last), None)
+        for name, (first, last) in NAMED_EPISODES.items()
+    }
+
+
+def binomial_interval(
+    successes: int, trials: int, level: float = INTERVAL_LEVEL
+) -> tuple[float, float]:
+    """The exact (Clopper-Pearson) interval of a success rate: the rates under which
+    ``successes`` or more (the low end), or ``successes`` or fewer (the high end), have
+    probability (1 - level) / 2."""
+    tail = (1.0 - level) / 2.0
+
+    def cdf(k: int, p: float) -> float:  # P(X <= k), X binomial with ``trials`` and p
+        return sum(math.comb(trials, i) * p**i * (1 - p) ** (trials - i) for i in range(k + 1))
+
+    def root(rising: Callable[[float], float]) -> float:  # where it crosses 0 on (0, 1)
+        low, high = 0.0, 1.0
+        for _ in range(60):
+            mid = (low + high) / 2
+            low, high = (mid, high) if rising(mid) < 0 else (low, mid)
+        return (low + high) / 2
+
+    lower = 0.0 if successes == 0 else root(lambda p: 1 - cdf(successes - 1, p) - tail)
+    upper = 1.0 if successes == trials else root(lambda p: tail - cdf(successes, p))
+    return lower, upper
+
+
+def _anatomy_part(
+    target: Path,
+    universe: Universe,
+    results: dict[str, BacktestResult],
+    options: LabOptions,
+    anatomy_of: dict[tuple[int, int], Anatomy | str],
+    colours: Theme,
+) -> Job[dict[str, Any]]:
+    """Job: the spike anatomy of the universe (docs/spike_anatomy.md) under the keys of
+    ``ctadesk-cli anatomy --prices UNIVERSE --preset FIRST`` (the runs' first preset with their
+    overrides, data after --end unseen), the NAMED_EPISODES' spike days (``named``) and charts
+    ``anatomy_NAME.png`` with their data ``anatomy_NAME.csv`` (``charts_drawn``; ``not_charted``:
+    why not); or ``missing``: what is missing and how to add it. Always ``inputs``."""
+    from app.cli_anatomy import ADAPTIVE_KEYS, EPISODE_KEYS
+    from engine.adaptive_vol import index_comparison, panel_comparison_job
+    from engine.presets import resolve
+    from engine.regime_matrix import progress_within
+    from engine.spike_anatomy import AnatomyInputs, anatomy_job
+
+    term, vix = options.term, universe.vix
+    if options.index is not None:
+        index, index_label = options.index, options.index_label
+    else:
+        index, note = _spike_index(universe, results)
+        index_label = note or f"{getattr(index, 'name', '')} (the universe's equity index)"
+    inputs = {
+        "VIX": vix.label,
+        "VX": "not looked for" if term is None else term.vx_label,
+        "INDEX": index_label,
+        **{name: "not looked for" if term is None else getattr(term, f"{name.lower()}_label")
+           for name in ("VIX9D", "VIX3M", "VVIX")},
+    }  # fmt: skip
+    out: dict[str, Any] = {"inputs": inputs}
+    if vix.series is None or vix.demo:
+        what = "is synthetic (DEMO)" if vix.demo else f"is missing ({vix.label})"
+        missing = f"The spike anatomy needs the real spot VIX; this one {what}. Give it with "
+        return {**out, "missing": f"{missing}--vix FILE|SYMBOL. {NO_ANATOMY_INPUTS}"}
+    assert term is not None
+    if term.vx is None:
+        return {**out, "missing": f"No VX futures ({term.vx_label}). {NO_ANATOMY_INPUTS}"}
+    if index is None:
+        return {**out, "missing": f"No index for the spike anatomy ({index_label}). "
+                                  f"{NO_ANATOMY_INPUTS}"}  # fmt: skip
+    key = (id(vix.series), id(index))
+    if key not in anatomy_of:
+        given = AnatomyInputs(vix.series, index, term.vx, term.vix9d, term.vix3m, term.vvix)
+        try:
+            job = anatomy_job(given, options.end)
+            anatomy_of[key] = yield from progress_within(job, 0.0, 70.0, "diagnostics")
+        except ValueError as exc:
+            anatomy_of[key] = f"No spike anatomy: {exc}."
+    anatomy = anatomy_of[key]
+    if isinstance(anatomy, str):
+        return {**out, "missing": anatomy}
+    preset = next(iter(results))
+    params = resolve(preset, options.overrides)
+    try:
+        fund = index_comparison(anatomy, index, params)
+    except ValueError as exc:
+        return {**out, "missing": f"No comparison of the vol targets: {exc}. {NO_ANATOMY_INPUTS}"}
+    prices = universe.prices if options.end is None else universe.prices.loc[: options.end]
+    panel, panel_missing = None, None
+    try:
+        job = panel_comparison_job(anatomy, prices, vix.series, params)
+        panel = yield from progress_within(job, 70.0, 90.0, f"{preset} with both vol targets")
+    except ValueError as exc:
+        panel_missing = f"no backtests of {preset} with the two vol targets: {exc}"
+    by_date = {p["date"]: p for p in panel["episodes"]} if panel else {}
+    adaptive = []
+    for row in fund["episodes"]:
+        entry = _first(row, ADAPTIVE_KEYS)
+        if panel is not None:
+            entry["panel"] = by_date.get(row["date"])
+        adaptive.append(entry)
+    yield Progress(90.0, "named episodes' charts")
+    named = named_episodes(anatomy.episodes)
+    drawn, not_charted = _anatomy_charts(target, anatomy, named, colours)
+    return {
+        **out,
+        "preset": preset,
+        "end": options.end,
+        "episodes": [_first(e, EPISODE_KEYS) for e in anatomy.episodes],
+        "adaptive": adaptive,
+        "summary": {
+            "hit_rate": anatomy.record["labels"]["hit_rate"],
+            "record": anatomy.record["labels"],
+            "record_half": anatomy.record["half"],
+            "index": fund["summary"],
+            "panel": None if panel is None else panel["summary"],
+        },
+        **({"panel_missing": panel_missing} if panel_missing else {}),
+        "named": named,
+        "not_charted": not_charted,
+        "charts_drawn": drawn,
+    }
+
+
+def chart_name(name: str) -> str:
+    """A named episode's chart file stem: anatomy_2008, anatomy_aug-2024."""
+    return f"anatomy_{slug(name.lower())}"
+
+
+def _anatomy_charts(
+    target: Path, anatomy: Anatomy, named: dict[str, str | None], colours: Theme
+) -> tuple[list[str], dict[str, str]]:
+    """Per named episode the data cover (a VX settle and the index's realised vol on the spike
+    day), its chart (report_charts.anatomy_chart: CHART_CURVES from CHART_BEFORE closes before
+    the spike day to CHART_AFTER after) and the points drawn as CSV; returns the charts drawn
+    and, for the others, why not."""
+    from engine.regime import JUMP_TO
+    from widgets import report_charts
+
+    daily = anatomy.daily
+    drawn, not_charted = [], {}
+    for name, date in named.items():
+        if date is None:
+            not_charted[name] = "no VIX episode in its window in the data"
+            continue
+        day = daily.loc[pd.Timestamp(date)]
+        gaps = [what for column, what in (("front_settle", "VX settle"),
+                                          ("realised_10d", "index realised vol"))
+                if not math.isfinite(day[column])]  # fmt: skip
+        if gaps:
+            not_charted[name] = f"no {' and no '.join(gaps)} on the spike day {date}"
+            continue
+        at = int(daily.index.get_loc(pd.Timestamp(date)))
+        window = daily.iloc[max(at - CHART_BEFORE, 0) : at + CHART_AFTER + 1]
+        x = seconds(window.index)
+        points = report_charts.anatomy_chart(
+            target / f"{chart_name(name)}.png", x,
+            [(label, window[column].to_numpy(float)) for column, label in CHART_CURVES.items()],
+            float(seconds(pd.DatetimeIndex([date]))[0]), JUMP_TO,
+            f"{name}: spike day {date}", colours,
+        )  # fmt: skip
+        frame = pd.DataFrame(
+            {label: pd.Series(y, index=pd.to_datetime(px, unit="s"))
+             for label, (px, y) in points.items()}
+        ).rename_axis("date")  # fmt: skip
+        frame.to_csv(target / f"{chart_name(name)}.csv", date_format="%Y-%m-%d")
+        drawn.append(chart_name(name))
+    return drawn, not_charted
+
+
+EPISODE_HEADERS = ("Spike day", "Episode", "VIX", "Basis", "Basis pct", "VIX9D/VIX",
+                   "VIX/VIX3M", "VVIX", "Move / implied", "Days >= {to:g}", "Score", "Label",
+                   "Outcome", "Verdict")  # fmt: skip
+"""The episode table's columns ({to}: the episodes' upper VIX level)."""
+TARGET_HEADERS = ("Spike day", "Episode", "Label", "Vol VIX", "Vol adaptive", "NAV sold VIX",
+                  "NAV sold adaptive", "Next VIX", "Next adaptive", "Saved")  # fmt: skip
+PANEL_HEADERS = ("Spike day", "Episode", "Label", "NAV sold VIX", "NAV sold adaptive",
+                 "Next VIX", "Next adaptive", "Saved")  # fmt: skip
+PERIOD_HEADERS = ("Fund", "Period", "Vol target", "Sharpe", "Max drawdown", "Annual return",
+                  "Annual vol")  # fmt: skip
+ADAPTIVE_SOURCES = {"vx": "the front-month VX settle", "ewma": "the index's own EWMA vol"}
+"""What the adaptive estimate leans on, by adaptive_source."""
+
+
+def anatomy_view(anatomy: dict[str, Any]) -> dict[str, Any]:
+    """The spike anatomy for people: the episode table (the verdict's class beside each row),
+    the two vol targets per episode and over the whole period, the record, the named episodes'
+    charts, and what the evidence supports and does not (anatomy_evidence); ``rules``: the
+    engine's levels and windows the page's text names."""
+    from engine.adaptive_vol import NEXT_DAYS
+    from engine.regime import JUMP_FROM, JUMP_TO
+    from engine.spike_anatomy import BROAD_DAYS, CATCH_UP_DAYS, REVERT_DAYS
+
+    episodes, summary = anatomy["episodes"], anatomy["summary"]
+    names = {date: name for name, date in anatomy["named"].items() if date}
+    rows = [
+        (
+            (e["date"], names.get(e["date"], ""), number(e["vix"], ".2f"),
+             number(e["basis"], "+.2f"), number(e["basis_pct"], ".1f"),
+             number(e["ratio_vix9d_vix"], ".3f"), number(e["ratio_vix_vix3m"], ".3f"),
+             number(e["vvix"], ".2f"), number(e["realised_vs_implied"], ".2f"),
+             e["days_above_30"], number(e["score"], ".3f"), e["label"] or "-",
+             e["outcome"] or "-"),
+            e["verdict"],
+        )
+        for e in episodes
+    ]  # fmt: skip
+    label_of = {e["date"]: e["label"] for e in episodes}
+    targets = [
+        (a["date"], names.get(a["date"], ""), a["label"] or "-", number(a["vol_vix"], ".2f"),
+         number(a["vol_adaptive"], ".2f"), pct(a["nav_sold_vix"]), pct(a["nav_sold_adaptive"]),
+         pct(a["next_20_vix"], signed=True), pct(a["next_20_adaptive"], signed=True),
+         pct(a["saved"], 2, signed=True))
+        for a in anatomy["adaptive"]
+    ]  # fmt: skip
+    panel_rows = [
+        (p["date"], names.get(p["date"], ""), label_of.get(p["date"]) or "-",
+         pct(p["nav_sold_vix"]), pct(p["nav_sold_adaptive"]), pct(p["next_20_vix"], signed=True),
+         pct(p["next_20_adaptive"], signed=True), pct(p["saved"], 2, signed=True))
+        for p in (a.get("panel") for a in anatomy["adaptive"])
+        if p is not None
+    ]  # fmt: skip
+    index = summary["index"]
+    funds = [(f"Index fund ({pct(index['target'], 0)} target, cap {index['max_leverage']:g})",
+              index)]  # fmt: skip
+    if summary["panel"] is not None:
+        funds.append((f"{anatomy['preset']} backtest on the universe", summary["panel"]))
+    period = [
+        (name, f"{part['first']} to {part['last']}", target, fmt("sharpe", part[target]["sharpe"]),
+         fmt("max_drawdown", part[target]["max_drawdown"]),
+         fmt("ann_return", part[target]["ann_return"]), fmt("ann_vol", part[target]["ann_vol"]))
+        for name, part in funds
+        for target in ("vix", "adaptive")
+    ]  # fmt: skip
+    charts = [(name, date, chart_name(name)) for name, date in anatomy["named"].items()
+              if name not in anatomy["not_charted"]]  # fmt: skip
+    return {
+        "headers": {
+            "episodes": [h.format(to=JUMP_TO) for h in EPISODE_HEADERS],
+            "targets": TARGET_HEADERS,
+            "panel": PANEL_HEADERS,
+            "period": PERIOD_HEADERS,
+        },
+        "rules": {
+            "from": JUMP_FROM,
+            "to": JUMP_TO,
+            "revert": REVERT_DAYS,
+            "catch_up": CATCH_UP_DAYS,
+            "broad": BROAD_DAYS,
+            "next": NEXT_DAYS,
+            "before": CHART_BEFORE,
+            "after": CHART_AFTER,
+        },
+        "source": ADAPTIVE_SOURCES.get(summary["index"]["source"], summary["index"]["source"]),
+        "episodes": rows,
+        "targets": targets,
+        "panel": panel_rows,
+        "period": period,
+        "records": [_record_line(summary[k]) for k in ("record", "record_half")],
+        "named": _named_line(anatomy),
+        "charts": charts,
+        "evidence": anatomy_evidence(anatomy),
+    }
+
+
+def _record_line(record: dict[str, Any]) -> str:
+    """One record (engine.spike_anatomy.record) as a sentence: the cut, the right and wrong
+    calls with their dates, the open ones, the hit rate."""
+    cut = (f"technical at or above {record['technical_at']:g}, fundamental at or below "
+           f"{record['fundamental_at']:g}" if record["technical_at"] != record["fundamental_at"]
+           else f"split at {record['technical_at']:g}, no mixed band")  # fmt: skip
+    parts = [
+        f"{record[v]} {v}" + (f" ({', '.join(record[f'{v}_dates'])})" if record[v] else "")
+        for v in ("right", "wrong")
+    ]
+    rate = record["hit_rate"]
+    hit = "no decided call" if rate is None else f"hit rate {record['right']} of " \
+        f"{record['right'] + record['wrong']} ({pct(rate, 0)})"  # fmt: skip
+    return (f"Labels {cut}: {parts[0]}, {parts[1]}, {record['open']} open (label or outcome "
+            f"mixed), {record['unscored']} without a verdict; {hit}.")  # fmt: skip
+
+
+def _named_line(anatomy: dict[str, Any]) -> str:
+    """The named episodes by verdict, and those the data do not hold."""
+    by_date = {e["date"]: e for e in anatomy["episodes"]}
+    groups: dict[str, list[str]] = {}
+    for name, date in anatomy["named"].items():
+        verdict = "not in the data" if date is None else by_date[date]["verdict"] or "no verdict"
+        groups.setdefault(verdict, []).append(name if date is None else f"{name} ({date})")
+    order = ("right", "wrong", "open", "no verdict", "not in the data")
+    return "; ".join(f"{v}: {', '.join(groups[v])}" for v in order if v in groups) + "."
+
+
+def anatomy_evidence(anatomy: dict[str, Any]) -> dict[str, list[str]]:
+    """What the numbers support (``supports``) and do not (``against``), each sentence built
+    from them: the right and wrong calls (with what each vol target sold on a technical call),
+    the hit rate's exact interval at both cuts, the episodes with no decided call, labels within
+    MARGINAL of their cut-off, and the whole-period comparisons against the standard error of
+    one Sharpe ratio over the period (Lo 2002, iid returns: sqrt((1 + SR^2 / 2) / years))."""
+    from engine.spike_anatomy import FUNDAMENTAL_AT, TECHNICAL, TECHNICAL_AT
+
+    summary = anatomy["summary"]
+    episodes = {e["date"]: e for e in anatomy["episodes"]}
+    names = {date: f" ({name})" for name, date in anatomy["named"].items() if date}
+    sold = {a["date"]: a for a in anatomy["adaptive"]}
+    record, half = summary["record"], summary["record_half"]
+    supports: list[str] = []
+    against: list[str] = []
+
+    def call(date: str) -> str:
+        e = episodes[date]
+        text = (f"{date}{names.get(date, '')} scored {e['score']:.3f}, was called {e['label']} "
+                f"and turned out {e['outcome']}")  # fmt: skip
+        a = sold.get(date)
+        if a is not None and e["label"] == TECHNICAL:
+            text += (f" (the index fund sold {pct(a['nav_sold_vix'])} of NAV on the VIX, "
+                     f"{pct(a['nav_sold_adaptive'])} leaning)")  # fmt: skip
+        return text
+
+    if record["right_dates"]:
+        supports.append("That the score can call a spike's nature: "
+                        f"{'; '.join(map(call, record['right_dates']))}.")  # fmt: skip
+    if record["wrong_dates"]:
+        against.append("That the score tells a technical spike from a fundamental one: "
+                       f"{'; '.join(map(call, record['wrong_dates']))}.")  # fmt: skip
+    elif record["right_dates"]:
+        supports.append("That its decided calls are right: none was wrong.")
+    if record["right"] + record["wrong"]:
+        rates = []
+        for r, cut in ((record, "at the labels"), (half, f"at the {half['technical_at']:g} split")):
+            n = r["right"] + r["wrong"]
+            low, high = binomial_interval(r["right"], n) if n else (math.nan, math.nan)
+            rates.append(f"{r['right']} of {n} decided calls {cut} ({INTERVAL_LEVEL:.0%} "
+                         f"interval {number(low, '.2f')} to {number(high, '.2f')})")  # fmt: skip
+        low = binomial_interval(record["right"], record["right"] + record["wrong"])[0]
+        if low > 0.5:
+            supports.append(f"That its hit rate beats a coin's: {', '.join(rates)}.")
+        else:
+            against.append(f"That its hit rate beats a coin's: {', '.join(rates)}.")
+    scored = sum(e["score"] is not None for e in episodes.values())
+    if record["open"] or record["unscored"]:
+        against.append(
+            f"That it decides every spike: {record['open']} of the {scored} scored episodes "
+            f"are open (label or outcome mixed) and {record['unscored']} of all "
+            f"{len(episodes)} have no verdict (no score, or what followed is not in the data)."
+        )
+    for date in record["right_dates"] + record["wrong_dates"]:
+        score = episodes[date]["score"]
+        cut = TECHNICAL_AT if episodes[date]["label"] == TECHNICAL else FUNDAMENTAL_AT
+        if abs(score - cut) < MARGINAL:
+            against.append(
+                f"That the label of {date}{names.get(date, '')} is firm: its score "
+                f"{score:.4f} is within {MARGINAL:g} of the {cut:g} cut-off; a small change to "
+                "a ramp anchor would change the label and the record."
+            )
+    index = summary["index"]
+    parts = [("the index fund", index)]
+    if summary["panel"] is not None:
+        parts.append((f"{anatomy['preset']} on the universe", summary["panel"]))
+    for name, part in parts:
+        vix, lean = part["vix"], part["adaptive"]
+        if None in (vix["sharpe"], lean["sharpe"], vix["max_drawdown"], lean["max_drawdown"]):
+            continue
+        years = (pd.Timestamp(part["last"]) - pd.Timestamp(part["first"])).days / 365.25
+        error = math.sqrt((1 + vix["sharpe"] ** 2 / 2) / years)
+        difference = lean["sharpe"] - vix["sharpe"]
+        text = (f"{name}, {part['first']} to {part['last']}: Sharpe {vix['sharpe']:.3f} on the "
+                f"VIX and {lean['sharpe']:.3f} adaptive, max drawdown "
+                f"{pct(vix['max_drawdown'])} and {pct(lean['max_drawdown'])}")  # fmt: skip
+        free = lean["sharpe"] >= vix["sharpe"] and lean["max_drawdown"] >= vix["max_drawdown"]
+        (supports if free else against).append(f"That leaning costs nothing: {text}.")
+        leaned = (f"; the estimate leaned on {index['lean_days']:,} of {index['days']:,} days"
+                  if part is index else "")  # fmt: skip
+        size = (f"the Sharpe ratios differ by {difference:+.3f}, against a standard error of "
+                f"{error:.2f} for one Sharpe ratio over {years:.1f} years{leaned}")  # fmt: skip
+        if abs(difference) < error:
+            against.append(f"That adaptive targeting changes risk-adjusted return ({name}): "
+                           f"{size}.")  # fmt: skip
+        elif difference > 0:
+            supports.append(f"That adaptive targeting improves risk-adjusted return ({name}): "
+                            f"{size}.")  # fmt: skip
+        else:
+            against.append(f"That adaptive targeting keeps risk-adjusted return ({name}): "
+                           f"{size}.")  # fmt: skip
+    return {"supports": supports, "against": against}
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -946,6 +1402,7 @@ def report_job(
             summary["labs"] = {}
             summary.update({key: {} for key in LAB_KEYS})
         history_of: dict[int, pd.DataFrame | str] = {}
+        anatomy_of: dict[tuple[int, int], Anatomy | str] = {}
         step = (99.0 - runs_share) / max(len(lab_universes), 1)
         for i, (name, folder) in enumerate(zip(lab_universes, lab_folders, strict=True)):
             assert lab is not None
@@ -957,13 +1414,19 @@ def report_job(
             low = runs_share + i * step
             page = yield from progress_within(
                 lab_job(staging / folder, universes[name], results, skipped, lab, thresholds,
-                        theme, history_of),
+                        theme, history_of, anatomy_of),
                 low, low + step, "Regime Lab",
             )  # fmt: skip
             summary["labs"][name] = {
                 "html": f"{folder}/{LAB_PAGE}",
                 "charts": {c: f"{folder}/{c}.png" for c in page["charts"]},
             }
+            if page["anatomy"] is not None:
+                summary["labs"][name]["anatomy"] = {
+                    "html": f"{folder}/{ANATOMY_PAGE}",
+                    "charts": {c: f"{folder}/{c}.png" for c in page["anatomy"]},
+                    "data": {c: f"{folder}/{c}.csv" for c in page["anatomy"]},
+                }
             for key in LAB_KEYS:
                 summary[key][name] = page["figures"][key]
         yield Progress(99.0, "Index page")
@@ -977,7 +1440,8 @@ def report_job(
             report_charts.overlay_chart(
                 staging / "equity_all.png", [(name, x, y) for name, x, y, _ in curves], colours
             )
-        labs = [(name, page["html"]) for name, page in summary.get("labs", {}).items()]
+        labs = [(name, page["html"], page.get("anatomy", {}).get("html"))
+                for name, page in summary.get("labs", {}).items()]  # fmt: skip
         _write_text(
             staging / "index.html",
             index_page(rows, universes, command, overlay_note, theme, labs),

@@ -64,10 +64,11 @@ def _date_plot(view: pg.GraphicsLayoutWidget, row: int, label: str, unit: str) -
     return plot
 
 
-def _curve(plot: pg.PlotItem, x: np.ndarray, y: np.ndarray, color: str, **kw) -> None:
+def _curve(plot: pg.PlotItem, x: np.ndarray, y: np.ndarray, color: str, **kw) -> pg.PlotDataItem:
     curve = plot.plot(*charts.finite(np.asarray(x, float), np.asarray(y, float)), **kw)
     curve.setPen(pg.mkPen(color, width=1.5))
     curve.setDownsampling(auto=True, method="peak")
+    return curve
 
 
 def _positive(values: np.ndarray) -> bool:
@@ -293,3 +294,42 @@ def term_basis_chart(
             plot.plot([seconds[0], seconds[-1]], [value] * 2, pen=pen, name=f"{name} {value:+.2f}")
         _mark_events(plot, events, theme)
         plot.setXRange(seconds[0], seconds[-1], padding=0.01)
+
+
+def anatomy_chart(
+    path: Path,
+    seconds: np.ndarray,
+    curves: Sequence[tuple[str, np.ndarray]],
+    spike_day: float,
+    level: float,
+    title: str,
+    theme: Theme = LIGHT,
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """One spike episode in VIX points: ``curves`` (name, values on ``seconds``; the first in
+    the chart's foreground colour, the rest in the series colours), the spike day as a dashed
+    line named on a top axis and ``level`` dotted. Returns each curve's points as drawn (name:
+    seconds, values; the non-finite ones left out)."""
+    with _figure(path, 380, theme) as view:
+        plot = _date_plot(view, 0, "VIX points", "")
+        plot.setTitle(title, size="10pt")
+        backdrop = QColor(theme.chart_bg)
+        backdrop.setAlpha(210)
+        plot.addLegend(offset=(10, 10), brush=pg.mkBrush(backdrop))  # the calm before the spike
+        drawn = {}
+        for i, (name, values) in enumerate(curves):
+            colour = theme.chart_fg if i == 0 else theme.series[(i - 1) % len(theme.series)]
+            item = _curve(plot, seconds, values, colour, name=name)
+            drawn[name] = (np.array(item.xData, float), np.array(item.yData, float))
+        pen = pg.mkPen(theme.negative, width=1.5, style=Qt.DotLine)
+        plot.plot([seconds[0], seconds[-1]], [level] * 2, pen=pen, name=f"VIX {level:g}")
+        line = pg.InfiniteLine(spike_day, angle=90, movable=False)
+        line.setPen(pg.mkPen(theme.marker, width=1.5, style=Qt.DashLine))
+        plot.addItem(line)
+        plot.showAxis("top")
+        top = plot.getAxis("top")
+        top.setTicks([[(spike_day, "spike day")], []])
+        top.setHeight(22)
+        tops = [float(np.nanmax(y)) for _, y in drawn.values() if y.size]
+        plot.setYRange(0, max([level, *tops]) * 1.08, padding=0)
+        plot.setXRange(seconds[0], seconds[-1], padding=0.01)
+    return drawn

@@ -167,3 +167,17 @@ def test_a_reader_that_leaves_early_is_not_an_error() -> None:
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert b"Traceback" not in err
+
+
+def test_every_command_prints_its_help() -> None:
+    """`--help` formats every command's and option's text (a bare % in one broke them all)."""
+    import argparse
+
+    from app.cli import build_parser
+
+    def walk(parser: argparse.ArgumentParser) -> int:
+        assert parser.format_help()
+        subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        return 1 + sum(walk(p) for s in subs for p in s.choices.values())
+
+    assert walk(build_parser()) > 20
