@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.paths import app_paths
 from engine.data import DEMO_SOURCE
@@ -25,7 +25,7 @@ from widgets.conflict_dialog import ConflictDialog
 
 if TYPE_CHECKING:
     from app.desk import Desk
-    from engine.data.importers import ImportConflict, ImportReport
+    from engine.data.importers import ImportConflict, ImportReport, LongFormatNotAsked
     from widgets.data_panel import DataPanel
 
 MAX_LISTED = 8
@@ -64,15 +64,16 @@ def _list_job(path: Path) -> Job[list[dict[str, Any]]]:
 
 
 def _import_job(
-    path: Path, file: Path, choice: ImportChoice | None
-) -> Job[ImportReport | ImportConflict]:
-    """The import's report, or its conflict with stored series (nothing written)."""
-    from engine.data.importers import ImportConflict, import_job
+    path: Path, file: Path, choice: ImportChoice | None, fmt: str | None = None
+) -> Job[ImportReport | ImportConflict | LongFormatNotAsked]:
+    """The import's report, its conflict with stored series, or the question whether a long
+    file should import as one series per contract (nothing written in either case)."""
+    from engine.data.importers import ImportConflict, LongFormatNotAsked, import_job
 
     try:
-        return (yield from import_job(_open(path), file, choice=choice))
-    except ImportConflict as conflict:
-        return conflict
+        return (yield from import_job(_open(path), file, choice=choice, fmt=fmt))
+    except (ImportConflict, LongFormatNotAsked) as question:
+        return question
 
 
 def _fetch_job(
@@ -134,6 +135,7 @@ class DataController(QObject):
         self.rows: list[dict[str, Any]] = []
         self.is_ready = False
         self.conflict_dialog: ConflictDialog | None = None
+        self.long_dialog: QMessageBox | None = None
         self._conflicts: list[tuple[ImportConflict, Retry]] = []  # waiting for the dialog
         panel.import_requested.connect(self.import_file)
         panel.delete_requested.connect(self.delete)
@@ -176,23 +178,70 @@ class DataController(QObject):
             "Reading the data store", lambda: _list_job(self.store_path), self._set_rows, quiet=True
         )
 
-    def import_file(self, file: Path, choice: ImportChoice | None = None) -> None:
-        """Import ``file`` in a worker; a collision asks how (see ConflictDialog)."""
+    def import_file(
+        self, file: Path, choice: ImportChoice | None = None, fmt: str | None = None
+    ) -> None:
+        """Import ``file`` in a worker; a collision asks how (see ConflictDialog), a long file
+        whether to import one series per contract."""
         self.desk.run_job(
             f"Import {Path(file).name}",
-            lambda: _import_job(self.store_path, Path(file), choice),
-            lambda result: self._outcome(result, lambda again: self.import_file(file, again)),
+            lambda: _import_job(self.store_path, Path(file), choice, fmt),
+            lambda result: self._outcome(
+                result, lambda again: self.import_file(file, again, fmt), file, choice
+            ),
             quiet=True,  # _imported reports the outcome itself
         )
 
-    def _outcome(self, result: ImportReport | ImportConflict, retry: Retry) -> None:
-        from engine.data.importers import ImportConflict  # loaded by the worker already
+    def _outcome(
+        self,
+        result: ImportReport | ImportConflict | LongFormatNotAsked,
+        retry: Retry,
+        file: Path | None = None,
+        choice: ImportChoice | None = None,
+    ) -> None:
+        from engine.data.importers import ImportConflict, LongFormatNotAsked  # loaded already
 
-        if isinstance(result, ImportConflict):
+        if isinstance(result, LongFormatNotAsked) and file is not None:
+            self._ask_long_format(result, file, choice)
+        elif isinstance(result, ImportConflict):
             self._conflicts.append((result, retry))
             self._ask_next()
         else:
             self._imported(result)
+
+    def _ask_long_format(
+        self, question: LongFormatNotAsked, file: Path, choice: ImportChoice | None
+    ) -> None:
+        """Ask whether a long file imports as one series per contract (window-modal, never
+        blocks the event loop); Cancel writes nothing."""
+        parent = self.parent()
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Import one series per contract?",
+            f"{Path(file).name} holds {question.contracts} contracts in long format (one row "
+            "per contract and day). Import them as one series per contract?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            parent if isinstance(parent, QWidget) else None,
+        )
+        box.setInformativeText(
+            "Each is one contract's settlements: not back-adjusted and not a continuous series. "
+            "The Term Structure dock reads them; backtests and replays do not take them unless "
+            "you tick them."
+        )
+        box.setDetailedText(question.problem)
+        box.finished.connect(lambda code: self._long_answered(box, file, choice, code))
+        self.long_dialog = box
+        box.open()
+
+    def _long_answered(
+        self, box: QMessageBox, file: Path, choice: ImportChoice | None, code: int
+    ) -> None:
+        self.long_dialog = None
+        box.deleteLater()
+        if code == QMessageBox.StandardButton.Yes:
+            self.import_file(file, choice, "long")
+        else:
+            self.desk.show_status(f"Import of {Path(file).name} cancelled: nothing written", 10_000)
 
     def _ask_next(self) -> None:
         """Open the dialog for the first waiting conflict (one dialog at a time)."""

@@ -35,9 +35,9 @@ HOW_TO_GET = {
     "File > Import…), or File > Fetch online… cboe-vix6m",
     "VVIX": "ctadesk-cli data import vix_term_structure/vvix_daily.csv --symbol VVIX (or "
     "File > Import…), or File > Fetch online… cboe-vvix",
-    "VX": "ctadesk-cli data import vix_term_structure/vx_futures_settle_2007_2026.csv "
-    "--format long (one series per contract, VX_YYYY-MM), or File > Fetch online… "
-    "cboe-vx:YYYY-MM for one contract",
+    "VX": "File > Import… vix_term_structure/vx_futures_settle_2007_2026.csv (it asks to "
+    "import one series per contract, VX_YYYY-MM; ctadesk-cli data import ... --format long), "
+    "or File > Fetch online… cboe-vx:YYYY-MM for one contract",
 }
 """How to put each missing series into the store."""
 WHAT_IS_LOST = {

@@ -117,6 +117,15 @@ class ImportReport:
         }
 
 
+class LongFormatNotAsked(DataImportError):
+    """A long file (one row per contract and day) given without ``fmt="long"``: it imports as
+    one series per contract only when asked (the Data dock asks the user)."""
+
+    def __init__(self, file: Path | str, problem: str, contracts: int) -> None:
+        self.contracts = contracts
+        super().__init__(file, problem, 1)
+
+
 class ImportConflict(DataImportError):
     """The file would change series stored from another source; nothing was written.
     ``total`` is how many series the import holds (the colliding ones among them)."""
@@ -599,14 +608,14 @@ def _parse_long(
     groups = names.groupby(names, sort=True).indices
     if not asked:
         first, last = next(iter(groups)), list(groups)[-1]
-        raise DataImportError(
+        raise LongFormatNotAsked(
             path,
             f"long format: one row per contract and day ({header[0]}, {contract}, {value}), "
             f"{len(groups)} contracts ({first} .. {last}). CTA Desk imports it only when asked, "
             f"as one series per contract: ctadesk-cli data import {path.name} --format long "
             f"(series {sanitize_symbol(first)} .. {sanitize_symbol(last)}, kind future: "
             "settlements, not back-adjusted, not a continuous series)",
-            1,
+            len(groups),
         )
     symbols = [sanitize_symbol(n) for n in groups]
     dupes = sorted({s for s in symbols if symbols.count(s) > 1})

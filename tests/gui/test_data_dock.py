@@ -246,3 +246,33 @@ def test_fetch_dialog_takes_a_typed_vx_contract(window, qtbot) -> None:
     QTimer.singleShot(0, answer)
     panel.choose_source()
     assert asked == ["cboe-vx:2024-08"]
+
+
+@needs_data
+def test_long_file_asks_then_imports_one_series_per_contract(window, qtbot, tmp_path) -> None:
+    """The real VX long file (two of its contracts here) dropped on the dock is not refused:
+    the dock asks, Cancel writes nothing, Yes stores one series per contract with the file's
+    settles."""
+    from PySide6.QtWidgets import QMessageBox
+
+    raw = pd.read_csv(SHARED_DATA / "vix_term_structure" / "vx_futures_settle_2007_2026.csv")
+    part = raw[raw["contract"].isin(["VX 2024-08", "VX 2024-09"])]
+    path = tmp_path / "vx_long.csv"
+    part.to_csv(path, index=False)
+    qtbot.waitUntil(lambda: window.data.is_ready and not window.jobs.running, timeout=30_000)
+    store = MarketStore(window.data.store_path)
+    before = store.content_hash()
+    for answer in (QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes):
+        window.data.import_file(path)
+        qtbot.waitUntil(lambda: window.data.long_dialog is not None, timeout=30_000)
+        box = window.data.long_dialog
+        assert "2 contracts in long format" in box.text()
+        box.button(answer).click()
+        if answer == QMessageBox.StandardButton.Cancel:
+            qtbot.waitUntil(lambda: window.data.long_dialog is None)
+            assert store.content_hash() == before
+    qtbot.waitUntil(lambda: "VX_2024-08" in [r["symbol"] for r in window.data.rows], timeout=30_000)
+    august = part[part["contract"] == "VX 2024-08"]
+    stored = store.read("VX_2024-08", ["close"])["close"]
+    assert stored.to_numpy().tolist() == august["settle"].tolist()
+    assert stored.loc["2024-08-05"] == 32.0986

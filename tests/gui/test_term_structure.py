@@ -348,7 +348,7 @@ def test_missing_series_are_named_with_how_to_get_them(make_window, qtbot) -> No
     text = panel.missing.text()
     assert "data import vix_term_structure/vix3m_daily.csv --symbol VIX3M" in text
     assert "Fetch online… cboe-vix3m" in text
-    assert "vx_futures_settle_2007_2026.csv --format long" in text
+    assert "File &gt; Import… vix_term_structure/vx_futures_settle_2007_2026.csv" in text
     for name in ("VIX9D", "VIX6M", "VVIX"):
         assert f"No {name} in the store" in text
     assert "needs VIX3M or VX futures" in panel.history_title.text()
