@@ -95,6 +95,15 @@ def cmd_anatomy(args: argparse.Namespace) -> dict[str, Any]:
         if args.end:
             prices = prices.loc[: args.end]
         panel = run_job(panel_comparison_job(anatomy, prices, inputs.vix, params), on_progress)
+    return {"inputs": used, **anatomy_json(anatomy, fund, panel, args.preset, args.end)}
+
+
+def anatomy_json(
+    anatomy: Any, fund: dict[str, Any], panel: dict[str, Any] | None, preset: str, end: str | None
+) -> dict[str, Any]:
+    """The command's keys (also the report's): ``episodes``, ``adaptive`` (the index fund's
+    two vol targets per episode, with the backtests' as ``panel`` when there are any) and
+    ``summary``, from an engine.spike_anatomy.Anatomy and the adaptive_vol comparisons."""
     by_date = {p["date"]: p for p in panel["episodes"]} if panel else {}
     adaptive = []
     for row in fund["episodes"]:
@@ -103,9 +112,8 @@ def cmd_anatomy(args: argparse.Namespace) -> dict[str, Any]:
             entry["panel"] = by_date.get(row["date"])
         adaptive.append(entry)
     return {
-        "inputs": used,
-        "preset": args.preset,
-        "end": args.end,
+        "preset": preset,
+        "end": end,
         "episodes": [_first(e, EPISODE_KEYS) for e in anatomy.episodes],
         "adaptive": adaptive,
         "summary": {

@@ -890,11 +890,6 @@ NO_ANATOMY_INPUTS = (
 )
 
 
-def _first(row: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    """``row`` with ``keys`` first, in that order, then the rest (as ``ctadesk-cli anatomy``)."""
-    return {k: row[k] for k in keys} | {k: v for k, v in row.items() if k not in keys}
-
-
 def named_episodes(episodes: list[dict[str, Any]]) -> dict[str, str | None]:
     """Per NAMED_EPISODES name, the spike day of the first episode in its window (None: no
     episode there)."""
@@ -940,7 +935,7 @@ def _anatomy_part(
     overrides, data after --end unseen), the NAMED_EPISODES' spike days (``named``) and charts
     ``anatomy_NAME.png`` with their data ``anatomy_NAME.csv`` (``charts_drawn``; ``not_charted``:
     why not); or ``missing``: what is missing and how to add it. Always ``inputs``."""
-    from app.cli_anatomy import ADAPTIVE_KEYS, EPISODE_KEYS
+    from app.cli_anatomy import anatomy_json
     from engine.adaptive_vol import index_comparison, panel_comparison_job
     from engine.presets import resolve
     from engine.regime_matrix import progress_within
@@ -994,29 +989,12 @@ def _anatomy_part(
         panel = yield from progress_within(job, 70.0, 90.0, f"{preset} with both vol targets")
     except ValueError as exc:
         panel_missing = f"no backtests of {preset} with the two vol targets: {exc}"
-    by_date = {p["date"]: p for p in panel["episodes"]} if panel else {}
-    adaptive = []
-    for row in fund["episodes"]:
-        entry = _first(row, ADAPTIVE_KEYS)
-        if panel is not None:
-            entry["panel"] = by_date.get(row["date"])
-        adaptive.append(entry)
     yield Progress(90.0, "named episodes' charts")
     named = named_episodes(anatomy.episodes)
     drawn, not_charted = _anatomy_charts(target, anatomy, named, colours)
     return {
         **out,
-        "preset": preset,
-        "end": options.end,
-        "episodes": [_first(e, EPISODE_KEYS) for e in anatomy.episodes],
-        "adaptive": adaptive,
-        "summary": {
-            "hit_rate": anatomy.record["labels"]["hit_rate"],
-            "record": anatomy.record["labels"],
-            "record_half": anatomy.record["half"],
-            "index": fund["summary"],
-            "panel": None if panel is None else panel["summary"],
-        },
+        **anatomy_json(anatomy, fund, panel, preset, options.end),
         **({"panel_missing": panel_missing} if panel_missing else {}),
         "named": named,
         "not_charted": not_charted,
