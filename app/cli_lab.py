@@ -116,7 +116,7 @@ def _interval(pair: list[float | None]) -> str:
 
 def cmd_spikes(args: argparse.Namespace) -> dict[str, Any]:
     from engine.jobs import run_job
-    from engine.spike_speed import HORIZONS, spike_speed_job
+    from engine.spike_speed import spike_speed_job
 
     prices = load_prices(args.prices)
     vix, vix_name = load_vix(args.vix)
@@ -138,21 +138,10 @@ def cmd_spikes(args: argparse.Namespace) -> dict[str, Any]:
         ),
         progress_printer(args.progress),
     )
-    out: dict[str, Any] = {
-        "episodes": table.episodes,
-        "summary": table.summary(),
-        "presets": table.presets,
-        "from": args.lower,
-        "to": args.upper,
-        "fast_days": args.fast_days,
-        "horizons": list(HORIZONS),
+    return {
+        **table.as_json(args.lower, args.upper, args.fast_days),
         "vix_symbol": vix_name,
-        "index": table.index,
-        "skipped": table.skipped,
     }
-    if table.index_note:
-        out["index_note"] = table.index_note
-    return out
 
 
 def spikes_view(result: dict[str, Any]) -> dict[str, Any]:

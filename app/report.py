@@ -383,18 +383,7 @@ def regime_matrix(
             key: cell_stats(part, known, days, DEFAULT_BOOTSTRAP) for key, part in parts.items()
         }
     kept = {name: results[name] for name in cells}
-    return RegimeMatrix(
-        presets=list(kept),
-        bands=bands,
-        cells=cells,
-        annualisation={n: int(r.params["annualisation"]) for n, r in kept.items()},
-        periods={
-            n: (f"{r.returns.index[0]:%Y-%m-%d}", f"{r.returns.index[-1]:%Y-%m-%d}")
-            for n, r in kept.items()
-        },
-        bootstrap=DEFAULT_BOOTSTRAP,
-        skipped=skipped,
-    )
+    return RegimeMatrix.of_runs(kept, bands, cells, DEFAULT_BOOTSTRAP, skipped)
 
 
 def matrix_json(matrix: RegimeMatrix, thresholds: ZoneThresholds, vix: str) -> dict[str, Any]:
@@ -471,7 +460,7 @@ def spike_table(
     with the ``index``'s and each run's returns over the rise and the horizons after the
     cross, as ``ctadesk-cli spikes`` computes them on its own backtests; ``failed``: the runs
     that could not run (preset: reason)."""
-    from engine.spike_speed import HORIZONS, SpikeTable, compounded, level_return, spike_episodes
+    from engine.spike_speed import SpikeTable, spike_episodes, spike_rows
 
     closes = pd.Series(vix, dtype=float).dropna().sort_index()
     if end is not None:
@@ -480,35 +469,7 @@ def spike_table(
     episodes = spike_episodes(closes)
     if start is not None:
         episodes = [e for e in episodes if e.start >= pd.Timestamp(start)]
-    rows = []
-    for e in episodes:
-        ends = e.horizon_ends
-        row: dict[str, Any] = {
-            "start": f"{e.start:%Y-%m-%d}",
-            "cross_date": f"{e.cross_date:%Y-%m-%d}",
-            "peak_date": f"{e.peak_date:%Y-%m-%d}",
-            "end": None if e.end is None else f"{e.end:%Y-%m-%d}",
-            "start_vix": e.start_vix,
-            "cross_vix": e.cross_vix,
-            "peak": e.peak,
-            "days_to_cross": e.days_to_cross,
-            "days_to_peak": e.days_to_peak,
-            "speed": e.speed,
-        }
-        spans = {"index_return": (e.start, e.cross_date), "index_to_peak": (e.start, e.peak_date)}
-        spans.update({f"index_next_{h}": (e.cross_date, ends[h]) for h in HORIZONS})
-        for key, (a, b) in spans.items():
-            row[key] = None if index is None else level_return(index, a, b)
-        row["returns"] = {
-            name: {
-                "rise": compounded(result.returns, e.start, e.cross_date),
-                **{
-                    f"next_{h}": compounded(result.returns, e.cross_date, ends[h]) for h in HORIZONS
-                },
-            }
-            for name, result in results.items()
-        }
-        rows.append(row)
+    rows = spike_rows(episodes, {name: r.returns for name, r in results.items()}, index)
     return SpikeTable(
         episodes=rows,
         presets=list(results),
@@ -519,24 +480,11 @@ def spike_table(
 
 
 def spikes_json(table: SpikeTable) -> dict[str, Any]:
-    """The table under the keys of ``ctadesk-cli spikes``."""
+    """The table under the keys of ``ctadesk-cli spikes`` (the default rule)."""
     from engine.regime import JUMP_FROM, JUMP_TO
-    from engine.spike_speed import DEFAULT_FAST_DAYS, HORIZONS
+    from engine.spike_speed import DEFAULT_FAST_DAYS
 
-    out: dict[str, Any] = {
-        "episodes": table.episodes,
-        "summary": table.summary(),
-        "presets": table.presets,
-        "from": JUMP_FROM,
-        "to": JUMP_TO,
-        "fast_days": DEFAULT_FAST_DAYS,
-        "horizons": list(HORIZONS),
-        "index": table.index,
-        "skipped": table.skipped,
-    }
-    if table.index_note:
-        out["index_note"] = table.index_note
-    return out
+    return table.as_json(JUMP_FROM, JUMP_TO, DEFAULT_FAST_DAYS)
 
 
 def _spike_view(spikes: dict[str, Any]) -> dict[str, Any]:

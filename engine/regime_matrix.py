@@ -8,7 +8,7 @@ the by-zone table of every backtest uses."""
 from __future__ import annotations
 
 import math
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any
@@ -230,6 +230,30 @@ class RegimeMatrix:
     bootstrap: Bootstrap
     skipped: dict[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def of_runs(
+        cls,
+        results: Mapping[str, BacktestResult],
+        bands: list[Band],
+        cells: dict[str, dict[str, dict[str, Any]]],
+        bootstrap: Bootstrap,
+        skipped: Mapping[str, str],
+    ) -> RegimeMatrix:
+        """The matrix of ``cells`` for the runs ``results`` (each run's days per year and its
+        first and last return day)."""
+        return cls(
+            presets=list(results),
+            bands=bands,
+            cells=cells,
+            annualisation={n: int(r.params["annualisation"]) for n, r in results.items()},
+            periods={
+                n: (f"{r.returns.index[0]:%Y-%m-%d}", f"{r.returns.index[-1]:%Y-%m-%d}")
+                for n, r in results.items()
+            },
+            bootstrap=bootstrap,
+            skipped=dict(skipped),
+        )
+
     def table(self, stat: str) -> dict[str, dict[str, Any]]:
         """One statistic as ``{preset: {band key: value}}``."""
         return {p: {b.key: self.cells[p][b.key][stat] for b in self.bands} for p in self.presets}
@@ -270,15 +294,4 @@ def regime_matrix_job(
             )
         cells[name] = {key: cell_stats(part, known, days, bootstrap) for key, part in parts.items()}
     yield Progress(100.0, "Regime matrix done")
-    return RegimeMatrix(
-        presets=list(results),
-        bands=bands,
-        cells=cells,
-        annualisation={n: int(r.params["annualisation"]) for n, r in results.items()},
-        periods={
-            n: (f"{r.returns.index[0]:%Y-%m-%d}", f"{r.returns.index[-1]:%Y-%m-%d}")
-            for n, r in results.items()
-        },
-        bootstrap=bootstrap,
-        skipped=runs.skipped,
-    )
+    return RegimeMatrix.of_runs(results, bands, cells, bootstrap, runs.skipped)

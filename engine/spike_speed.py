@@ -5,7 +5,7 @@ speed of the vol spike, not just its size."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,6 +139,23 @@ class SpikeTable:
     index: str | None
     index_note: str | None
 
+    def as_json(self, lower: float, upper: float, fast_days: int) -> dict[str, Any]:
+        """The keys of ``ctadesk-cli spikes`` (the report's too), with the rule in effect."""
+        out: dict[str, Any] = {
+            "episodes": self.episodes,
+            "summary": self.summary(),
+            "presets": self.presets,
+            "from": lower,
+            "to": upper,
+            "fast_days": fast_days,
+            "horizons": list(HORIZONS),
+            "index": self.index,
+            "skipped": self.skipped,
+        }
+        if self.index_note:
+            out["index_note"] = self.index_note
+        return out
+
     def summary(self) -> dict[str, dict[str, Any]]:
         """Per speed: the number of episodes, the index's mean returns and, per preset, the
         mean of rise, next_20 and next_60 over the episodes that have them (``counts``: how
@@ -180,6 +197,42 @@ def _index_level(
     return prices[symbol].rename(symbol), None
 
 
+def spike_rows(
+    episodes: Sequence[Episode], returns: Mapping[str, pd.Series], level: pd.Series | None
+) -> list[dict[str, Any]]:
+    """One row per episode: its dates and VIX levels, the index ``level``'s return over the
+    rise, to the peak and over the horizons after the cross (None without an index), and each
+    of ``returns``' (preset: daily returns) compounded over the rise and the horizons."""
+    rows = []
+    for e in episodes:
+        ends = e.horizon_ends
+        row: dict[str, Any] = {
+            "start": _day(e.start),
+            "cross_date": _day(e.cross_date),
+            "peak_date": _day(e.peak_date),
+            "end": _day(e.end),
+            "start_vix": e.start_vix,
+            "cross_vix": e.cross_vix,
+            "peak": e.peak,
+            "days_to_cross": e.days_to_cross,
+            "days_to_peak": e.days_to_peak,
+            "speed": e.speed,
+        }
+        spans = {"index_return": (e.start, e.cross_date), "index_to_peak": (e.start, e.peak_date)}
+        spans.update({f"index_next_{h}": (e.cross_date, ends[h]) for h in HORIZONS})
+        for key, (a, b) in spans.items():
+            row[key] = None if level is None else level_return(level, a, b)
+        row["returns"] = {
+            name: {
+                "rise": compounded(daily, e.start, e.cross_date),
+                **{f"next_{h}": compounded(daily, e.cross_date, ends[h]) for h in HORIZONS},
+            }
+            for name, daily in returns.items()
+        }
+        rows.append(row)
+    return rows
+
+
 def spike_speed_job(
     vix: pd.Series,
     prices: pd.DataFrame,
@@ -209,35 +262,7 @@ def spike_speed_job(
     level, note = _index_level(prices, index)
     if level is not None and end is not None:
         level = level.loc[: pd.Timestamp(end)]
-    rows = []
-    for e in episodes:
-        ends = e.horizon_ends
-        row: dict[str, Any] = {
-            "start": _day(e.start),
-            "cross_date": _day(e.cross_date),
-            "peak_date": _day(e.peak_date),
-            "end": _day(e.end),
-            "start_vix": e.start_vix,
-            "cross_vix": e.cross_vix,
-            "peak": e.peak,
-            "days_to_cross": e.days_to_cross,
-            "days_to_peak": e.days_to_peak,
-            "speed": e.speed,
-        }
-        spans = {"index_return": (e.start, e.cross_date), "index_to_peak": (e.start, e.peak_date)}
-        spans.update({f"index_next_{h}": (e.cross_date, ends[h]) for h in HORIZONS})
-        for key, (a, b) in spans.items():
-            row[key] = None if level is None else level_return(level, a, b)
-        row["returns"] = {
-            name: {
-                "rise": compounded(result.returns, e.start, e.cross_date),
-                **{
-                    f"next_{h}": compounded(result.returns, e.cross_date, ends[h]) for h in HORIZONS
-                },
-            }
-            for name, result in runs.results.items()
-        }
-        rows.append(row)
+    rows = spike_rows(episodes, {n: r.returns for n, r in runs.results.items()}, level)
     yield Progress(100.0, "Spike table done")
     return SpikeTable(
         episodes=rows,
