@@ -16,7 +16,6 @@ from app.cli_engine import (
 )
 
 VIX_HELP = "spot VIX closes: CSV file or store symbol (default: the store's spot VIX)"
-MATRIX_STATS = ("sharpe", "ann_return", "ann_vol", "days", "t_stat", "share", "hit_rate")
 
 
 def load_vix(spec: str | None) -> tuple[Any, str]:
@@ -59,28 +58,10 @@ def cmd_regimes(args: argparse.Namespace) -> dict[str, Any]:
     firsts = [first for first, _ in matrix.periods.values()]
     lasts = [last for _, last in matrix.periods.values()]
     return {
-        "presets": matrix.presets,
-        "bands": [b.key for b in matrix.bands],
-        "band_labels": {b.key: b.label for b in matrix.bands},
-        **{stat: matrix.table(stat) for stat in MATRIX_STATS},
-        "sharpe_ci": {
-            p: {k: list(ci) for k, ci in row.items()}
-            for p, row in matrix.table("sharpe_ci").items()
-        },
+        **matrix.as_json(args.thresholds),
         "period": {"start": args.start, "end": args.end, "first": min(firsts), "last": max(lasts)},
-        "periods": {p: {"first": f, "last": la} for p, (f, la) in matrix.periods.items()},
-        "annualisation": matrix.annualisation,
-        "thresholds": list(args.thresholds.bounds),
         "vix_symbol": vix_name,
         "vix_range": [f"{vix.index[0]:%Y-%m-%d}", f"{vix.index[-1]:%Y-%m-%d}"],
-        "bootstrap": {
-            "method": "stationary",
-            "resamples": boot.resamples,
-            "mean_block_days": boot.block,
-            "seed": boot.seed,
-            "level": boot.level,
-        },
-        "skipped": matrix.skipped,
     }
 
 

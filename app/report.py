@@ -388,26 +388,7 @@ def regime_matrix(
 
 def matrix_json(matrix: RegimeMatrix, thresholds: ZoneThresholds, vix: str) -> dict[str, Any]:
     """The matrix under the keys of ``ctadesk-cli regimes``."""
-    from app.cli_lab import MATRIX_STATS
-
-    boot = matrix.bootstrap
-    return {
-        "presets": matrix.presets,
-        "bands": [b.key for b in matrix.bands],
-        "band_labels": {b.key: b.label for b in matrix.bands},
-        **{stat: matrix.table(stat) for stat in MATRIX_STATS},
-        "sharpe_ci": {
-            p: {k: list(ci) for k, ci in row.items()}
-            for p, row in matrix.table("sharpe_ci").items()
-        },
-        "periods": {p: {"first": f, "last": la} for p, (f, la) in matrix.periods.items()},
-        "annualisation": matrix.annualisation,
-        "thresholds": list(thresholds.bounds),
-        "vix": vix,
-        "bootstrap": {"method": "stationary", "resamples": boot.resamples,
-                      "mean_block_days": boot.block, "seed": boot.seed, "level": boot.level},
-        "skipped": matrix.skipped,
-    }  # fmt: skip
+    return {**matrix.as_json(thresholds), "vix": vix}
 
 
 def _matrix_rows(matrix: RegimeMatrix, theme: Theme) -> list[tuple[str, list[dict[str, Any]]]]:

@@ -218,6 +218,10 @@ def cell_stats(part: pd.Series, known: int, days: int, bootstrap: Bootstrap) -> 
     }
 
 
+MATRIX_STATS = ("sharpe", "ann_return", "ann_vol", "days", "t_stat", "share", "hit_rate")
+"""The statistics of a cell given as matrices [preset][band] (sharpe_ci apart: a pair)."""
+
+
 @dataclass(frozen=True)
 class RegimeMatrix:
     """Statistics per preset and VIX band: ``cells[preset][band key][stat]``."""
@@ -253,6 +257,33 @@ class RegimeMatrix:
             bootstrap=bootstrap,
             skipped=dict(skipped),
         )
+
+    def as_json(self, thresholds: ZoneThresholds) -> dict[str, Any]:
+        """The keys ``ctadesk-cli regimes`` and the report share: every statistic as a matrix
+        [preset][band], the bands and their labels, each run's period and days per year, the
+        zone thresholds, the bootstrap and the presets skipped."""
+        boot = self.bootstrap
+        return {
+            "presets": self.presets,
+            "bands": [b.key for b in self.bands],
+            "band_labels": {b.key: b.label for b in self.bands},
+            **{stat: self.table(stat) for stat in MATRIX_STATS},
+            "sharpe_ci": {
+                p: {k: list(ci) for k, ci in row.items()}
+                for p, row in self.table("sharpe_ci").items()
+            },
+            "periods": {p: {"first": f, "last": la} for p, (f, la) in self.periods.items()},
+            "annualisation": self.annualisation,
+            "thresholds": list(thresholds.bounds),
+            "bootstrap": {
+                "method": "stationary",
+                "resamples": boot.resamples,
+                "mean_block_days": boot.block,
+                "seed": boot.seed,
+                "level": boot.level,
+            },
+            "skipped": self.skipped,
+        }
 
     def table(self, stat: str) -> dict[str, dict[str, Any]]:
         """One statistic as ``{preset: {band key: value}}``."""

@@ -17,7 +17,6 @@ import pytest
 from PySide6.QtGui import QImage
 
 from app.cli import run
-from app.cli_lab import MATRIX_STATS
 from app.report import (
     DISPERSION_OFF,
     LAB_KEYS,
@@ -29,6 +28,7 @@ from app.report import (
 )
 from engine.jobs import Cancelled, Progress, run_job
 from engine.labels import fmt, number
+from engine.regime_matrix import MATRIX_STATS
 from tests.app.test_cli_report import colour_share, parse, table_with
 from tests.cli_helpers import cli_ok
 from tests.conftest import SHARED_DATA, needs_data
