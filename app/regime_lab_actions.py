@@ -1,7 +1,7 @@
-"""Regime Lab dock -> regime matrix, spike speed, dispersion and allocation jobs, run in workers
-on the Strategy dock's universe and period, the store's spot VIX and its equity index; the
-results, and what stops a study (no VIX, no index, a study the data cannot run), go back to the
-dock's tabs."""
+"""Regime Lab dock -> regime matrix, spike speed, dispersion, allocation and spike anatomy jobs,
+run in workers on the Strategy dock's universe and period, the store's spot VIX, its VIX curve
+(VX futures, VIX9D, VIX3M, VVIX) and its equity index; the results, and what stops a study (no
+VIX, no index, a study the data cannot run), go back to the dock's tabs."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from engine.vix import DEFAULT_ZONES, ZoneThresholds
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    import numpy as np
     import pandas as pd
 
     from app.desk import Desk
@@ -34,6 +35,12 @@ NO_VIX = (
     "No spot VIX series in the store: import one in the Data dock (e.g. CBOE's VIX history, "
     "kind vix), then press Run again."
 )
+NO_INDEX = (
+    "No equity index: import the S&P 500 in the Data dock (kind index, e.g. as SPX) or tick "
+    "an S&P 500 future in the Strategy dock, then press Run anatomy."
+)
+CURVE_INDICES = ("VIX9D", "VIX3M", "VVIX")
+"""The CBOE indices the spike score reads besides the spot VIX and the VX futures."""
 
 
 @dataclass(frozen=True)
@@ -183,7 +190,93 @@ def allocation_run_job(store_path: Path, inputs: LabInputs, step: float) -> Job[
     return out
 
 
-def _demo_prefix(inputs: LabInputs) -> str:
+@dataclass(frozen=True)
+class AnatomyRun:
+    """What the spike anatomy runs on: the store's spot VIX and equity index (with where the
+    index came from); the Strategy dock's preset and form values (days a year, the EWMA the
+    adaptive estimate may lean on); the adaptive source; the vol-control fund's target (a
+    fraction) and exposure cap; ``demo`` when the VIX or the index is the synthetic demo."""
+
+    vix: str
+    index: str
+    index_origin: str
+    preset: str
+    values: dict[str, Any]
+    source: str
+    target: float
+    max_leverage: float
+    demo: bool
+
+
+def _points(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A series as chart points: seconds since 1970 and float values."""
+    import numpy as np
+
+    days = series.index.to_numpy().astype("datetime64[s]").astype(np.float64)
+    return days, series.to_numpy(dtype=float)
+
+
+def no_score_message(found: dict[str, str | None]) -> str:
+    """Why no day has a spike score, and what to import."""
+    missing = [name for name in ("VX", *CURVE_INDICES) if not found[name]]
+    lacks = f"; the store lacks {', '.join(missing)}" if missing else ""
+    return (
+        f"No day has a spike score: a score needs 4 of its 6 readings{lacks}. Import CFE's VX "
+        "settlements (format long) and CBOE's VIX9D, VIX3M and VVIX histories in the Data dock "
+        "(or File > Fetch online…), then press Run anatomy."
+    )
+
+
+def anatomy_run_job(store_path: Path, run: AnatomyRun) -> Job[dict[str, Any]]:
+    """Job: every VIX episode's diagnostics, score, outcome and verdict, the score's record
+    (engine/spike_anatomy.anatomy_job on the store's curve), and the vol-control fund on the
+    index sized by the spot VIX and by the adaptive estimate (engine/adaptive_vol.py): its
+    rows by spike day, its whole-period summary, the t-statistic of the adaptive fund's daily
+    return minus the VIX fund's, and the chart's daily series. {"error": reason} when the data
+    cannot run it."""
+    from engine.adaptive_vol import TARGETS, index_comparison, vol_control_fund, vol_paths
+    from engine.data.store import MarketStore
+    from engine.presets import resolve
+    from engine.regime_matrix import progress_within, t_stat
+    from engine.spike_anatomy import anatomy_job, store_inputs
+
+    yield Progress(0.0, "Reading the VIX curve")
+    try:
+        params = resolve(run.preset, {**run.values, "adaptive_source": run.source})
+    except ValueError as exc:
+        return {"error": f"Strategy: {exc}"}
+    store = MarketStore(store_path)
+    vix, index = _close(store, run.vix), _close(store, run.index)
+    inputs, found = store_inputs(store, vix, index)
+    anatomy = yield from progress_within(anatomy_job(inputs), 5.0, 90.0, "Spike anatomy")
+    if anatomy.daily["score"].isna().all():
+        return {"error": no_score_message(found)}
+    yield Progress(90.0, "Vol-control fund")
+    try:
+        fund = index_comparison(anatomy, index, params, run.target, run.max_leverage)
+        paths = vol_paths(anatomy, index, params)
+    except ValueError as exc:
+        return {"error": str(exc)}
+    funds = {t: vol_control_fund(index, paths[t], run.target, run.max_leverage, t) for t in TARGETS}
+    daily = anatomy.daily
+    columns = {"vix": "vix", "front": "front_settle", "realised": "realised_10d", "score": "score"}
+    series = {name: _points(daily[column]) for name, column in columns.items()}
+    series |= {f"exposure_{t}": _points(funds[t]["exposure"]) for t in TARGETS}
+    yield Progress(100.0, f"{len(anatomy.episodes)} episodes")
+    return {
+        "episodes": anatomy.episodes,
+        "adaptive": {row["date"]: row for row in fund["episodes"]},
+        "record": anatomy.record["labels"],
+        "half": anatomy.record["half"],
+        "fund": fund["summary"],
+        "t_stat": t_stat((funds["adaptive"]["return"] - funds["vix"]["return"]).dropna()),
+        "series": series,
+        "found": found,
+        "vix_range": (f"{vix.index[0]:%Y-%m-%d}", f"{vix.index[-1]:%Y-%m-%d}"),
+    }
+
+
+def _demo_prefix(inputs: LabInputs | AnatomyRun) -> str:
     return f"{DEMO_SOURCE} data. " if inputs.demo else ""
 
 
@@ -208,13 +301,14 @@ class RegimeLabController(QObject):
         panel.spikes_requested.connect(self.run_spikes)
         panel.dispersion_requested.connect(self.run_dispersion)
         panel.allocation_requested.connect(self.run_allocation)
+        panel.anatomy_requested.connect(self.run_anatomy)
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         """The store's series changed: a store without a spot VIX is said where it is needed."""
         had_vix = pick_vix_symbol(self.rows) is not None or not self.rows
         self.rows = rows
         has_vix = pick_vix_symbol(rows) is not None
-        for tab in ("matrix", "spikes"):
+        for tab in ("matrix", "spikes", "anatomy"):
             if not has_vix:
                 self.panel.say(tab, NO_VIX, error=True)
             elif not had_vix:
@@ -258,6 +352,39 @@ class RegimeLabController(QObject):
             vix,
             index,
             origin,
+            demo,
+        )
+
+    def anatomy_run(self, options: dict[str, Any]) -> AnatomyRun | None:
+        """What the spike anatomy runs on (``options``: source, target, max_leverage), or None
+        after saying in its tab what is missing. The index is spike speed's (pick_index), else
+        the S&P 500 among the Strategy dock's ticked instruments."""
+        if problems := self.strategy.errors():
+            self.panel.say("anatomy", f"Strategy: {'; '.join(problems)}", error=True)
+            return None
+        vix = pick_vix_symbol(self.rows)
+        if vix is None:
+            self.panel.say("anatomy", NO_VIX, error=True)
+            return None
+        values = self.strategy.values()
+        index, origin = pick_index(self.rows, str(values.get("equity_index") or ""))
+        if index is None:
+            index = pick_equity_index(self.strategy.symbols())
+            origin = "the Strategy dock's universe"
+        if index is None:
+            self.panel.say("anatomy", NO_INDEX, error=True)
+            return None
+        used = (vix, index)
+        demo = any(r["symbol"] in used and r.get("source") == DEMO_SOURCE for r in self.rows)
+        return AnatomyRun(
+            vix,
+            index,
+            origin,
+            self.strategy.preset,
+            values,
+            str(options["source"]),
+            float(options["target"]),
+            float(options["max_leverage"]),
             demo,
         )
 
@@ -402,6 +529,34 @@ class RegimeLabController(QObject):
             "allocation",
             f"Allocation study of {inputs.preset}",
             lambda: allocation_run_job(self.store_path, inputs, step),
+            show,
+        )
+
+    def run_anatomy(self, options: dict[str, Any]) -> None:
+        """Spike anatomy and the two vol targets (``options``: source, target, max_leverage)."""
+        run = self.anatomy_run(options)
+        if run is None:
+            return
+
+        def show(out: dict[str, Any]) -> None:
+            first, last = out["vix_range"]
+            found = out["found"]
+            curve = [str(found[n]) for n in CURVE_INDICES if found[n]]
+            absent = [n for n in ("VX", *CURVE_INDICES) if not found[n]]
+            scored = sum(e["score"] is not None for e in out["episodes"])
+            self.panel.show_anatomy(
+                out,
+                f"{_demo_prefix(run)}{len(out['episodes'])} episodes of {run.vix} {first} .. "
+                f"{last}, {scored} with a score; index {run.index} ({run.index_origin}); VX "
+                f"{found['VX'] or 'absent'}; {', '.join(curve) or 'no other index'}"
+                + (f" (absent: {', '.join(absent)})" if absent else "")
+                + f"; days a year and EWMA of {run.preset} (Strategy dock).",
+            )
+
+        self._start(
+            "anatomy",
+            f"Spike anatomy of {run.vix}",
+            lambda: anatomy_run_job(self.store_path, run),
             show,
         )
 

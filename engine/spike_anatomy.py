@@ -203,24 +203,33 @@ class Anatomy:
     record: dict[str, Any]
 
 
-def store_diagnostics_job(
+def store_inputs(
     store: MarketStore, vix: pd.Series, index: pd.Series
-) -> Job[pd.DataFrame]:
-    """Job: :func:`diagnostics_job` on ``vix`` and ``index`` with the store's VX contracts
-    (VX_YYYY-MM series) and its VIX9D, VIX3M and VVIX when present: what vol_method=adaptive
-    leans on in a backtest (the command line's and the Strategy dock's)."""
+) -> tuple[AnatomyInputs, dict[str, str | None]]:
+    """The inputs for ``vix`` and ``index`` from the store (its VX_YYYY-MM contracts and its
+    VIX9D, VIX3M and VVIX when present) and what was found of each (None: absent)."""
     from engine.term_structure import index_symbol, vx_settles, vx_symbols
 
-    yield Progress(0.0, "Spike anatomy: reading the VIX curve")
     rows = [info.as_dict() for info in store.list_series()]
-    symbols = vx_symbols(rows)
-    vx = vx_settles(store.read_closes(symbols).to_dict("series")) if symbols else None
+    contracts = vx_symbols(rows)
+    vx = vx_settles(store.read_closes(contracts).to_dict("series")) if contracts else None
     named = {name: index_symbol(rows, name) for name in ("VIX9D", "VIX3M", "VVIX")}
     closes = {
         name: store.read(symbol, ["close"])["close"] if symbol else None
         for name, symbol in named.items()
     }
+    span = f"{len(contracts)} contracts {contracts[0]} .. {contracts[-1]}" if contracts else None
     inputs = AnatomyInputs(vix, index, vx, closes["VIX9D"], closes["VIX3M"], closes["VVIX"])
+    return inputs, {"VX": span, **named}
+
+
+def store_diagnostics_job(
+    store: MarketStore, vix: pd.Series, index: pd.Series
+) -> Job[pd.DataFrame]:
+    """Job: :func:`diagnostics_job` on :func:`store_inputs`: what vol_method=adaptive leans on
+    in a backtest (the command line's and the Strategy dock's)."""
+    yield Progress(0.0, "Spike anatomy: reading the VIX curve")
+    inputs, _found = store_inputs(store, vix, index)
     return (yield from diagnostics_job(inputs))
 
 

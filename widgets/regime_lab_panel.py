@@ -1,7 +1,9 @@
 """Regime Lab dock: the research note's claims tested on the user's data, one tab per study:
 the regime matrix (presets x VIX bands), spike speed (fast vs slow VIX rises), return dispersion
-across model variants and the stocks / bonds / CTA allocation grid. Each tab has its own Run;
-the controller (app/regime_lab_actions.py) runs the studies in workers and calls ``show_*``."""
+across model variants, the stocks / bonds / CTA allocation grid and the spike anatomy (each
+VIX spike read as technical or fundamental, and a vol target that leans on it). Each tab has
+its own Run; the controller (app/regime_lab_actions.py) runs the studies in workers and calls
+``show_*``."""
 
 from __future__ import annotations
 
@@ -18,22 +20,30 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QSpinBox,
+    QSplitter,
     QTableWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from engine.adaptive_vol import NEXT_DAYS
 from engine.allocation import CLAIM_SHARE, DEFAULT_STEP
+from engine.deleverage import DEFAULT_MAX_LEVERAGE, DEFAULT_TARGET
 from engine.dispersion import CLAIMED_DISPERSION
 from engine.labels import LABELS, number, pct
-from engine.presets import DEFAULT_PRESET, presets
+from engine.presets import DEFAULT_PRESET, parameter_specs, presets
 from engine.regime import JUMP_FROM, JUMP_TO
+from engine.spike_anatomy import FUNDAMENTAL_AT, HALF, TECHNICAL, TECHNICAL_AT
 from engine.spike_speed import DEFAULT_FAST_DAYS, HORIZONS
 from widgets import charts, palette
 from widgets.inputs import number_box
@@ -44,8 +54,8 @@ from widgets.table_fit import fit_table
 if TYPE_CHECKING:
     from engine.regime_matrix import RegimeMatrix
 
-TABS = ("matrix", "spikes", "dispersion", "allocation")
-TAB_TITLES = ("Regime matrix", "Spike speed", "Dispersion", "Allocation")
+TABS = ("matrix", "spikes", "dispersion", "allocation", "anatomy")
+TAB_TITLES = ("Regime matrix", "Spike speed", "Dispersion", "Allocation", "Spike anatomy")
 SPIKE_CLAIM = "trend followers protect in slow crises, not in fast ones"
 """The research note's reading of crisis alpha: it depends on the speed of the VIX spike."""
 NOISE_T = 2.0
@@ -59,6 +69,52 @@ NOISE_TINT = 0.4
 text stays readable (contrast above 4.5:1)."""
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 VALUE_ROLE = Qt.ItemDataRole.UserRole
+EPISODE_BEFORE, EPISODE_AFTER = 20, 60
+"""VIX closes the episode chart shows before and after the spike day."""
+SOURCES = {"vx": "front VX", "ewma": "index EWMA"}
+"""The adaptive estimate's sources (adaptive_source) as the chooser names them."""
+AXIS_FONT = "8pt"
+"""Axis titles of the episode chart: its three plots are short."""
+KEY_ROOM = 0.4
+"""Share of an episode plot's height kept free above its curves for the legend."""
+EVIDENCE_WIDTH = 320
+"""Pixels of the column beside the episode chart with the whole-period comparison and what
+the numbers support (it scrolls down when longer)."""
+ANATOMY_COLUMNS = (
+    ("Spike\nday", "The spike day: the first VIX close at or above 30 after one below 20 "
+     "(double-click: show that day in the Term Structure dock and the gauge)"),
+    ("VIX\n(pts)", "Spot VIX close on the spike day, index points"),
+    ("Basis\n(pts)", "Spot VIX minus the front-month VX settle at the close, VIX points"),
+    ("Basis\n%ile", "The basis ranked among every basis up to that day, percentile 0-100"),
+    ("VIX9D/\nVIX", "VIX9D close / VIX close on the spike day (ratio; above 1: the very "
+     "front of the curve is bid)"),
+    ("VIX/\nVIX3M", "VIX close / VIX3M close on the spike day (ratio; above 1: the curve is "
+     "inverted)"),
+    ("VVIX\n(pts)", "VVIX close on the spike day, index points (tooltip: its percentile)"),
+    ("Move\n(σ)", "The index's move that day over the move the VIX implied the day before "
+     "(previous VIX / 16), in implied sigmas"),
+    ("Days\n≥ 30", "VIX closes at or above 30 from the spike day until the first one below, "
+     "trading days"),
+    ("Score\n(0-1)", f"Technical-vs-fundamental score on the spike day (1: technical), from "
+     f"data of that day and before; technical >= {TECHNICAL_AT:g}, fundamental <= "
+     f"{FUNDAMENTAL_AT:g}"),
+    ("Label", "What the score said on the day: technical, mixed or fundamental"),
+    ("Outcome", "What followed: technical when the VIX closed under 20 within 20 days and "
+     "realised vol never reached the spike-day VIX, fundamental when it did and the VIX "
+     "stayed up, mixed otherwise"),
+    ("Verdict", "right: label and outcome agree; wrong: one technical, the other "
+     "fundamental; open: either is mixed"),
+    ("Sold\nVIX", "Share of NAV the vol-control fund sold on the spike day with the spot VIX "
+     "as its vol estimate, % (negative: bought)"),
+    ("Sold\nadapt.", "Share of NAV sold on the spike day with the adaptive estimate, % "
+     "(negative: bought)"),
+    (f"{NEXT_DAYS} d\nVIX", f"The fund's return over the {NEXT_DAYS} index days after "
+     "the spike day with the spot VIX, %"),
+    (f"{NEXT_DAYS} d\nadapt.", f"The fund's return over the {NEXT_DAYS} index days "
+     "after the spike day with the adaptive estimate, %"),
+)  # fmt: skip
+"""The episode table's headers and their tooltips (with units)."""
+VERDICT_COLUMN = 12
 
 
 @dataclass(frozen=True)
@@ -213,13 +269,14 @@ class PresetChecks(QWidget):
 
 class RegimeLabPanel(QWidget):
     """Emits a request per tab (its Run button); ``day_picked(cross date)`` when an episode of
-    the spike table is double-clicked. The controller answers with ``show_*``, ``say`` and
-    ``set_running``."""
+    the spike or the anatomy table is double-clicked. The controller answers with ``show_*``,
+    ``say`` and ``set_running``."""
 
     matrix_requested = Signal(object)  # {"presets": [...], "quintiles": bool}
     spikes_requested = Signal(object)  # {"presets", "lower", "upper", "fast_days"}
     dispersion_requested = Signal()
     allocation_requested = Signal(object)  # {"step": fraction}
+    anatomy_requested = Signal(object)  # {"source", "target": fraction, "max_leverage"}
     day_picked = Signal(str)  # ISO date: an episode's cross date
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -233,12 +290,17 @@ class RegimeLabPanel(QWidget):
         self.matrix: RegimeMatrix | None = None
         self.spike_rows: list[dict[str, Any]] = []
         self.spike_result: dict[str, Any] | None = None
+        self.anatomy: dict[str, Any] | None = None
+        self.anatomy_rows: list[dict[str, Any]] = []
         self.shown: dict[str, bool] = dict.fromkeys(TABS, False)
-        for build, title in zip(
-            (self._matrix_tab, self._spikes_tab, self._dispersion_tab, self._allocation_tab),
-            TAB_TITLES,
-            strict=True,
-        ):
+        builds = (
+            self._matrix_tab,
+            self._spikes_tab,
+            self._dispersion_tab,
+            self._allocation_tab,
+            self._anatomy_tab,
+        )
+        for build, title in zip(builds, TAB_TITLES, strict=True):
             self.tabs.addTab(build(), title)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
@@ -568,6 +630,181 @@ class RegimeLabPanel(QWidget):
         )
         return page
 
+    def _anatomy_tab(self) -> QWidget:
+        page, layout = self._page(
+            "anatomy",
+            "Each VIX spike (a close at or above 30 after one below 20) with the store's VX "
+            "futures, VIX9D, VIX3M, VVIX and equity index: its diagnostics and score on the day, "
+            "what followed, and a vol-control fund on the index sized by the spot VIX or by the "
+            "adaptive estimate. Select an episode to chart it.",
+        )
+        layout.setContentsMargins(4, 4, 4, 4)  # the episode table's 17 columns need the width
+        source = parameter_specs()["adaptive_source"]
+        self.source_box = QComboBox(page)
+        self.source_box.setObjectName("anatomySource")
+        for key in source.choices:
+            self.source_box.addItem(SOURCES[key], key)
+        self.source_box.setCurrentIndex(self.source_box.findData(source.default))
+        self.source_box.setToolTip(
+            "What the adaptive vol estimate uses instead of the spot VIX on a day the score "
+            "labels technical: front VX, the front-month VX futures settle (VIX points); index "
+            "EWMA, the index's own EWMA vol of returns (annualised %, the Strategy dock's "
+            "preset's vol_span)"
+        )
+        self.target_box = number_box(
+            1.0, 50.0, DEFAULT_TARGET * 100, decimals=1, step=1.0, suffix=" %", parent=page
+        )
+        self.target_box.setObjectName("anatomyTarget")
+        self.target_box.setToolTip(
+            "Annual vol target of the fund holding the equity index, in % (exposure = target "
+            "/ expected vol, set at each close)"
+        )
+        self.leverage_box = number_box(
+            0.25, 10.0, DEFAULT_MAX_LEVERAGE, decimals=2, step=0.25, suffix=" x", parent=page
+        )
+        self.leverage_box.setObjectName("anatomyMaxLeverage")
+        self.leverage_box.setToolTip(
+            "Exposure cap of the fund, in times its NAV (2 x: at most twice the NAV in the index)"
+        )
+        run_row = self._run_row(
+            "anatomy",
+            "Run anatomy",
+            "Score every VIX spike and run the vol-control fund with both vol estimates "
+            "(progress and Cancel in the status bar)",
+            QLabel("Lean on", page),
+            self.source_box,
+            QLabel("Vol target", page),
+            self.target_box,
+            QLabel("Max leverage", page),
+            self.leverage_box,
+        )
+        self.anatomy_text = _message()
+        self.anatomy_text.setObjectName("anatomyText")
+        self.anatomy_table = _table([h for h, _ in ANATOMY_COLUMNS], "anatomyTable", page)
+        _header_tips(self.anatomy_table, [tip for _, tip in ANATOMY_COLUMNS])
+        rows = self.anatomy_table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.anatomy_table.fontMetrics().height() + 6)
+        self.anatomy_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.anatomy_table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.anatomy_table.itemSelectionChanged.connect(self._draw_episode)
+        self.anatomy_table.cellDoubleClicked.connect(self._anatomy_picked)
+        lower = QWidget(page)
+        chart = QVBoxLayout()
+        self.episode_title = _muted()
+        self.episode_title.setObjectName("anatomyEpisodeTitle")
+        chart.addWidget(self.episode_title)
+        chart.addWidget(self._episode_view(lower), 1)
+        self.anatomy_evidence = _message()
+        self.anatomy_evidence.setObjectName("anatomyEvidence")
+        self.anatomy_evidence.setAlignment(Qt.AlignmentFlag.AlignTop)
+        evidence = QScrollArea(lower)
+        evidence.setObjectName("anatomyEvidenceScroll")
+        evidence.setWidgetResizable(True)
+        evidence.setFrameShape(QFrame.Shape.NoFrame)
+        evidence.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        evidence.setWidget(self.anatomy_evidence)
+        evidence.setFixedWidth(EVIDENCE_WIDTH)
+        row = QHBoxLayout(lower)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addLayout(chart, 1)
+        row.addWidget(evidence)
+        split = QSplitter(Qt.Orientation.Vertical, page)
+        split.setObjectName("anatomySplit")
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.anatomy_table)
+        split.addWidget(lower)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 2)
+        # its minimum is its wish: the page asks for no more than the dock has
+        split.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        layout.addLayout(run_row)
+        layout.addWidget(self.messages["anatomy"])
+        layout.addWidget(self.anatomy_text)
+        layout.addWidget(split, 1)
+        self.run_buttons["anatomy"].clicked.connect(
+            lambda: self.anatomy_requested.emit(
+                {
+                    "source": self.source_box.currentData(),
+                    "target": self.target_box.value() / 100.0,
+                    "max_leverage": self.leverage_box.value(),
+                }
+            )
+        )
+        return page
+
+    def _episode_view(self, parent: QWidget) -> pg.GraphicsLayoutWidget:
+        """The episode chart: VIX, front VX and realised vol; the score with its thresholds;
+        the fund's exposure under both estimates; one date axis, the spike day marked."""
+        view = pg.GraphicsLayoutWidget(parent)
+        view.setObjectName("anatomyChart")
+        view.setMinimumHeight(200)
+        view.setToolTip(
+            f"The selected episode, {EPISODE_BEFORE} VIX closes before the spike day (dashed) to "
+            f"{EPISODE_AFTER} after: spot VIX, front-month VX settle and the index's realised vol "
+            "over 10 days (VIX points); the score (0-1) with its thresholds; the fund's exposure "
+            "(times NAV, min(cap, target / vol)) sized by the spot VIX and by the adaptive estimate"
+        )
+        self.level_plot = view.addPlot(row=0, col=0)
+        self.score_plot = view.addPlot(row=1, col=0)
+        self.exposure_plot = view.addPlot(row=2, col=0, axisItems={"bottom": pg.DateAxisItem()})
+        plots = (self.level_plot, self.score_plot, self.exposure_plot)
+        for plot, (name, unit) in zip(
+            plots, (("Level", "VIX pts"), ("Score", "0-1"), ("Exposure", "x")), strict=True
+        ):
+            plot.setLabel("left", name, units=unit, **{"font-size": AXIS_FONT})
+        for row, (plot, stretch) in enumerate(zip(plots, (3, 2, 2), strict=True)):
+            plot.getAxis("left").setWidth(64)
+            plot.showGrid(y=True, alpha=0.15)
+            view.ci.layout.setRowStretchFactor(row, stretch)
+        for plot in plots[:2]:
+            plot.setXLink(self.exposure_plot)
+            plot.hideAxis("bottom")
+        self.score_plot.enableAutoRange(axis="y", enable=False)
+        self.score_plot.setYRange(0.0, 1.0, padding=0.05)
+        marks = (0.0, FUNDAMENTAL_AT, TECHNICAL_AT, 1.0)  # the thresholds read off the axis
+        self.score_plot.getAxis("left").setTicks([[(v, f"{v:g}") for v in marks]])
+        theme = palette.current()
+        self.episode_vix = charts.fast_curve(self.level_plot, theme.chart_fg, 2)
+        self.episode_vx = charts.fast_curve(self.level_plot, theme.series[1], 2)
+        self.episode_realised = charts.fast_curve(self.level_plot, theme.series[2], 2)
+        self.episode_score = charts.fast_curve(self.score_plot, theme.series[0], 2)
+        self.episode_exposure = {
+            "vix": charts.fast_curve(self.exposure_plot, theme.chart_fg, 2),
+            "adaptive": charts.fast_curve(self.exposure_plot, theme.series[4], 2),
+        }
+        _key(
+            self.level_plot,
+            (self.episode_vix, "Spot VIX"),
+            (self.episode_vx, "Front VX settle"),
+            (self.episode_realised, "Realised vol, 10 days"),
+        )
+        _key(
+            self.exposure_plot,
+            (self.episode_exposure["vix"], "Sized by spot VIX"),
+            (self.episode_exposure["adaptive"], "Sized by the adaptive estimate"),
+        )
+        for level, text, anchor in (
+            (TECHNICAL_AT, f"technical ≥ {TECHNICAL_AT:g}", (1, 1)),
+            (FUNDAMENTAL_AT, f"fundamental ≤ {FUNDAMENTAL_AT:g}", (1, 0)),
+        ):
+            line = pg.InfiniteLine(
+                pos=level,
+                angle=0,
+                pen=pg.mkPen(theme.marker, style=Qt.PenStyle.DotLine),
+                label=text,
+                labelOpts={"position": 0.99, "color": theme.marker, "anchors": [anchor, anchor]},
+            )
+            self.score_plot.addItem(line, ignoreBounds=True)
+        self.spike_lines = [
+            pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.marker, style=Qt.PenStyle.DashLine))
+            for _ in plots
+        ]
+        for plot, line in zip(plots, self.spike_lines, strict=True):
+            line.hide()
+            plot.addItem(line, ignoreBounds=True)
+        return view
+
     # -- state --------------------------------------------------------------------------------
     def request_run(self, tab: str) -> None:
         """What ``tab``'s Run button does (nothing while it is disabled: its study runs)."""
@@ -608,12 +845,18 @@ class RegimeLabPanel(QWidget):
             self.top_months.setRowCount(0)
             self.dispersion_text.clear()
             self.dispersion_note.clear()
-        else:
+        elif tab == "allocation":
             self.allocation_curve.setData([], [])
             self.allocation_claim.setData([], [])
             self.allocation_table.setRowCount(0)
             self.allocation_text.clear()
             self.allocation_note.clear()
+        else:
+            self.anatomy, self.anatomy_rows = None, []
+            self.anatomy_table.setRowCount(0)
+            self.anatomy_text.clear()
+            self.anatomy_evidence.clear()
+            self._draw_episode()
 
     # -- regime matrix ------------------------------------------------------------------------
     @property
@@ -818,6 +1061,284 @@ class RegimeLabPanel(QWidget):
             f"Legs: {out['legs']}, {out['first']} .. {out['last']} ({out['days']:,} days). "
             f"{out['claim']['note'][0].upper()}{out['claim']['note'][1:]}."
         )
+
+    # -- spike anatomy ------------------------------------------------------------------------
+    def show_anatomy(self, result: dict[str, Any], note: str) -> None:
+        """A spike-anatomy run: ``result`` holds ``episodes`` (engine/spike_anatomy.py's rows),
+        ``adaptive`` (engine/adaptive_vol.index_comparison's rows by date), ``record`` and
+        ``half`` (the score's record at its labels and at 0.5), ``fund`` (the comparison's
+        summary), ``t_stat`` (of the adaptive fund's daily return minus the VIX fund's) and
+        ``series`` (name -> (seconds, values): vix, front, realised, score, exposure_vix,
+        exposure_adaptive). The episode selected before stays selected, else the last."""
+        keep = self.selected_episode()
+        self.anatomy = result
+        self.anatomy_rows = result["episodes"]
+        self.shown["anatomy"] = True
+        self.say("anatomy", note)
+        self.anatomy_text.setText(_record_text(result["record"], result["half"]))
+        self.anatomy_evidence.setText(_evidence_text(result))
+        table = self.anatomy_table
+        table.blockSignals(True)  # one drawing, at the end
+        table.clearSelection()
+        fill_table(
+            table,
+            [_anatomy_cells(e, result["adaptive"].get(e["date"], {})) for e in self.anatomy_rows],
+        )
+        _align_right(table, (*range(1, 10), *range(13, len(ANATOMY_COLUMNS))))
+        theme = palette.current()
+        for r, e in enumerate(self.anatomy_rows):
+            for c, tip in enumerate(_anatomy_tips(e, result["adaptive"].get(e["date"], {}))):
+                if tip:
+                    table.item(r, c).setToolTip(tip)
+            _style_verdict(table.item(r, VERDICT_COLUMN), e["verdict"], theme)
+        if not self.select_episode(keep or "") and self.anatomy_rows:
+            self.select_episode(self.anatomy_rows[-1]["date"])
+        table.blockSignals(False)
+        self._draw_episode()
+
+    def selected_episode(self) -> str | None:
+        """The spike day of the selected episode; None when none is."""
+        rows = self.anatomy_table.selectionModel().selectedRows()
+        if not rows or not 0 <= rows[0].row() < len(self.anatomy_rows):
+            return None
+        return self.anatomy_rows[rows[0].row()]["date"]
+
+    def select_episode(self, date: str) -> bool:
+        """Select (and chart) the episode of spike day ``date``; False when there is none."""
+        dates = [e["date"] for e in self.anatomy_rows]
+        if date not in dates:
+            return False
+        row = dates.index(date)
+        self.anatomy_table.selectRow(row)
+        self.anatomy_table.scrollToItem(self.anatomy_table.item(row, 0))
+        return True
+
+    def _anatomy_picked(self, row: int, _column: int) -> None:
+        if 0 <= row < len(self.anatomy_rows):
+            self.day_picked.emit(self.anatomy_rows[row]["date"])
+
+    def _draw_episode(self) -> None:
+        """The selected episode's chart (EPISODE_BEFORE VIX closes before the spike day to
+        EPISODE_AFTER after it); empty without one."""
+        curves = {
+            "vix": self.episode_vix,
+            "front": self.episode_vx,
+            "realised": self.episode_realised,
+            "score": self.episode_score,
+            **{f"exposure_{t}": c for t, c in self.episode_exposure.items()},
+        }
+        date = self.selected_episode()
+        if self.anatomy is None or date is None:
+            for curve in curves.values():
+                curve.setData([], [])
+            for line in self.spike_lines:
+                line.hide()
+            self.episode_title.setText("Select an episode to chart it." if self.anatomy else "")
+            return
+        series = self.anatomy["series"]
+        days = series["vix"][0]
+        spike = float(np.datetime64(date, "s").astype(np.float64))
+        at = int(np.searchsorted(days, spike))
+        first = days[max(0, at - EPISODE_BEFORE)]
+        last = days[min(len(days) - 1, at + EPISODE_AFTER)]
+        for name, curve in curves.items():
+            x, y = series[name]
+            keep = (x >= first) & (x <= last)
+            curve.setData(*charts.finite(x[keep], y[keep]))
+        for line in self.spike_lines:
+            line.setPos(spike)
+            line.show()
+        self.exposure_plot.setXRange(first, last, padding=0.01)
+        _room_for_key(self.level_plot, (self.episode_vix, self.episode_vx, self.episode_realised))
+        _room_for_key(self.exposure_plot, tuple(self.episode_exposure.values()))
+        row = self.anatomy_rows[[e["date"] for e in self.anatomy_rows].index(date)]
+        self.episode_title.setText(_episode_title(row))
+
+
+def _key(plot: pg.PlotItem, *entries: tuple[pg.PlotDataItem, str]) -> None:
+    """A one-row legend over ``plot``'s top right corner: it takes no room from the plot."""
+    key = pg.LegendItem(offset=(-6, 4), brush=pg.mkBrush(128, 128, 128, 60))
+    key.setColumnCount(len(entries))
+    key.setLabelTextSize("8pt")
+    key.setParentItem(plot.vb)
+    for curve, name in entries:
+        key.addItem(curve, name)
+
+
+def _room_for_key(plot: pg.PlotItem, curves: Sequence[pg.PlotDataItem]) -> None:
+    """``plot``'s y range over ``curves`` with KEY_ROOM of it free on top, for the legend."""
+    values = [c.getOriginalDataset()[1] for c in curves]
+    shown = np.concatenate([v for v in values if v is not None and len(v)] or [np.empty(0)])
+    if not len(shown):
+        return
+    low, high = float(shown.min()), float(shown.max())
+    span = (high - low) or 1.0
+    plot.setYRange(low, high + span * KEY_ROOM / (1.0 - KEY_ROOM), padding=0.05)
+
+
+def _anatomy_cells(e: dict[str, Any], fund: dict[str, Any]) -> list[str]:
+    """An episode's row of the anatomy table (``fund``: its vol-control fund row, {} when the
+    fund did not run on that day)."""
+    return [
+        e["date"],
+        number(e["vix"], ".2f"),
+        number(e["basis"], ".2f"),
+        number(e["basis_pct"], ".1f"),
+        number(e["ratio_vix9d_vix"], ".3f"),
+        number(e["ratio_vix_vix3m"], ".3f"),
+        number(e["vvix"], ".1f"),
+        number(e["realised_vs_implied"], ".2f"),
+        f"{e['days_above_30']}",
+        number(e["score"], ".3f"),
+        e["label"] or "-",
+        e["outcome"] or "-",
+        e["verdict"] or "-",
+        pct(fund.get("nav_sold_vix"), 1),
+        pct(fund.get("nav_sold_adaptive"), 1),
+        pct(fund.get("next_20_vix"), 1, True),
+        pct(fund.get("next_20_adaptive"), 1, True),
+    ]
+
+
+def _reading(value: float | None, name: str, spec: str = ".2f") -> str:
+    return f"{name} {number(value, spec)}" if _finite(value) else f"no {name} close that day"
+
+
+def _anatomy_tips(e: dict[str, Any], fund: dict[str, Any]) -> list[str]:
+    """What each cell of an episode's row is made of (the same order as its cells)."""
+    vix = f"VIX {e['vix']:.2f}"
+    basis = (
+        f"{vix} - {e['front']} settle {e['front_settle']:.4f} = {e['basis']:.2f} VIX points"
+        if _finite(e["basis"])
+        else "No front-month VX settle that day"
+    )
+    move = (
+        f"Index {number(e['index_move'], '+.2f')}% vs {number(e['implied_move'], '.2f')}% "
+        "implied (previous VIX / 16)"
+    )
+    parts = ", ".join(f"{k} {number(v, '.2f')}" for k, v in e["components"].items())
+    realised = "/".join(number(v, ".0f") for v in e["realised_next"].values())
+    under = e["days_to_under"]
+    outcome = (
+        f"Realised vol over the next {'/'.join(e['realised_next'])} days {realised} vs "
+        f"{vix}; first close under {JUMP_FROM:g} "
+        + (f"{under} closes later" if under is not None else "not yet")
+    )
+    sold = {
+        t: f"Exposure {number(fund.get(f'exposure_{t}'), '.2f')} x at a vol of "
+        f"{number(fund.get(f'vol_{t}'), '.2f')} VIX points"
+        if fund
+        else "The fund starts at the first scored day"
+        for t in ("vix", "adaptive")
+    }
+    return [
+        f"From {e['start']} (VIX below {JUMP_FROM:g}), {e['speed']}: crossed "
+        f"{e['days_to_cross']} VIX closes later",
+        "",
+        basis,
+        "",
+        f"{_reading(e['vix9d'], 'VIX9D')} / {vix}",
+        f"{vix} / {_reading(e['vix3m'], 'VIX3M')}",
+        f"VVIX {number(e['vvix'], '.2f')}, percentile {number(e['vvix_pct'], '.1f')} among "
+        "its closes so far",
+        move,
+        "",
+        f"Components (technical evidence 0-1): {parts}",
+        "",
+        outcome,
+        f"Label {e['label'] or '-'} vs outcome {e['outcome'] or '-'}",
+        sold["vix"],
+        sold["adaptive"],
+        "",
+        "",
+    ]
+
+
+def _style_verdict(item: Any, verdict: str | None, theme: palette.Theme) -> None:
+    """right and wrong equally loud (bold on a full tint, green and red); open muted."""
+    font = item.font()
+    if verdict in ("right", "wrong"):
+        colour = QColor(theme.positive if verdict == "right" else theme.negative)
+        colour.setAlphaF(TINT_MAX)
+        item.setBackground(QBrush(colour))
+        font.setBold(True)
+    elif verdict == "open":
+        item.setForeground(QBrush(QColor(theme.muted)))
+    item.setFont(font)
+
+
+def _dates(dates: Sequence[str]) -> str:
+    return ", ".join(dates) if dates else "none"
+
+
+def _record_text(record: dict[str, Any], half: dict[str, Any]) -> str:
+    """The score's record: right, wrong and open, the wrong ones named."""
+    decided = record["right"] + record["wrong"]
+    return (
+        f"<b>Record</b>: <b>{record['right']} right, {record['wrong']} wrong</b>, "
+        f"{record['open']} open; wrong: {_dates(record['wrong_dates'])}; right: "
+        f"{_dates(record['right_dates'])}. Hit rate {record['right']}/{decided}; at the "
+        f"{HALF:g} split {half['right']} right, {half['wrong']} wrong. "
+        f"{record['unscored']} episodes have no score or no outcome yet."
+    )
+
+
+def _evidence_text(result: dict[str, Any]) -> str:
+    """The whole-period comparison of the two vol targets and what the numbers do and do not
+    support."""
+    record, fund = result["record"], result["fund"]
+    decided = record["right"] + record["wrong"]
+    scored = decided + record["open"]
+    vix, lean = fund["vix"], fund["adaptive"]
+    lines = [
+        f"<b>Whole period</b> {fund['first']} .. {fund['last']}, the fund at "
+        f"{pct(fund['target'], 0)} vol, cap {fund['max_leverage']:g} x. Sized by the VIX: "
+        f"Sharpe {number(vix['sharpe'], '.3f')}, max drawdown {pct(vix['max_drawdown'], 1)}. "
+        f"Adaptive ({SOURCES[fund['source']]}): Sharpe {number(lean['sharpe'], '.3f')}, max "
+        f"drawdown {pct(lean['max_drawdown'], 1)}. The estimates differ on "
+        f"{fund['lean_days']:,} of {fund['days']:,} days."
+    ]
+    supports, against = [], []
+    if record["right"]:
+        supports.append(f"{record['right']} of {decided} decided calls right")
+    calls = [  # the right technical calls the fund ran on: NAV sold by the VIX, adaptive
+        (e["date"], f["nav_sold_vix"], f["nav_sold_adaptive"])
+        for e in result["episodes"]
+        if e["verdict"] == "right" and e["label"] == TECHNICAL
+        for f in [result["adaptive"].get(e["date"])]
+        if f
+    ]
+    for less, where in ((True, supports), (False, against)):
+        sold = [f"{d} {pct(v, 1)} → {pct(a, 1)}" for d, v, a in calls if (a < v) == less]
+        if sold:
+            where.append(
+                f"{'less' if less else 'no less'} NAV sold on the right technical calls: "
+                + ", ".join(sold)
+            )
+    if record["wrong"] or record["open"]:
+        against.append(
+            f"a reliable call: {record['wrong']} of {decided} decided calls wrong, "
+            f"{record['open']} of {scored} scored episodes open"
+        )
+    t = result["t_stat"]
+    edge = f"the adaptive fund's daily return minus the VIX fund's has t = {number(t, '.2f')}"
+    if _finite(t) and abs(t) >= NOISE_T:
+        supports.append(f"a return difference: {edge}")
+    else:
+        against.append(f"a return edge: {edge} (|t| &lt; {NOISE_T:g})")
+    if supports:
+        lines.append(f"<b>Supports</b>: {'; '.join(supports)}.")
+    if against:
+        lines.append(f"<b>Does not support</b>: {'; '.join(against)}.")
+    return "<br><br>".join(lines)
+
+
+def _episode_title(e: dict[str, Any]) -> str:
+    return (
+        f"{e['date']}: score {number(e['score'], '.3f')} ({e['label'] or 'no score'}), "
+        f"outcome {e['outcome'] or '-'}: {e['verdict'] or 'no verdict'}. Dashed: the spike "
+        f"day; {EPISODE_BEFORE} VIX closes before it to {EPISODE_AFTER} after."
+    )
 
 
 def _or_nan(value: float | None) -> float:

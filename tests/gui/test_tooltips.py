@@ -22,6 +22,7 @@ from widgets.event_panel import EventPanel
 from widgets.regime_lab_panel import RegimeLabPanel
 from widgets.strategy_panel import StrategyPanel
 from widgets.sweep_panel import SweepPanel
+from widgets.term_panel import TermStructurePanel
 
 INPUTS = (QLineEdit, QAbstractSpinBox, QComboBox, QCheckBox, QSlider, QAbstractButton)
 PARTS = (QComboBox, QAbstractSpinBox, QLineEdit, QCalendarWidget, QTabBar, QScrollBar)
@@ -55,7 +56,8 @@ def test_every_input_of_the_owned_docks_has_a_tooltip(desk_app, qtbot) -> None:
         SweepPanel: 9,  # X, Y, their ranges, colour, run, cancel, cluster, scheduler
         EventPanel: 4,  # event, replay, play, slider
         DataPanel: 3,  # import, fetch, delete
-        RegimeLabPanel: 2 * len(presets()) + 11,  # each tab's inputs, presets twice, 4 Runs
+        TermStructurePanel: 4,  # day, previous day, next day, latest
+        RegimeLabPanel: 2 * len(presets()) + 15,  # each tab's inputs, presets twice, 5 Runs
     }
     for kind, count in panels.items():
         panel = kind()
