@@ -87,6 +87,7 @@ def configure_application(app: QApplication) -> QApplication:
     QCoreApplication.setOrganizationName(APP_AUTHOR)
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setApplicationVersion(__version__)
+    QGuiApplication.setDesktopFileName("ctadesk")  # Wayland/GNOME match the menu entry's icon
     app.setStyle("Fusion")
     apply_theme(app, palette.current().name)
     app.setWindowIcon(QIcon(str(resource_path("icons", "ctadesk.svg"))))

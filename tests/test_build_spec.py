@@ -12,6 +12,14 @@ REPO = Path(__file__).resolve().parents[1]
 SPEC = (REPO / "build.spec").read_text(encoding="utf-8")
 
 
+def _spec_function(name: str) -> object:
+    tree = ast.parse(SPEC)
+    func = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name)
+    namespace: dict = {"Path": Path}
+    exec(compile(ast.Module([func], type_ignores=[]), "build.spec", "exec"), namespace)
+    return namespace[name]
+
+
 def test_spec_is_python_and_names_existing_entry_scripts() -> None:
     ast.parse(SPEC)
     scripts = re.findall(r'analysis\("([^"]+)"\)', SPEC)
@@ -56,11 +64,7 @@ def test_excluded_modules_are_not_needed_by_the_app() -> None:
 def test_strip_leaves_vendored_and_qt_libraries_alone() -> None:
     """The spec strips shared objects itself: never numpy's auditwheel ``*.libs`` (strip breaks
     their load commands) nor Qt, always llvmlite and libpython (most of the gain)."""
-    tree = ast.parse(SPEC)
-    func = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "strippable")
-    namespace: dict = {"Path": Path}
-    exec(compile(ast.Module([func], type_ignores=[]), "build.spec", "exec"), namespace)
-    strippable = namespace["strippable"]
+    strippable = _spec_function("strippable")
     internal = Path("dist/ctadesk/_internal")
     assert strippable(internal / "llvmlite/binding/libllvmlite.so")
     assert strippable(internal / "libpython3.11.so.1.0")
@@ -68,3 +72,26 @@ def test_strip_leaves_vendored_and_qt_libraries_alone() -> None:
     assert not strippable(internal / "numpy.libs/libscipy_openblas64_-32a4b2a6.so")
     assert not strippable(internal / "PySide6/Qt/lib/libQt6Core.so.6")
     assert not strippable(internal / "base_library.zip")
+
+
+def test_installer_scripts_and_screenshots_stay_out_of_the_bundle() -> None:
+    shipped = _spec_function("shipped_resource")
+    resources = [p.relative_to(REPO) for p in (REPO / "resources").rglob("*") if p.is_file()]
+    kept = {p.as_posix() for p in resources if shipped(p)}
+    assert "resources/icons/ctadesk.svg" in kept
+    assert "resources/presets/parameters.toml" in kept
+    assert not [p for p in kept if "/packaging/" in p or "/screenshots/" in p]
+    assert any("/packaging/" in p.as_posix() for p in resources)  # they exist, and are left out
+
+
+def test_spec_compiles_the_shipped_kernels_as_the_frozen_app_loads_them() -> None:
+    """Same CPU, same locator and same folder name as app/paths.py asks for at run time."""
+    assert "from app.paths import NUMBA_CPU, NUMBA_LOCATORS, SHIPPED_NUMBA_CACHE" in SPEC
+    assert '"NUMBA_CPU_NAME": NUMBA_CPU' in SPEC
+    assert '"NUMBA_CACHE_LOCATOR_CLASSES": NUMBA_LOCATORS' in SPEC
+    assert "Path(SHIPPED_NUMBA_CACHE)" in SPEC  # the cache's place in the bundle
+    warm_up = re.search(r'WARM_UP = \(\n((?:\s+".*"\n)+)\)', SPEC)
+    assert warm_up is not None
+    code = "".join(ast.literal_eval(line.strip()) for line in warm_up.group(1).splitlines())
+    assert "warm_kernels_job" in code
+    compile(code, "WARM_UP", "exec")  # the command the spec runs is Python

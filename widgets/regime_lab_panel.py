@@ -508,7 +508,6 @@ class RegimeLabPanel(QWidget):
         self.dispersion_plot.setObjectName("dispersionPlot")
         self.dispersion_plot.setMinimumHeight(150)
         self.dispersion_plot.setLabel("left", "Monthly dispersion", units="%")
-        self.dispersion_plot.setLabel("bottom", "Month")
         self.dispersion_plot.addLegend(offset=(10, 5))
         theme = palette.current()
         self.dispersion_curve = charts.fast_curve(

@@ -429,7 +429,7 @@ class TermStructurePanel(QWidget):
         except ValueError:
             day = ""
         if len(text) != 10 or day != text:
-            self.date_error.setText(error_html(f"{text} is not a date: type YYYY-MM-DD"))
+            self.date_error.setText(error_html(f"{text!r} is not a date: type YYYY-MM-DD"))
             self.date_error.show()
             return
         self.date_error.hide()

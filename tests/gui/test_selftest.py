@@ -38,6 +38,9 @@ def test_self_test_reports_ok_with_eleven_docks_and_screenshot(
     # report gives the unrounded inputs, so the same arithmetic gives the same float
     assert report["frame_ms"] > 0
     assert report["first_backtest_ms"] > 0 and report["first_use_stall_ms"] >= 0
+    assert report["first_backtest_ms"] > report["first_run_ms"] > 0  # from process start
+    assert report["first_backtest_from"] in ("process start", "entry module")
+    assert report["numba_cache"]["hits"] + report["numba_cache"]["misses"] >= 10
     assert (report["stall_floor_ms"], report["stall_frames"]) == (50.0, 5)
     assert report["stall_budget_ms"] == max(50.0, 5 * report["frame_ms"])
     assert report["heartbeats"] > 10

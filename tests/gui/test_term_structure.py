@@ -6,6 +6,7 @@ them, tooltips, layout at real screen sizes and the live theme switch."""
 
 from __future__ import annotations
 
+import html
 import os
 import time
 from contextlib import suppress
@@ -398,7 +399,7 @@ def test_bad_days_and_a_cancelled_load_are_said_in_the_dock(make_window, qtbot) 
     latest = f"{raw_closes('VIX').index[-1]:%Y-%m-%d}"
     assert panel.day == latest and f"<b>{latest}</b>" in panel.readout.text()
     _type_day(qtbot, panel, "2024-13-01")
-    assert "2024-13-01 is not a date" in panel.date_error.text()
+    assert "'2024-13-01' is not a date" in html.unescape(panel.date_error.text())
     assert not panel.date_error.isHidden() and panel.day == latest
     _type_day(qtbot, panel, "1985-01-02")
     assert "no spot VIX close on or before 1985-01-02" in panel.readout.text()
