@@ -5,11 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QApplication
 
 from app.bootstrap import configure_application
 from app.logs import setup_logging
 from app.mainwindow import MainWindow
 from app.settings import open_settings
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left_behind(qapp):
+    """After each test, delete every top-level widget it left: pyqtgraph makes each chart's
+    menus without a parent, so they outlive their window, and every widget still alive is
+    restyled by each theme switch of later tests (25,000 after test_layout.py alone)."""
+    yield
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture(scope="session")
