@@ -135,7 +135,7 @@ class JobManager(QObject):
             worker.result.connect(on_result)
         if on_error is not None:
             worker.error.connect(on_error)
-        worker.finished.connect(lambda: self._done(worker))
+        worker.finished.connect(self._done)  # a method: no call once this manager is deleted
         runnable = _Runnable(worker)
         self._running[worker] = runnable
         log.info("job %r started", name)
@@ -143,7 +143,8 @@ class JobManager(QObject):
         self.pool.start(runnable)
         return worker
 
-    def _done(self, worker: Worker) -> None:
+    def _done(self) -> None:
+        worker = self.sender()
         self._running.pop(worker, None)
         self.job_finished.emit(worker)
 

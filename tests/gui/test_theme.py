@@ -278,3 +278,42 @@ def test_crisp_at_200_percent_scaling(desk_app, qtbot, tmp_path: Path, ctadesk_h
     assert _sharp_steps(native) > 1.5 * _sharp_steps(upscaled)
     window = QImage(str(tmp_path / "window.png"))
     assert (window.width(), window.height()) == (2 * 1366, 2 * 768)
+
+
+@pytest.mark.parametrize("name", ["dark", "light"])
+def test_an_unticked_list_item_shows_its_box(desk_app, qtbot, name: str) -> None:
+    """The Strategy dock's universe list: an unticked instrument shows an empty box drawn in
+    the theme's muted colour (Fusion drew it in the dark theme's base colour: invisible)."""
+    from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStyle, QStyleOptionViewItem
+
+    from app.bootstrap import apply_theme
+
+    apply_theme(desk_app, name)
+    try:
+        view = QListWidget()
+        qtbot.addWidget(view)
+        item = QListWidgetItem("FUT_GOLD")
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        view.addItem(item)
+        view.resize(200, 60)
+        view.show()
+        qtbot.waitExposed(view)
+        option = QStyleOptionViewItem()
+        option.initFrom(view.viewport())
+        option.rect = view.visualItemRect(item)
+        option.features |= QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+        box = view.style().subElementRect(
+            QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, view.viewport()
+        )
+        image = view.viewport().grab(box.adjusted(-1, -1, 1, 1)).toImage()
+        muted = QColor(THEMES[name].muted)
+        edge = [
+            image.pixelColor(x, y)
+            for y in range(image.height())
+            for x in range(image.width())
+            if _near(image.pixelColor(x, y), muted)
+        ]
+        assert len(edge) >= 8, (name, box)
+    finally:
+        apply_theme(desk_app, "dark")
